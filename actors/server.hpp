@@ -1,0 +1,63 @@
+// The server actor: averages the models of every round in worker-id order.
+#pragma once
+
+#include "messages/protocol.hpp"
+#include "numerics/objective.hpp"
+#include "numerics/record_plan.hpp"
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace lsgd {
+
+/// What one run produced; written by the server when the run completes.
+struct run_record {
+  std::vector<double> trajectory;    // F(xbar_t) - F* at record_plan::steps()
+  std::vector<uint64_t> round_steps; // tau_0 .. tau_R
+  std::vector<double> round_errors;  // F(xbar) - F* after averaging at tau_r
+  uint64_t messages = 0;             // models sent between server and workers
+  uint64_t bytes = 0;                // their parameter bytes
+  double wall_seconds = 0;
+  bool complete = false;
+};
+
+struct server_spec {
+  std::shared_ptr<const objective> f;
+  Eigen::VectorXd initial_model; // every worker starts from it
+  uint32_t workers = 1;          // N
+  record_plan records{1, 1};
+  std::shared_ptr<run_record> out; // filled in when the last round completes
+};
+
+struct server_state {
+  static inline const char* name = "lsgd.server";
+
+  struct block {
+    worker_actor handle;
+    uint32_t first = 0;
+    uint32_t count = 0;
+  };
+
+  server_spec spec;
+  schedule_actor clock;
+  std::vector<block> blocks;
+  uint32_t joined = 0;
+  epoch current;
+  std::vector<uint64_t> traced_steps; // recorded steps of the current epoch
+  Eigen::MatrixXd traces;             // d x (N * steps): column s * N + worker
+  Eigen::MatrixXd models;             // model size x N
+  Eigen::MatrixXd scratch;
+  Eigen::VectorXd average;
+  uint32_t traced = 0;   // workers whose trace arrived this round
+  uint32_t received = 0; // workers whose model arrived this round
+  run_record record;
+  std::chrono::steady_clock::time_point started;
+};
+
+/// Waits for N worker ids to join, then drives the rounds of `clock` and
+/// records the error of the average at every round and recorded step.
+server_actor::behavior_type server(server_actor::stateful_pointer<server_state> self,
+                                   server_spec spec, schedule_actor clock);
+
+} // namespace lsgd

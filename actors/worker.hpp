@@ -1,0 +1,36 @@
+// The worker actor: hosts a block of worker ids and runs their local steps.
+#pragma once
+
+#include "messages/protocol.hpp"
+#include "numerics/local_optimizer.hpp"
+#include "numerics/record_plan.hpp"
+
+#include <memory>
+
+namespace lsgd {
+
+/// What a worker block needs to know about the run.
+struct worker_spec {
+  std::shared_ptr<const local_method> method;
+  uint64_t seed = 0;
+  uint32_t repetition = 0;
+  uint32_t workers = 1;   // how many worker ids this actor hosts
+  Eigen::Index dimension; // d: the leading entries of a model that are traced
+  record_plan records{1, 1};
+};
+
+struct worker_state {
+  static inline const char* name = "lsgd.worker";
+  worker_spec spec;
+  uint32_t first_worker = 0;
+  std::unique_ptr<local_optimizer> block; // made once the server assigned ids
+  Eigen::MatrixXd average;                // scratch for the received average
+};
+
+/// Joins `server` (linked: if either fails, both go down), then for every
+/// epoch loads the average, runs the local steps, and sends a trace of the
+/// recorded steps and the block's models.
+worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> self,
+                                   worker_spec spec, server_actor server);
+
+} // namespace lsgd

@@ -1,0 +1,66 @@
+#include "messages/param_bytes.hpp"
+
+#include <cstring>
+
+namespace lsgd {
+
+// The layout is little-endian binary64; so is every platform we build on.
+static_assert(sizeof(double) == 8, "binary64 doubles expected");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#  error "param_bytes assumes a little-endian host"
+#endif
+
+param_bytes pack(const Eigen::Ref<const Eigen::MatrixXd>& values) {
+  param_bytes out;
+  append(out, values);
+  return out;
+}
+
+void append(param_bytes& out, const Eigen::Ref<const Eigen::MatrixXd>& values) {
+  const auto old = out.bytes.size();
+  out.bytes.resize(old + sizeof(double) * static_cast<size_t>(values.size()));
+  char* dst = out.bytes.data() + old;
+  // A Ref may have an outer stride: copy column by column.
+  const auto column_bytes = sizeof(double) * static_cast<size_t>(values.rows());
+  for (Eigen::Index j = 0; j < values.cols(); ++j, dst += column_bytes)
+    std::memcpy(dst, values.col(j).data(), column_bytes);
+}
+
+namespace {
+
+std::optional<std::string> check_size(const param_bytes& in, Eigen::Index rows,
+                                      Eigen::Index cols) {
+  const auto expected = sizeof(double) * static_cast<size_t>(rows * cols);
+  if (in.bytes.size() != expected)
+    return "parameter block of " + std::to_string(in.bytes.size()) + " bytes, expected "
+           + std::to_string(expected) + " (" + std::to_string(rows) + " x "
+           + std::to_string(cols) + " doubles)";
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> unpack(const param_bytes& in, Eigen::Index rows,
+                                  Eigen::Index cols, Eigen::MatrixXd& out) {
+  if (auto err = check_size(in, rows, cols))
+    return err;
+  out.resize(rows, cols);
+  if (!in.bytes.empty())
+    std::memcpy(out.data(), in.bytes.data(), in.bytes.size());
+  return std::nullopt;
+}
+
+std::optional<std::string> unpack_columns(const param_bytes& in, Eigen::MatrixXd& out,
+                                          Eigen::Index first_col, Eigen::Index cols) {
+  if (first_col < 0 || cols < 0 || first_col + cols > out.cols())
+    return "columns " + std::to_string(first_col) + " .. "
+           + std::to_string(first_col + cols) + " out of range (" + std::to_string(out.cols())
+           + " columns)";
+  if (auto err = check_size(in, out.rows(), cols))
+    return err;
+  if (!in.bytes.empty())
+    std::memcpy(out.col(first_col).data(), in.bytes.data(), in.bytes.size());
+  return std::nullopt;
+}
+
+} // namespace lsgd

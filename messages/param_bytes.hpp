@@ -1,0 +1,48 @@
+// Parameter vectors as raw bytes with a declared layout.
+#pragma once
+
+#include <Eigen/Core>
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lsgd {
+
+/// Doubles as little-endian IEEE-754 binary64, packed back to back. CAF
+/// serializes a byte vector with one copy; its per-double serialization is
+/// slow, loses NaN, -0.0 and denormals, and hangs on +Inf.
+struct param_bytes {
+  std::vector<char> bytes;
+
+  /// The number of doubles held.
+  size_t size() const {
+    return bytes.size() / sizeof(double);
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, param_bytes& x) {
+  return f(caf::meta::type_name("lsgd.param_bytes"), x.bytes);
+}
+
+/// Packs the coefficients of `values` (column-major for a matrix).
+param_bytes pack(const Eigen::Ref<const Eigen::MatrixXd>& values);
+
+/// Appends the coefficients of `values` to `out`.
+void append(param_bytes& out, const Eigen::Ref<const Eigen::MatrixXd>& values);
+
+/// Unpacks `in` into `out` (resized to rows x cols); returns an error text if
+/// the byte count does not match rows x cols doubles.
+std::optional<std::string> unpack(const param_bytes& in, Eigen::Index rows,
+                                  Eigen::Index cols, Eigen::MatrixXd& out);
+
+/// Copies `in` into the block of columns of `out` starting at `first_col`;
+/// returns an error text if the sizes do not match.
+std::optional<std::string> unpack_columns(const param_bytes& in, Eigen::MatrixXd& out,
+                                          Eigen::Index first_col, Eigen::Index cols);
+
+} // namespace lsgd

@@ -1,0 +1,112 @@
+// The protocol between schedule, server and workers: message types, their
+// CAF type IDs, and the typed actor interfaces.
+//
+//   worker block                 server                      schedule
+//       |  join(count) ---------->  |                            |
+//       |  <------------ first id   |                            |
+//       |                           |  next(0) ----------------> |  once N workers joined
+//       |                           |  <--------------- epoch 1  |
+//       |  <---- epoch r, average   |                            |  average = x0 for r = 1
+//       |  (local steps tau_{r-1} .. tau_r)                      |
+//       |  trace r (snapshots) ---> |                            |  monitoring only
+//       |  model r -------------->  |                            |
+//       |                           |  average in worker-id order, record F(xbar) - F*
+//       |                           |  next(r) ----------------> |  while r < R
+//       |                           |  <------------- epoch r+1  |
+//       |  <---- exit (user_shutdown) after round R; the server then quits.
+//
+// A worker block hosts consecutive worker ids (one column each). Models and
+// snapshots carry their first worker id, so the server places every column by
+// id and the numbers never depend on how ids are grouped or which actor sent
+// them first. Parameters travel as raw bytes (see param_bytes.hpp), never as
+// CAF-serialized doubles, so the same messages can cross the network.
+#pragma once
+
+#include "messages/param_bytes.hpp"
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lsgd {
+
+/// The local steps of round `round` (1-based): step indices first_step ..
+/// last_step - 1, i.e. from tau_{round-1} to tau_round; `rounds` is R.
+struct epoch {
+  uint32_t round = 0;
+  uint32_t rounds = 0;
+  uint64_t first_step = 0;
+  uint64_t last_step = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, epoch& x) {
+  return f(caf::meta::type_name("lsgd.epoch"), x.round, x.rounds, x.first_step,
+           x.last_step);
+}
+
+/// The models of workers first_worker .. first_worker + workers - 1 at the
+/// end of round `round`: a (model size x workers) column-major matrix.
+struct model {
+  uint32_t round = 0;
+  uint32_t first_worker = 0;
+  uint32_t workers = 0;
+  param_bytes values;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, model& x) {
+  return f(caf::meta::type_name("lsgd.model"), x.round, x.first_worker, x.workers,
+           x.values);
+}
+
+/// Monitoring, not communication: the iterates (first d entries of the
+/// models) of a block after each recorded step of round `round`, a
+/// (d x workers x steps.size()) array, step-major.
+struct trace {
+  uint32_t round = 0;
+  uint32_t first_worker = 0;
+  uint32_t workers = 0;
+  std::vector<uint64_t> steps;
+  param_bytes snapshots;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trace& x) {
+  return f(caf::meta::type_name("lsgd.trace"), x.round, x.first_worker, x.workers,
+           x.steps, x.snapshots);
+}
+
+} // namespace lsgd
+
+CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::param_bytes))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::epoch))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::model))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::trace))
+
+  // join(count): a worker block asks for `count` consecutive worker ids.
+  CAF_ADD_ATOM(lsgd, lsgd::atom, join, "join")
+  // next(r): the server finished round r and asks for epoch r + 1.
+  CAF_ADD_ATOM(lsgd, lsgd::atom, next, "next")
+CAF_END_TYPE_ID_BLOCK(lsgd)
+
+namespace lsgd {
+
+/// Emits the epochs of one communication schedule, one per request.
+using schedule_actor
+  = caf::typed_actor<caf::replies_to<atom::next, uint32_t>::with<epoch>>;
+
+/// Hosts a block of workers: runs an epoch's local steps from the given
+/// average, then sends a trace and its models to the server.
+using worker_actor = caf::typed_actor<caf::reacts_to<epoch, param_bytes>>;
+
+/// Collects the models of a round, averages them in worker-id order and
+/// records the error; assigns worker ids on join.
+using server_actor
+  = caf::typed_actor<caf::replies_to<atom::join, uint32_t>::with<uint32_t>,
+                     caf::reacts_to<trace>, caf::reacts_to<model>>;
+
+} // namespace lsgd

@@ -1,0 +1,48 @@
+#include "numerics/noisy_quadratic.hpp"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace lsgd {
+
+noisy_quadratic::noisy_quadratic(vector curvature, double multiplicative_noise,
+                                 double additive_noise)
+  : curvature_(std::move(curvature)),
+    multiplicative_noise_(multiplicative_noise),
+    additive_noise_(additive_noise) {
+  if (curvature_.size() < 1)
+    throw std::invalid_argument("noisy_quadratic: dimension must be >= 1");
+  if ((curvature_.array() <= 0).any())
+    throw std::invalid_argument("noisy_quadratic: curvature must be > 0");
+  if (multiplicative_noise_ < 0 || additive_noise_ < 0)
+    throw std::invalid_argument("noisy_quadratic: noise levels must be >= 0");
+}
+
+double noisy_quadratic::value(const const_vector_ref& x) const {
+  return 0.5 * (curvature_.array() * x.array().square()).sum();
+}
+
+void noisy_quadratic::sample_gradients(const const_matrix_ref& x,
+                                       random_stream* streams,
+                                       Eigen::Ref<matrix> g) const {
+  const auto d = dimension();
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    auto& rng = streams[j];
+    for (Eigen::Index i = 0; i < d; ++i) {
+      const double z1 = rng.normal();
+      const double z2 = rng.normal();
+      g(i, j) = curvature_[i] * x(i, j) * (1.0 + multiplicative_noise_ * z1)
+                + additive_noise_ * z2;
+    }
+  }
+}
+
+std::string noisy_quadratic::describe() const {
+  std::ostringstream out;
+  out << "noisy quadratic, d = " << dimension()
+      << ", multiplicative noise " << multiplicative_noise_
+      << ", additive noise " << additive_noise_;
+  return out.str();
+}
+
+} // namespace lsgd

@@ -1,0 +1,39 @@
+// The paper's noisy quadratic (experiment Q).
+#pragma once
+
+#include "numerics/objective.hpp"
+
+namespace lsgd {
+
+/// f(x, z) = sum_i (a_i/2) x_i^2 (1 + s_m z1_i) + s_a x.z2 with z1, z2 standard
+/// normal per coordinate, so g = a .* x .* (1 + s_m z1) + s_a z2,
+/// F(x) = sum_i (a_i/2) x_i^2 and F* = 0. The paper uses a = (1..d), s_m = 1,
+/// s_a = 0.5. Per coordinate the stream gives z1_i, then z2_i.
+class noisy_quadratic final : public objective {
+public:
+  /// `curvature` holds a_i > 0; noise levels are >= 0.
+  noisy_quadratic(vector curvature, double multiplicative_noise,
+                  double additive_noise);
+
+  Eigen::Index dimension() const override {
+    return curvature_.size();
+  }
+  double value(const const_vector_ref& x) const override;
+  double optimum_value() const override {
+    return 0.0;
+  }
+  void sample_gradients(const const_matrix_ref& x, random_stream* streams,
+                        Eigen::Ref<matrix> g) const override;
+  std::string describe() const override;
+
+  const vector& curvature() const {
+    return curvature_;
+  }
+
+private:
+  vector curvature_;
+  double multiplicative_noise_;
+  double additive_noise_;
+};
+
+} // namespace lsgd

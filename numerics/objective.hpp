@@ -1,0 +1,48 @@
+// The objective interface: F(x), F*, and stochastic gradients from random streams.
+#pragma once
+
+#include "numerics/random_stream.hpp"
+
+#include <Eigen/Core>
+
+#include <string>
+#include <vector>
+
+namespace lsgd {
+
+using matrix = Eigen::MatrixXd;
+using vector = Eigen::VectorXd;
+using const_vector_ref = Eigen::Ref<const vector>;
+using const_matrix_ref = Eigen::Ref<const matrix>;
+
+/// F(x) = E_z f(x, z) on R^d. Implementations are immutable and shared by all
+/// workers of a run, across threads; randomness comes only from the streams.
+class objective {
+public:
+  virtual ~objective() = default;
+
+  /// The dimension d.
+  virtual Eigen::Index dimension() const = 0;
+
+  /// F(x).
+  virtual double value(const const_vector_ref& x) const = 0;
+
+  /// F* = min F.
+  virtual double optimum_value() const = 0;
+
+  /// One stochastic gradient g(x_j) per column x_j of `x`, unbiased for
+  /// grad F(x_j), drawn from `streams[j]`; written to column j of `g`.
+  virtual void sample_gradients(const const_matrix_ref& x,
+                                random_stream* streams,
+                                Eigen::Ref<matrix> g) const = 0;
+
+  /// A short human-readable description for logs.
+  virtual std::string describe() const = 0;
+
+  /// The error F(x) - F*.
+  double error(const const_vector_ref& x) const {
+    return value(x) - optimum_value();
+  }
+};
+
+} // namespace lsgd

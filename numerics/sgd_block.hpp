@@ -1,0 +1,55 @@
+// Plain SGD on a block of workers: x_n <- x_n - eta_t g_n(x_n).
+#pragma once
+
+#include "numerics/local_optimizer.hpp"
+#include "numerics/step_size.hpp"
+
+#include <vector>
+
+namespace lsgd {
+
+class sgd_block final : public local_optimizer {
+public:
+  sgd_block(std::shared_ptr<const objective> f, step_size eta,
+            std::vector<random_stream> streams);
+
+  Eigen::Index workers() const override {
+    return x_.cols();
+  }
+  void load(const const_vector_ref& model) override;
+  void step(uint64_t t) override;
+  const matrix& models() const override {
+    return x_;
+  }
+
+private:
+  std::shared_ptr<const objective> f_;
+  step_size eta_;
+  std::vector<random_stream> streams_;
+  matrix x_; // d x workers: one iterate per column
+  matrix g_; // scratch for the stochastic gradients
+};
+
+/// Local SGD: every worker runs plain SGD with the same step-size rule.
+class sgd_method final : public local_method {
+public:
+  sgd_method(std::shared_ptr<const objective> f, step_size eta, vector x0);
+
+  Eigen::Index model_size() const override {
+    return f_->dimension();
+  }
+  vector initial_model() const override {
+    return x0_;
+  }
+  std::unique_ptr<local_optimizer> make_block(uint64_t seed, uint32_t repetition,
+                                              uint32_t first_worker,
+                                              uint32_t count) const override;
+  std::string describe() const override;
+
+private:
+  std::shared_ptr<const objective> f_;
+  step_size eta_;
+  vector x0_;
+};
+
+} // namespace lsgd

@@ -1,0 +1,37 @@
+#include "numerics/skewed_quadratic.hpp"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace lsgd {
+
+skewed_quadratic::skewed_quadratic(double mu, double L, double sigma)
+  : mu_(mu), L_(L), sigma_(sigma) {
+  if (!(mu_ > 0) || !(L_ > 0))
+    throw std::invalid_argument("skewed_quadratic: mu and L must be > 0");
+  if (!(sigma_ >= 0))
+    throw std::invalid_argument("skewed_quadratic: sigma must be >= 0");
+}
+
+double skewed_quadratic::value(const const_vector_ref& x) const {
+  const double v = x[0];
+  return 0.5 * (v >= 0 ? L_ : mu_) * v * v;
+}
+
+void skewed_quadratic::sample_gradients(const const_matrix_ref& x,
+                                        random_stream* streams,
+                                        Eigen::Ref<matrix> g) const {
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    const double v = x(0, j);
+    g(0, j) = (v >= 0 ? L_ : mu_) * v + sigma_ * streams[j].normal();
+  }
+}
+
+std::string skewed_quadratic::describe() const {
+  std::ostringstream out;
+  out << "skewed 1-D quadratic, mu = " << mu_ << ", L = " << L_
+      << ", sigma = " << sigma_;
+  return out.str();
+}
+
+} // namespace lsgd

@@ -1,0 +1,32 @@
+// The skewed 1-D quadratic of the speed-up experiments (S and L).
+#pragma once
+
+#include "numerics/objective.hpp"
+
+namespace lsgd {
+
+/// F(x) = (L/2) x^2 for x >= 0 and (mu/2) x^2 for x < 0, F* = 0; the stochastic
+/// gradient is F'(x) + sigma z with z standard normal. The paper uses mu = 1,
+/// L = 2, sigma = 8.
+class skewed_quadratic final : public objective {
+public:
+  skewed_quadratic(double mu, double L, double sigma);
+
+  Eigen::Index dimension() const override {
+    return 1;
+  }
+  double value(const const_vector_ref& x) const override;
+  double optimum_value() const override {
+    return 0.0;
+  }
+  void sample_gradients(const const_matrix_ref& x, random_stream* streams,
+                        Eigen::Ref<matrix> g) const override;
+  std::string describe() const override;
+
+private:
+  double mu_;
+  double L_;
+  double sigma_;
+};
+
+} // namespace lsgd

@@ -1,0 +1,122 @@
+#include "runtime/cli.hpp"
+
+#include "runtime/config.hpp"
+#include "runtime/results.hpp"
+#include "runtime/run_plan.hpp"
+#include "runtime/runner.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace lsgd {
+
+namespace {
+
+constexpr int exit_failure = 1;
+constexpr int exit_bad_input = 2;
+
+void print_table(const experiment_summary& s) {
+  std::printf("%-14s %6s %6s %7s %14s %11s %10s\n", "method", "N", "reps", "rounds",
+              "final error", "stderr", "speed-up");
+  for (const auto& e : s.entries) {
+    std::printf("%-14s %6u %6zu %7llu %14.4e %11.2e", e.method.c_str(), e.N, e.reps,
+                static_cast<unsigned long long>(e.rounds), e.final_error.mean,
+                e.final_error.se);
+    if (e.speedup)
+      std::printf(" %6.2f±%.2f", e.speedup->mean, e.speedup->se);
+    std::printf("\n");
+  }
+  if (s.s1)
+    std::printf("s1 (single worker, mean error at T) = %.4e ± %.1e\n", s.s1->mean, s.s1->se);
+}
+
+void print_plan(const run_plan& plan) {
+  std::printf("%s: %zu runs (%zu entries x %lld repetitions), T = %lld, %s\n",
+              plan.config.name.c_str(), plan.runs.size(), plan.entries.size(),
+              static_cast<long long>(plan.config.repetitions),
+              static_cast<long long>(plan.config.T), plan.f->describe().c_str());
+  for (const auto& e : plan.entries) {
+    std::printf("  %-14s N = %-5u R = %-6llu times:", e.method.c_str(), e.N,
+                static_cast<unsigned long long>(schedules::rounds(e.times)));
+    for (size_t i = 1; i < e.times.size() && i <= 8; ++i)
+      std::printf(" %llu", static_cast<unsigned long long>(e.times[i]));
+    if (e.times.size() > 9)
+      std::printf(" ... %llu", static_cast<unsigned long long>(e.times.back()));
+    std::printf("   (%s)\n", e.local->describe().c_str());
+  }
+}
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"localsgd: Local SGD with communication schedules, on CAF actors"};
+  app.require_subcommand(1);
+
+  std::string config_file;
+  std::string out_dir;
+  std::vector<std::string> overrides;
+  int threads = -1;
+  bool quiet = false;
+
+  auto run = app.add_subcommand("run", "run every method, N and repetition of a config");
+  run->add_option("config", config_file, "the TOML config")->required();
+  run->add_option("--out", out_dir, "results folder (default results/<name>)");
+  run->add_option("--set", overrides, "override a config key: key.path=value")
+    ->take_all();
+  run->add_option("--threads", threads, "worker threads (default: the config's, or all cores)")
+    ->check(CLI::Range(1, 1024));
+  run->add_flag("--quiet", quiet, "no progress line and no table");
+
+  auto check = app.add_subcommand("check", "validate a config and print its runs");
+  check->add_option("config", config_file, "the TOML config")->required();
+  check->add_option("--set", overrides, "override a config key: key.path=value")->take_all();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : exit_bad_input;
+  }
+
+  run_plan plan;
+  try {
+    auto config = load_config(config_file, overrides);
+    if (threads > 0)
+      config.runtime.threads = threads;
+    plan = make_plan(config);
+  } catch (const config_error& e) {
+    std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
+    return exit_bad_input;
+  }
+
+  if (*check) {
+    print_plan(plan);
+    return 0;
+  }
+
+  if (out_dir.empty())
+    out_dir = "results/" + plan.config.name;
+  try {
+    const bool progress = !quiet && ::isatty(STDERR_FILENO);
+    auto result = execute(plan, progress);
+    auto summary = summarize(plan, result);
+    write_results(out_dir, plan, summary);
+    if (!quiet) {
+      print_table(summary);
+      std::printf("%zu runs in %.2f s on %u threads; results in %s\n", plan.runs.size(),
+                  result.wall_seconds, plan.threads, out_dir.c_str());
+    }
+  } catch (const run_error& e) {
+    std::fprintf(stderr, "localsgd: %s\n", e.what());
+    return exit_failure;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "localsgd: error: %s\n", e.what());
+    return exit_failure;
+  }
+  return 0;
+}
+
+} // namespace lsgd

@@ -1,0 +1,273 @@
+#include "runtime/config.hpp"
+
+#include "numerics/schedule.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace lsgd {
+
+namespace {
+
+constexpr int64_t max_int = std::numeric_limits<int32_t>::max();
+constexpr int64_t max_steps = int64_t{1} << 40;
+
+template <class T>
+std::string join(const std::vector<T>& xs) {
+  std::ostringstream out;
+  for (size_t i = 0; i < xs.size(); ++i)
+    out << (i ? ", " : "") << xs[i];
+  return out.str();
+}
+
+std::string one_of(const std::string& key, toml_reader& r,
+                   const std::vector<std::string>& allowed,
+                   std::optional<std::string> fallback = std::nullopt) {
+  auto v = r.string(key, std::move(fallback));
+  if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
+    r.fail(key, "unknown value \"" + v + "\" (expected one of: " + join(allowed) + ")");
+  return v;
+}
+
+// --- overrides -------------------------------------------------------------
+
+void apply_override(toml::table& root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw config_error("--set " + assignment + ": expected key=value");
+  const std::string path = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + text);
+  } catch (const toml::parse_error&) {
+    parsed.insert_or_assign("v", text); // a bare word is a string
+  }
+  std::vector<std::string> keys;
+  std::stringstream in(path);
+  for (std::string k; std::getline(in, k, '.');)
+    keys.push_back(k);
+  toml::node* at = &root;
+  for (size_t i = 0; i + 1 < keys.size(); ++i) {
+    if (auto t = at->as_table()) {
+      if (!t->contains(keys[i]))
+        t->insert(keys[i], toml::table{});
+      at = t->get(keys[i]);
+    } else if (auto a = at->as_array()) {
+      size_t idx = 0;
+      try {
+        idx = std::stoul(keys[i]);
+      } catch (const std::exception&) {
+        throw config_error("--set " + path + ": \"" + keys[i] + "\" is not an array index");
+      }
+      if (idx >= a->size())
+        throw config_error("--set " + path + ": index " + keys[i] + " out of range");
+      at = a->get(idx);
+    } else {
+      throw config_error("--set " + path + ": \"" + keys[i] + "\" is not a table");
+    }
+  }
+  if (auto t = at->as_table())
+    t->insert_or_assign(keys.back(), *parsed.get("v"));
+  else
+    throw config_error("--set " + path + ": the parent of \"" + keys.back()
+                       + "\" is not a table");
+}
+
+// --- sections --------------------------------------------------------------
+
+step_size_config read_step_size(toml_reader r, const step_size_config& defaults) {
+  step_size_config s = defaults;
+  s.type = one_of("type", r, {"inverse_time", "harmonic", "constant"}, defaults.type);
+  if (s.type != defaults.type)
+    s = step_size_config{s.type};
+  if (s.type == "inverse_time") {
+    s.alpha = r.number("alpha", 0, false, s.alpha);
+    s.mu = r.number("mu", 0, false, s.mu);
+    s.beta = r.number("beta", 0, false, s.beta);
+  } else if (s.type == "harmonic") {
+    s.eta = r.number("eta", 0, false, s.eta);
+    s.cap = r.number("cap", 0, false, s.cap);
+  } else {
+    s.eta = r.number("eta", 0, false, s.eta);
+  }
+  r.finish();
+  return s;
+}
+
+objective_config read_objective(toml_reader r) {
+  objective_config o;
+  o.type = one_of("type", r, {"noisy_quadratic", "skewed_quadratic"});
+  if (o.type == "noisy_quadratic") {
+    o.dimension = r.integer("dimension", 1, max_int, 3);
+    if (r.has("curvature")) {
+      o.curvature = r.numbers("curvature");
+      if (static_cast<int64_t>(o.curvature.size()) != o.dimension)
+        r.fail("curvature", "has " + std::to_string(o.curvature.size())
+                              + " entries but dimension = " + std::to_string(o.dimension));
+      for (double a : o.curvature)
+        if (!(a > 0))
+          r.fail("curvature", "entries must be > 0");
+    } else {
+      for (int64_t i = 1; i <= o.dimension; ++i)
+        o.curvature.push_back(static_cast<double>(i));
+    }
+    o.multiplicative_noise = r.number("multiplicative_noise", 0, true, 1.0);
+    o.additive_noise = r.number("additive_noise", 0, true, 0.5);
+  } else {
+    o.dimension = 1;
+    o.mu = r.number("mu", 0, false, 1.0);
+    o.L = r.number("L", 0, false, 2.0);
+    o.sigma = r.number("sigma", 0, true, 8.0);
+  }
+  o.x0 = r.numbers("x0");
+  if (o.x0.size() == 1)
+    o.x0.assign(static_cast<size_t>(o.dimension), o.x0[0]);
+  else if (static_cast<int64_t>(o.x0.size()) != o.dimension)
+    r.fail("x0", "has " + std::to_string(o.x0.size()) + " entries but the dimension is "
+                   + std::to_string(o.dimension));
+  r.finish();
+  return o;
+}
+
+schedule_config read_schedule(toml_reader& parent) {
+  schedule_config s;
+  auto n = parent.node("schedule");
+  if (!n)
+    parent.fail("schedule", "missing (required)");
+  if (n->is_string()) { // shorthand: schedule = "one_shot"
+    s.type = one_of("schedule", parent, schedule_types());
+    if (s.type == "increasing" || s.type == "decreasing" || s.type == "constant"
+        || s.type == "explicit")
+      parent.fail("schedule", "\"" + s.type
+                                + "\" needs parameters: write schedule = { type = \""
+                                + s.type + "\", ... }");
+    return s;
+  }
+  auto r = parent.table("schedule");
+  s.type = one_of("type", r, schedule_types());
+  auto read_rounds = [&] {
+    auto rn = r.node("rounds");
+    if (!rn)
+      r.fail("rounds", "missing (required for a " + s.type + " schedule)");
+    if (auto i = rn->value_exact<int64_t>()) {
+      if (*i < 1)
+        r.fail("rounds", "must be >= 1, got " + std::to_string(*i));
+      s.rounds = std::to_string(*i);
+    } else if (auto text = rn->value_exact<std::string>()) {
+      try {
+        rounds_rule::parse(*text);
+      } catch (const std::invalid_argument& e) {
+        r.fail("rounds", e.what());
+      }
+      s.rounds = *text;
+    } else {
+      r.fail("rounds", "expected a positive integer or \"N\", \"sqrt(N)\", \"N^p\"");
+    }
+  };
+  if (s.type == "increasing" || s.type == "decreasing") {
+    read_rounds();
+  } else if (s.type == "constant") {
+    if (r.has("period") == r.has("rounds"))
+      r.fail("period", "a constant schedule takes exactly one of period and rounds");
+    if (r.has("period"))
+      s.period = r.integer("period", 1, max_steps);
+    else
+      read_rounds();
+  } else if (s.type == "explicit") {
+    s.times = r.integers("times", 1, max_steps);
+  }
+  r.finish();
+  return s;
+}
+
+method_config read_method(toml_reader r, const step_size_config& default_step) {
+  method_config m;
+  m.name = r.string("name");
+  if (m.name.empty() || m.name.find_first_of(",\"\n") != std::string::npos)
+    r.fail("name", "must be non-empty without commas, quotes or newlines");
+  m.optimizer = one_of("optimizer", r, {"sgd"}, "sgd");
+  m.schedule = read_schedule(r);
+  m.step_size = r.has("step_size") ? read_step_size(r.table("step_size"), default_step)
+                                   : default_step;
+  r.finish();
+  return m;
+}
+
+experiment_config read_experiment(const toml::table& root, const std::string& file) {
+  toml_reader r(root, file, "");
+  experiment_config c;
+  c.file = file;
+  auto stem = file.substr(file.find_last_of('/') + 1);
+  stem = stem.substr(0, stem.find_last_of('.'));
+  c.name = r.string("name", stem);
+  c.seed = static_cast<uint64_t>(r.integer("seed", 0, std::numeric_limits<int64_t>::max()));
+  c.repetitions = r.integer("repetitions", 1, 1'000'000);
+  c.T = r.integer("T", 1, max_steps);
+  c.N = r.integers("N", 1, 1'000'000);
+  c.record_every = r.integer("record_every", 1, max_steps, 1);
+  if (!r.has("objective"))
+    r.fail("objective", "missing: add an [objective] table");
+  c.objective = read_objective(r.table("objective"));
+  c.step_size = read_step_size(r.table("step_size"), step_size_config{});
+  auto methods = r.node("method");
+  if (!methods)
+    r.fail("method", "missing: list at least one [[method]]");
+  auto arr = methods->as_array();
+  if (!arr || !arr->is_array_of_tables() || arr->empty())
+    r.fail("method", "expected one or more [[method]] tables");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    toml_reader m(*arr->get(i)->as_table(), file, "method[" + std::to_string(i) + "]");
+    c.methods.push_back(read_method(m, c.step_size));
+    for (size_t j = 0; j < i; ++j)
+      if (c.methods[j].name == c.methods[i].name)
+        m.fail("name", "\"" + c.methods[i].name + "\" is used by two methods");
+  }
+  auto speedup = r.table("speedup");
+  c.speedup = speedup.boolean("enabled", false);
+  speedup.finish();
+  auto rt = r.table("runtime");
+  c.runtime.threads = rt.integer("threads", 0, 1024, 0);
+  c.runtime.workers_per_actor = rt.integer("workers_per_actor", 0, max_int, 0);
+  c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs", 0, max_int, 0);
+  rt.finish();
+  r.finish();
+  return c;
+}
+
+} // namespace
+
+const std::vector<std::string>& schedule_types() {
+  static const std::vector<std::string> types{
+    "synchronous", "stich",    "haddadpour", "constant",
+    "increasing",  "decreasing", "one_shot", "explicit"};
+  return types;
+}
+
+experiment_config parse_config(const std::string& text, const std::string& file,
+                               const std::vector<std::string>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    throw config_error(file + ":" + std::to_string(e.source().begin.line)
+                       + ": TOML syntax error: " + std::string(e.description()));
+  }
+  for (const auto& o : overrides)
+    apply_override(root, o);
+  return read_experiment(root, file);
+}
+
+experiment_config load_config(const std::string& file,
+                              const std::vector<std::string>& overrides) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw config_error(file + ": cannot open the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), file, overrides);
+}
+
+} // namespace lsgd

@@ -1,0 +1,81 @@
+// An experiment configuration: the TOML schema as typed structs, validated.
+// configs/example.toml documents every key.
+#pragma once
+
+#include "runtime/toml_reader.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lsgd {
+
+struct objective_config {
+  std::string type; // "noisy_quadratic" or "skewed_quadratic"
+  // noisy_quadratic
+  int64_t dimension = 3;
+  std::vector<double> curvature; // a_i, default 1..d
+  double multiplicative_noise = 1.0;
+  double additive_noise = 0.5;
+  // skewed_quadratic
+  double mu = 1.0;
+  double L = 2.0;
+  double sigma = 8.0;
+  // both
+  std::vector<double> x0; // resolved to length d
+};
+
+struct step_size_config {
+  std::string type = "inverse_time"; // "inverse_time", "harmonic" or "constant"
+  double alpha = 3.0, mu = 1.0, beta = 1.0; // inverse_time
+  double eta = 0.1, cap = 0.5;              // harmonic (eta, cap), constant (eta)
+};
+
+struct schedule_config {
+  std::string type; // see schedule_types()
+  int64_t period = 0; // constant with a period
+  std::string rounds; // rounds_rule text; increasing, decreasing, constant
+  std::vector<int64_t> times; // explicit
+};
+
+struct method_config {
+  std::string name;
+  std::string optimizer = "sgd";
+  schedule_config schedule;
+  step_size_config step_size;
+};
+
+struct runtime_config {
+  int64_t threads = 0;             // 0: every core
+  int64_t workers_per_actor = 0;   // 0: ceil(N / threads)
+  int64_t max_concurrent_runs = 0; // 0: 4 x threads
+};
+
+struct experiment_config {
+  std::string name;
+  std::string file;
+  uint64_t seed = 1;
+  int64_t repetitions = 1;
+  int64_t T = 1;
+  std::vector<int64_t> N;
+  int64_t record_every = 1;
+  objective_config objective;
+  step_size_config step_size;
+  std::vector<method_config> methods;
+  bool speedup = false; // single-worker runs for s1, and the speed-up per entry
+  runtime_config runtime;
+};
+
+/// The schedule types a config may name.
+const std::vector<std::string>& schedule_types();
+
+/// Reads and validates `file` after applying `overrides` ("key.path=value",
+/// TOML values; a bare word is a string). Throws config_error naming the key.
+experiment_config load_config(const std::string& file,
+                              const std::vector<std::string>& overrides = {});
+
+/// The same from TOML text (for tests); `file` names it in errors.
+experiment_config parse_config(const std::string& text, const std::string& file,
+                               const std::vector<std::string>& overrides = {});
+
+} // namespace lsgd

@@ -1,0 +1,192 @@
+#include "runtime/results.hpp"
+
+#include "runtime/atomic_file.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+namespace lsgd {
+
+namespace {
+
+// JSON has no NaN or Inf: a diverged or undefined value is written as null.
+nlohmann::json number(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
+
+nlohmann::json to_json(const mean_se& x) {
+  return {{"mean", number(x.mean)}, {"stderr", number(x.se)}};
+}
+
+std::string csv_number(double x) {
+  if (std::isnan(x))
+    return "nan";
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.17g", x);
+  return buf;
+}
+
+nlohmann::json step_size_to_json(const step_size_config& s) {
+  if (s.type == "inverse_time")
+    return {{"type", s.type}, {"alpha", s.alpha}, {"mu", s.mu}, {"beta", s.beta}};
+  if (s.type == "harmonic")
+    return {{"type", s.type}, {"eta", s.eta}, {"cap", s.cap}};
+  return {{"type", s.type}, {"eta", s.eta}};
+}
+
+} // namespace
+
+experiment_summary summarize(const run_plan& plan, const execution_result& result) {
+  experiment_summary out;
+  out.wall_seconds = result.wall_seconds;
+  out.entries.resize(plan.entries.size());
+  // Group run indices by entry, in repetition order.
+  std::vector<std::vector<size_t>> runs_of(plan.entries.size());
+  for (size_t i = 0; i < plan.runs.size(); ++i)
+    runs_of[plan.runs[i].entry].push_back(i);
+  for (size_t e = 0; e < plan.entries.size(); ++e) {
+    const auto& pe = plan.entries[e];
+    auto& s = out.entries[e];
+    s.method = pe.method;
+    s.N = pe.N;
+    s.single_worker = pe.single_worker;
+    s.reps = runs_of[e].size();
+    s.rounds = schedules::rounds(pe.times);
+    s.round_steps = pe.times;
+    std::vector<double> finals;
+    const auto& first = result.records[runs_of[e].front()];
+    s.messages = first.messages;
+    s.bytes = first.bytes;
+    for (auto i : runs_of[e]) {
+      finals.push_back(result.records[i].round_errors.back());
+      s.wall_seconds += result.records[i].wall_seconds;
+    }
+    s.final_error = lsgd::summarize(finals);
+    s.final_median = median(finals);
+    auto column = [&](auto member, size_t k) {
+      std::vector<double> xs;
+      for (auto i : runs_of[e])
+        xs.push_back((result.records[i].*member)[k]);
+      return lsgd::summarize(xs);
+    };
+    for (size_t r = 0; r < first.round_errors.size(); ++r)
+      s.round_errors.push_back(column(&run_record::round_errors, r));
+    for (size_t k = 0; k < first.trajectory.size(); ++k)
+      s.trajectory.push_back(column(&run_record::trajectory, k));
+    if (pe.single_worker)
+      out.s1 = s.final_error;
+  }
+  if (out.s1)
+    for (auto& s : out.entries)
+      if (!s.single_worker)
+        s.speedup = ratio(*out.s1, s.final_error);
+  return out;
+}
+
+nlohmann::json config_to_json(const experiment_config& c) {
+  nlohmann::json o = {{"type", c.objective.type},
+                      {"dimension", c.objective.dimension},
+                      {"x0", c.objective.x0}};
+  if (c.objective.type == "noisy_quadratic") {
+    o["curvature"] = c.objective.curvature;
+    o["multiplicative_noise"] = c.objective.multiplicative_noise;
+    o["additive_noise"] = c.objective.additive_noise;
+  } else {
+    o["mu"] = c.objective.mu;
+    o["L"] = c.objective.L;
+    o["sigma"] = c.objective.sigma;
+  }
+  nlohmann::json methods = nlohmann::json::array();
+  for (const auto& m : c.methods) {
+    nlohmann::json sched = {{"type", m.schedule.type}};
+    if (m.schedule.period > 0)
+      sched["period"] = m.schedule.period;
+    if (!m.schedule.rounds.empty())
+      sched["rounds"] = m.schedule.rounds;
+    if (!m.schedule.times.empty())
+      sched["times"] = m.schedule.times;
+    methods.push_back({{"name", m.name},
+                       {"optimizer", m.optimizer},
+                       {"schedule", sched},
+                       {"step_size", step_size_to_json(m.step_size)}});
+  }
+  return {{"name", c.name},
+          {"file", c.file},
+          {"seed", c.seed},
+          {"repetitions", c.repetitions},
+          {"T", c.T},
+          {"N", c.N},
+          {"record_every", c.record_every},
+          {"objective", o},
+          {"step_size", step_size_to_json(c.step_size)},
+          {"method", methods},
+          {"speedup", {{"enabled", c.speedup}}},
+          {"runtime",
+           {{"threads", c.runtime.threads},
+            {"workers_per_actor", c.runtime.workers_per_actor},
+            {"max_concurrent_runs", c.runtime.max_concurrent_runs}}}};
+}
+
+nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s) {
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& e : s.entries) {
+    nlohmann::json j = {{"method", e.method},
+                        {"N", e.N},
+                        {"reps", e.reps},
+                        {"rounds", e.rounds},
+                        {"final_error", to_json(e.final_error)},
+                        {"final_error_median", number(e.final_median)},
+                        {"messages", e.messages},
+                        {"bytes", e.bytes},
+                        {"wall_seconds", e.wall_seconds}};
+    if (e.speedup)
+      j["speedup"] = to_json(*e.speedup);
+    results.push_back(std::move(j));
+  }
+  nlohmann::json out = {{"config", config_to_json(plan.config)},
+                        {"results", results},
+                        {"wall_seconds", s.wall_seconds},
+                        {"threads", plan.threads}};
+  if (s.s1) {
+    out["s1"] = to_json(*s.s1);
+    out["speedup_definition"]
+      = "plain: s1 / E_N with s1 and E_N the mean error F(xbar_T) - F* at T over "
+        "repetitions; s1 from single workers (method \"single\", N = 1); stderr by the "
+        "delta method";
+  }
+  return out;
+}
+
+void write_results(const std::string& dir, const run_plan& plan,
+                   const experiment_summary& s) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  const auto summary_path = (fs::path(dir) / "summary.json").string();
+  // Whatever happens below, no stale summary may vouch for new files.
+  std::remove(summary_path.c_str());
+
+  std::ostringstream traj;
+  traj << "method,N,t,mean_error,stderr\n";
+  const auto steps = plan.records.steps();
+  for (const auto& e : s.entries)
+    for (size_t k = 0; k < e.trajectory.size(); ++k)
+      traj << e.method << ',' << e.N << ',' << steps[k] << ','
+           << csv_number(e.trajectory[k].mean) << ',' << csv_number(e.trajectory[k].se)
+           << '\n';
+  write_file_atomically((fs::path(dir) / "trajectory.csv").string(), traj.str());
+
+  std::ostringstream rounds;
+  rounds << "method,N,round,t,mean_error,stderr\n";
+  for (const auto& e : s.entries)
+    for (size_t r = 0; r < e.round_errors.size(); ++r)
+      rounds << e.method << ',' << e.N << ',' << r << ',' << e.round_steps[r] << ','
+             << csv_number(e.round_errors[r].mean) << ','
+             << csv_number(e.round_errors[r].se) << '\n';
+  write_file_atomically((fs::path(dir) / "rounds.csv").string(), rounds.str());
+
+  write_file_atomically(summary_path, summary_to_json(plan, s).dump(2) + "\n");
+}
+
+} // namespace lsgd

@@ -1,0 +1,53 @@
+// Aggregates run records over repetitions and writes the result files.
+#pragma once
+
+#include "numerics/statistics.hpp"
+#include "runtime/run_plan.hpp"
+#include "runtime/runner.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lsgd {
+
+/// Everything reported for one (method, N) entry.
+struct entry_summary {
+  std::string method;
+  uint32_t N = 1;
+  size_t reps = 0;
+  uint64_t rounds = 0;
+  mean_se final_error;      // F(xbar_T) - F* over repetitions
+  double final_median = 0;  // its median over repetitions
+  uint64_t messages = 0;    // per run: models exchanged (N per direction per round)
+  uint64_t bytes = 0;       // per run: their parameter bytes
+  double wall_seconds = 0;  // summed over the entry's runs
+  std::vector<uint64_t> round_steps;
+  std::vector<mean_se> round_errors; // per round, over repetitions
+  std::vector<mean_se> trajectory;   // per recorded step, over repetitions
+  std::optional<mean_se> speedup;    // s1 / mean final error
+  bool single_worker = false;
+};
+
+struct experiment_summary {
+  std::vector<entry_summary> entries;
+  std::optional<mean_se> s1; // single-worker mean final error
+  double wall_seconds = 0;
+};
+
+experiment_summary summarize(const run_plan& plan, const execution_result& result);
+
+/// The resolved config as JSON (defaults filled in).
+nlohmann::json config_to_json(const experiment_config& c);
+
+/// summary.json's content.
+nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s);
+
+/// Writes summary.json, trajectory.csv and rounds.csv into `dir` (created if
+/// needed); summary.json goes last, so its presence means a complete set.
+void write_results(const std::string& dir, const run_plan& plan,
+                   const experiment_summary& s);
+
+} // namespace lsgd

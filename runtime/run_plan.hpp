@@ -1,0 +1,49 @@
+// Expands a config into the runs to execute: every method x N x repetition.
+#pragma once
+
+#include "numerics/local_optimizer.hpp"
+#include "numerics/record_plan.hpp"
+#include "numerics/schedule.hpp"
+#include "runtime/config.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lsgd {
+
+/// One (method, N) combination: its repetitions share a schedule.
+struct plan_entry {
+  std::string method;
+  uint32_t N = 1;
+  comm_times times;
+  std::shared_ptr<const local_method> local;
+  bool single_worker = false; // the s1 reference of a speed-up sweep
+};
+
+/// One run: repetition `repetition` of entries[entry].
+struct run_spec {
+  size_t entry = 0;
+  uint32_t repetition = 0;
+};
+
+struct run_plan {
+  experiment_config config;
+  std::shared_ptr<const objective> f;
+  record_plan records{1, 1};
+  std::vector<plan_entry> entries;
+  std::vector<run_spec> runs; // entry-major, then repetition
+  uint32_t threads = 1;
+
+  /// How many worker ids one actor hosts for N workers.
+  uint32_t workers_per_actor(uint32_t N) const;
+};
+
+/// The name of the single-worker reference entries.
+inline const std::string single_worker_method = "single";
+
+/// Builds every schedule and local method up front, so a config that cannot
+/// run fails before any work starts (config_error naming the method).
+run_plan make_plan(const experiment_config& c);
+
+} // namespace lsgd

@@ -1,0 +1,137 @@
+#include "runtime/runner.hpp"
+
+#include "actors/schedule.hpp"
+#include "actors/worker.hpp"
+#include "runtime/progress.hpp"
+
+#include <caf/all.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+
+namespace lsgd {
+
+namespace {
+
+struct launcher_state {
+  static inline const char* name = "lsgd.launcher";
+  const run_plan* plan = nullptr;
+  std::vector<std::shared_ptr<run_record>>* slots = nullptr;
+  std::atomic<size_t>* completed = nullptr;
+  std::string* failure = nullptr;
+  size_t next = 0;
+  size_t max_in_flight = 1;
+  std::map<caf::actor_addr, size_t> in_flight; // server -> run index
+};
+
+using launcher_ptr = caf::stateful_actor<launcher_state>*;
+
+// Spawns the schedule, server and worker blocks of run `index`.
+void launch(launcher_ptr self, size_t index) {
+  auto& st = self->state;
+  const auto& plan = *st.plan;
+  const auto& run = plan.runs[index];
+  const auto& entry = plan.entries[run.entry];
+  auto& sys = self->system();
+  auto clock = sys.spawn(schedule, entry.times);
+  server_spec ss{plan.f, entry.local->initial_model(), entry.N, plan.records,
+                 (*st.slots)[index]};
+  auto srv = sys.spawn(server, std::move(ss), clock);
+  const auto per_actor = plan.workers_per_actor(entry.N);
+  for (uint32_t first = 0; first < entry.N; first += per_actor) {
+    worker_spec ws{entry.local, plan.config.seed, run.repetition,
+                   std::min(per_actor, entry.N - first), plan.f->dimension(), plan.records};
+    sys.spawn(worker, std::move(ws), srv);
+  }
+  self->monitor(srv);
+  st.in_flight.emplace(srv.address(), index);
+}
+
+void fill(launcher_ptr self) {
+  auto& st = self->state;
+  while (st.failure->empty() && st.next < st.plan->runs.size()
+         && st.in_flight.size() < st.max_in_flight)
+    launch(self, st.next++);
+  if (st.in_flight.empty())
+    self->quit();
+}
+
+caf::behavior launcher(launcher_ptr self, const run_plan* plan,
+                       std::vector<std::shared_ptr<run_record>>* slots,
+                       std::atomic<size_t>* completed, std::string* failure) {
+  auto& st = self->state;
+  st.plan = plan;
+  st.slots = slots;
+  st.completed = completed;
+  st.failure = failure;
+  st.max_in_flight = plan->config.runtime.max_concurrent_runs > 0
+                       ? static_cast<size_t>(plan->config.runtime.max_concurrent_runs)
+                       : 4 * size_t{plan->threads};
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    auto it = st.in_flight.find(msg.source);
+    if (it == st.in_flight.end())
+      return;
+    const auto index = it->second;
+    st.in_flight.erase(it);
+    if ((msg.reason || !(*st.slots)[index]->complete) && st.failure->empty()) {
+      const auto& run = st.plan->runs[index];
+      const auto& entry = st.plan->entries[run.entry];
+      *st.failure = "run of method \"" + entry.method + "\", N = " + std::to_string(entry.N)
+                    + ", repetition " + std::to_string(run.repetition) + " failed: "
+                    + (msg.reason ? self->system().render(msg.reason) : "incomplete");
+      // Stop the others: their workers and schedules are linked to them.
+      for (auto& [addr, _] : st.in_flight)
+        self->send_exit(addr, caf::exit_reason::user_shutdown);
+    }
+    ++*st.completed;
+    fill(self);
+  });
+  fill(self);
+  return {[](caf::unit_t) {}};
+}
+
+} // namespace
+
+execution_result execute(const run_plan& plan, bool show_progress) {
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::lsgd>();
+  cfg.set("scheduler.max-threads", static_cast<size_t>(plan.threads));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  cfg.set("logger.console", caf::atom("none"));
+  caf::actor_system sys{cfg};
+
+  std::vector<std::shared_ptr<run_record>> slots;
+  for (size_t i = 0; i < plan.runs.size(); ++i)
+    slots.push_back(std::make_shared<run_record>());
+  std::atomic<size_t> completed{0};
+  std::string failure;
+
+  const auto started = std::chrono::steady_clock::now();
+  progress_line progress(plan.runs.size(), show_progress);
+  {
+    auto boss = sys.spawn(launcher, &plan, &slots, &completed, &failure);
+    caf::scoped_actor self{sys};
+    self->monitor(boss);
+    for (bool done = false; !done;) {
+      self->receive([&](caf::down_msg&) { done = true; },
+                    caf::after(std::chrono::milliseconds(250)) >>
+                      [&] { progress.update(completed.load()); });
+    }
+  }
+  sys.await_all_actors_done();
+  progress.finish(completed.load());
+  if (!failure.empty())
+    throw run_error(failure);
+
+  execution_result result;
+  result.wall_seconds
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.records.reserve(slots.size());
+  for (auto& s : slots)
+    result.records.push_back(std::move(*s));
+  return result;
+}
+
+} // namespace lsgd

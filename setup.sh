@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian bookworm packages), builds, then either runs
+# the default experiment (./setup.sh run) or every test (./setup.sh test).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(cmake make g++ libcaf-dev libeigen3-dev libtomlplusplus-dev doctest-dev
+          libcli11-dev nlohmann-json3-dev librandom123-dev libboost-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$jobs"
+
+case "${1:-run}" in
+  run)  shift || true
+        ./build/localsgd run configs/paper/quadratic.toml --out results/quadratic "$@" ;;
+  test) ctest --test-dir build --output-on-failure -j "$jobs" ;;
+  build) ;;
+  *) echo "usage: ./setup.sh [run|test|build]" >&2; exit 2 ;;
+esac
