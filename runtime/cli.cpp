@@ -19,12 +19,16 @@ constexpr int exit_failure = 1;
 constexpr int exit_bad_input = 2;
 
 void print_table(const experiment_summary& s) {
-  std::printf("%-14s %6s %6s %7s %14s %11s %10s\n", "method", "N", "reps", "rounds",
-              "final error", "stderr", "speed-up");
+  std::printf("%-14s %6s %6s %7s %14s %11s %12s %10s\n", "method", "N", "reps", "rounds",
+              "final error", "stderr", "exact", "speed-up");
   for (const auto& e : s.entries) {
     std::printf("%-14s %6u %6zu %7llu %14.4e %11.2e", e.method.c_str(), e.N, e.reps,
                 static_cast<unsigned long long>(e.rounds), e.final_error.mean,
                 e.final_error.se);
+    if (!e.exact_trajectory.empty())
+      std::printf(" %12.4e", e.exact_trajectory.back());
+    else
+      std::printf(" %12s", "");
     if (e.speedup)
       std::printf(" %6.2f±%.2f", e.speedup->mean, e.speedup->se);
     std::printf("\n");

@@ -1,6 +1,8 @@
 #include "runtime/results.hpp"
 
+#include "numerics/quadratic_moments.hpp"
 #include "runtime/atomic_file.hpp"
+#include "runtime/problem.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -34,6 +36,25 @@ nlohmann::json step_size_to_json(const step_size_config& s) {
   if (s.type == "harmonic")
     return {{"type", s.type}, {"eta", s.eta}, {"cap", s.cap}};
   return {{"type", s.type}, {"eta", s.eta}};
+}
+
+// The exact expected error curve, where the objective admits one (SGD on
+// the noisy quadratic), at the recorded steps; empty otherwise.
+std::vector<double> exact_trajectory(const run_plan& plan, const plan_entry& e) {
+  const auto& o = plan.config.objective;
+  if (o.type != "noisy_quadratic" || e.config.optimizer != "sgd")
+    return {};
+  const auto curvature = Eigen::Map<const Eigen::VectorXd>(
+    o.curvature.data(), static_cast<Eigen::Index>(o.curvature.size()));
+  const auto x0 = Eigen::Map<const Eigen::VectorXd>(o.x0.data(),
+                                                    static_cast<Eigen::Index>(o.x0.size()));
+  const auto all = noisy_quadratic_expected_error(curvature, o.multiplicative_noise,
+                                                  o.additive_noise, x0, e.N,
+                                                  make_step_size(e.config.step_size), e.times);
+  std::vector<double> out;
+  for (auto t : plan.records.steps())
+    out.push_back(all[t]);
+  return out;
 }
 
 } // namespace
@@ -75,6 +96,7 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
       s.round_errors.push_back(column(&run_record::round_errors, r));
     for (size_t k = 0; k < first.trajectory.size(); ++k)
       s.trajectory.push_back(column(&run_record::trajectory, k));
+    s.exact_trajectory = exact_trajectory(plan, pe);
     if (pe.single_worker)
       out.s1 = s.final_error;
   }
@@ -143,6 +165,8 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
                         {"wall_seconds", e.wall_seconds}};
     if (e.speedup)
       j["speedup"] = to_json(*e.speedup);
+    if (!e.exact_trajectory.empty())
+      j["exact_final_error"] = number(e.exact_trajectory.back());
     results.push_back(std::move(j));
   }
   nlohmann::json out = {{"config", config_to_json(plan.config)},
@@ -168,13 +192,13 @@ void write_results(const std::string& dir, const run_plan& plan,
   std::remove(summary_path.c_str());
 
   std::ostringstream traj;
-  traj << "method,N,t,mean_error,stderr\n";
+  traj << "method,N,t,mean_error,stderr,exact_error\n";
   const auto steps = plan.records.steps();
   for (const auto& e : s.entries)
     for (size_t k = 0; k < e.trajectory.size(); ++k)
       traj << e.method << ',' << e.N << ',' << steps[k] << ','
-           << csv_number(e.trajectory[k].mean) << ',' << csv_number(e.trajectory[k].se)
-           << '\n';
+           << csv_number(e.trajectory[k].mean) << ',' << csv_number(e.trajectory[k].se) << ','
+           << (e.exact_trajectory.empty() ? "" : csv_number(e.exact_trajectory[k])) << '\n';
   write_file_atomically((fs::path(dir) / "trajectory.csv").string(), traj.str());
 
   std::ostringstream rounds;

@@ -28,6 +28,7 @@ struct entry_summary {
   std::vector<mean_se> round_errors; // per round, over repetitions
   std::vector<mean_se> trajectory;   // per recorded step, over repetitions
   std::optional<mean_se> speedup;    // s1 / mean final error
+  std::vector<double> exact_trajectory; // E[F(xbar_t)] - F* where known exactly
   bool single_worker = false;
 };
 

@@ -27,6 +27,7 @@ run_plan make_plan(const experiment_config& c) {
     e.method = m.name;
     e.N = N;
     e.single_worker = single;
+    e.config = m;
     try {
       e.times = make_schedule(m.schedule, T, N);
       e.local = make_local_method(m, plan.f, c.objective.x0);

@@ -19,6 +19,7 @@ struct plan_entry {
   comm_times times;
   std::shared_ptr<const local_method> local;
   bool single_worker = false; // the s1 reference of a speed-up sweep
+  method_config config;
 };
 
 /// One run: repetition `repetition` of entries[entry].

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: exit codes, one-line errors, result files.
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+passes=0
+check() { # description, then a command that must succeed
+  local what=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+
+# A bad config: exit 2, one line on stderr naming the key, no result files.
+"$bin" run "$src/tests/configs/bad/unknown_top_key.toml" --out "$tmp/bad" 2>"$tmp/err"
+check "bad config exits 2" test $? -eq 2
+check "bad config error is one line" test "$(wc -l <"$tmp/err")" -eq 1
+check "bad config error names the key" grep -q "repetitons: unknown key" "$tmp/err"
+check "bad config writes nothing" test ! -e "$tmp/bad"
+
+"$bin" run "$tmp/does-not-exist.toml" 2>"$tmp/err"
+check "missing config exits 2" test $? -eq 2
+check "missing config is named" grep -q "cannot open the config file" "$tmp/err"
+
+"$bin" run "$src/configs/paper/quadratic.toml" --set 'T="x"' 2>"$tmp/err"
+check "bad --set exits 2" test $? -eq 2
+check "bad --set names the key" grep -q "T: expected an integer" "$tmp/err"
+
+"$bin" run --no-such-flag 2>/dev/null
+check "unknown flag exits 2" test $? -eq 2
+"$bin" 2>/dev/null
+check "no subcommand exits 2" test $? -eq 2
+
+# A small good run.
+cfg="$src/configs/paper/quadratic.toml"
+small=(--set repetitions=4 --set record_every=10 --quiet)
+"$bin" run "$cfg" "${small[@]}" --threads 1 --out "$tmp/t1"
+check "run exits 0" test $? -eq 0
+for f in summary.json trajectory.csv rounds.csv; do
+  check "$f written" test -s "$tmp/t1/$f"
+done
+check "no temporary files left" test -z "$(ls "$tmp/t1" | grep tmp)"
+check "trajectory header" test "$(head -1 "$tmp/t1/trajectory.csv")" = "method,N,t,mean_error,stderr,exact_error"
+check "rounds header" test "$(head -1 "$tmp/t1/rounds.csv")" = "method,N,round,t,mean_error,stderr"
+# 6 methods x 102 recorded steps (0, 10, ..., 1000) + header
+check "trajectory rows" test "$(wc -l <"$tmp/t1/trajectory.csv")" -eq $((6 * 101 + 1))
+if command -v python3 >/dev/null; then
+  check "summary.json fields" python3 - "$tmp/t1/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["config"]["repetitions"] == 4
+r = {e["method"]: e for e in s["results"]}
+assert sorted(r) == sorted(["sync", "stich", "haddadpour", "increasing", "constant", "one_shot"])
+for e in r.values():
+    for k in ["method", "N", "reps", "rounds", "final_error", "messages", "bytes", "wall_seconds"]:
+        assert k in e, k
+    assert e["N"] == 20 and e["reps"] == 4
+    assert e["messages"] == 2 * 20 * e["rounds"]
+    assert e["bytes"] == e["messages"] * 3 * 8
+assert r["sync"]["rounds"] == 1000 and r["increasing"]["rounds"] == 20 and r["one_shot"]["rounds"] == 1
+PY
+fi
+
+# Identical numbers with another thread count.
+"$bin" run "$cfg" "${small[@]}" --threads 2 --out "$tmp/t2"
+check "same trajectory with 2 threads" cmp -s "$tmp/t1/trajectory.csv" "$tmp/t2/trajectory.csv"
+check "same rounds with 2 threads" cmp -s "$tmp/t1/rounds.csv" "$tmp/t2/rounds.csv"
+
+# check prints the plan.
+"$bin" check "$cfg" >"$tmp/plan"
+check "check exits 0" test $? -eq 0
+check "check shows the increasing schedule" grep -q "increasing .* R = 20 .* times: 4 14 28 47" "$tmp/plan"
+
+echo "cli: $passes passed, $failures failed"
+test "$failures" -eq 0

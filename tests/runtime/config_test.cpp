@@ -1,0 +1,112 @@
+#include "runtime/config.hpp"
+#include "runtime/run_plan.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace lsgd;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string first_line(const fs::path& p) {
+  std::ifstream in(p);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+} // namespace
+
+TEST_CASE("every bad config in tests/configs/bad fails with its expected error") {
+  const fs::path dir = fs::path(LSGD_SOURCE_DIR) / "tests/configs/bad";
+  size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".toml")
+      continue;
+    ++count;
+    const auto header = first_line(entry.path());
+    const std::string tag = "# expect: ";
+    REQUIRE(header.rfind(tag, 0) == 0);
+    const auto expected = header.substr(tag.size());
+    CAPTURE(entry.path().filename().string());
+    std::string message;
+    try {
+      make_plan(load_config(entry.path().string()));
+    } catch (const config_error& e) {
+      message = e.what();
+    }
+    CAPTURE(message);
+    CHECK(message.find(expected) != std::string::npos);
+    CHECK(message.find('\n') == std::string::npos); // one line
+  }
+  CHECK(count >= 20);
+}
+
+TEST_CASE("every shipped config is valid") {
+  size_t count = 0;
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(LSGD_SOURCE_DIR) / "configs")) {
+    if (entry.path().extension() != ".toml")
+      continue;
+    ++count;
+    CAPTURE(entry.path().string());
+    CHECK_NOTHROW(make_plan(load_config(entry.path().string())));
+  }
+  CHECK(count >= 2);
+}
+
+TEST_CASE("overrides with --set") {
+  const char* text = R"(
+seed = 1
+repetitions = 2
+T = 100
+N = 4
+[objective]
+type = "skewed_quadratic"
+x0 = 2.0
+[[method]]
+name = "a"
+schedule = { type = "increasing", rounds = "N" }
+)";
+  auto c = parse_config(text, "t.toml",
+                        {"T=200", "N=[2, 8]", "method.0.schedule.rounds=sqrt(N)",
+                         "objective.sigma=4", "runtime.threads=3"});
+  CHECK(c.T == 200);
+  CHECK(c.N == std::vector<int64_t>{2, 8});
+  CHECK(c.methods[0].schedule.rounds == "sqrt(N)");
+  CHECK(c.objective.sigma == 4);
+  CHECK(c.runtime.threads == 3);
+  CHECK(c.name == "t");
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"method.3.name=x"}),
+                       doctest::Contains("out of range"), config_error);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"repetitions"}),
+                       doctest::Contains("expected key=value"), config_error);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"tee=3"}),
+                       doctest::Contains("tee: unknown key"), config_error);
+}
+
+TEST_CASE("defaults are filled in") {
+  const char* text = R"(
+seed = 1
+repetitions = 1
+T = 10
+N = 2
+[objective]
+type = "noisy_quadratic"
+dimension = 4
+x0 = 0.5
+[[method]]
+name = "a"
+schedule = "one_shot"
+)";
+  auto c = parse_config(text, "t.toml");
+  CHECK(c.objective.curvature == std::vector<double>{1, 2, 3, 4});
+  CHECK(c.objective.x0 == std::vector<double>(4, 0.5));
+  CHECK(c.record_every == 1);
+  CHECK(c.methods[0].step_size.type == "inverse_time");
+  CHECK(c.methods[0].optimizer == "sgd");
+  CHECK(!c.speedup);
+}
