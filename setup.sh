@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake make g++ libcaf-dev libeigen3-dev libtomlplusplus-dev doctest-dev
-          libcli11-dev nlohmann-json3-dev librandom123-dev libboost-dev)
+          libcli11-dev nlohmann-json3-dev librandom123-dev libboost-dev python3
+          python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,7 +24,8 @@ cmake --build build -j "$jobs"
 
 case "${1:-run}" in
   run)  shift || true
-        ./build/localsgd run configs/paper/quadratic.toml --out results/quadratic "$@" ;;
+        ./build/localsgd run configs/paper/quadratic.toml --out results/quadratic "$@"
+        ./build/localsgd plot results/quadratic ;;
   test) ctest --test-dir build --output-on-failure -j "$jobs" ;;
   build) ;;
   *) echo "usage: ./setup.sh [run|test|build]" >&2; exit 2 ;;

@@ -49,6 +49,8 @@ void begin_epoch(self_ptr self, const epoch& e) {
   st.traces.resize(st.spec.f->dimension(),
                    static_cast<Eigen::Index>(st.spec.workers * st.traced_steps.size()));
   st.traced = st.received = 0;
+  for (auto& b : st.blocks)
+    b.traced = b.modeled = false;
   const auto average = pack(st.average);
   for (const auto& b : st.blocks)
     self->send(b.handle, e, average);
@@ -56,24 +58,25 @@ void begin_epoch(self_ptr self, const epoch& e) {
   st.record.bytes += uint64_t{st.spec.workers} * average.bytes.size();
 }
 
-// Checks that a message names a registered block and the open round.
-bool check_sender(self_ptr self, const char* what, uint32_t round, uint32_t first,
-                  uint32_t count) {
+// The registered block a message names, if it names one and the open round;
+// otherwise fails the run and returns nullptr.
+server_state::block* check_sender(self_ptr self, const char* what, uint32_t round,
+                                  uint32_t first, uint32_t count) {
   auto& st = self->state;
   if (round != st.current.round) {
     fail(self, std::string(what) + " for round " + std::to_string(round) + " while round "
                  + std::to_string(st.current.round) + " is open");
-    return false;
+    return nullptr;
   }
-  auto known = std::any_of(st.blocks.begin(), st.blocks.end(), [&](const auto& b) {
+  auto it = std::find_if(st.blocks.begin(), st.blocks.end(), [&](const auto& b) {
     return b.first == first && b.count == count;
   });
-  if (!known) {
+  if (it == st.blocks.end()) {
     fail(self, std::string(what) + " from unregistered workers " + std::to_string(first)
                  + " + " + std::to_string(count));
-    return false;
+    return nullptr;
   }
-  return true;
+  return &*it;
 }
 
 void record_traces(self_ptr self) {
@@ -149,8 +152,14 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
     },
     [self](trace& x) {
       auto& st = self->state;
-      if (!check_sender(self, "trace", x.round, x.first_worker, x.workers))
+      auto b = check_sender(self, "trace", x.round, x.first_worker, x.workers);
+      if (!b)
         return;
+      if (b->traced) {
+        fail(self, "a second trace of round " + std::to_string(x.round) + " from workers "
+                     + std::to_string(x.first_worker) + " + " + std::to_string(x.workers));
+        return;
+      }
       if (x.steps != st.traced_steps) {
         fail(self, "trace of round " + std::to_string(x.round) + " has the wrong steps");
         return;
@@ -165,16 +174,24 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
       for (Eigen::Index s = 0; s < k; ++s)
         st.traces.middleCols(s * N + x.first_worker, x.workers)
           = st.scratch.middleCols(s * x.workers, x.workers);
+      b->traced = true;
       st.traced += x.workers;
     },
     [self](model& x) {
       auto& st = self->state;
-      if (!check_sender(self, "model", x.round, x.first_worker, x.workers))
+      auto b = check_sender(self, "model", x.round, x.first_worker, x.workers);
+      if (!b)
         return;
+      if (b->modeled) {
+        fail(self, "a second model of round " + std::to_string(x.round) + " from workers "
+                     + std::to_string(x.first_worker) + " + " + std::to_string(x.workers));
+        return;
+      }
       if (auto err = unpack_columns(x.values, st.models, x.first_worker, x.workers)) {
         fail(self, "model: " + *err);
         return;
       }
+      b->modeled = true;
       st.received += x.workers;
       if (st.received == st.spec.workers)
         complete_round(self);

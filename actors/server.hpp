@@ -37,6 +37,8 @@ struct server_state {
     worker_actor handle;
     uint32_t first = 0;
     uint32_t count = 0;
+    bool traced = false;  // its trace of the open round arrived
+    bool modeled = false; // its model of the open round arrived
   };
 
   server_spec spec;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <unistd.h>
 
@@ -53,6 +54,20 @@ void print_plan(const run_plan& plan) {
   }
 }
 
+// Debian's python3 carries python3-matplotlib even where another python3
+// comes first on PATH.
+int draw_figures(const std::string& dir) {
+  const std::string python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  const std::string quoted = "'" + dir + "'";
+  if (dir.find('\'') != std::string::npos) {
+    std::fprintf(stderr, "localsgd: plot: unsupported quote in folder name\n");
+    return exit_bad_input;
+  }
+  const std::string command = python + " '" LSGD_PLOT_SCRIPT "' " + quoted;
+  const int status = std::system(command.c_str());
+  return status == 0 ? 0 : exit_failure;
+}
+
 } // namespace
 
 int run_cli(int argc, char** argv) {
@@ -78,12 +93,19 @@ int run_cli(int argc, char** argv) {
   check->add_option("config", config_file, "the TOML config")->required();
   check->add_option("--set", overrides, "override a config key: key.path=value")->take_all();
 
+  std::string plot_dir;
+  auto plot = app.add_subcommand("plot", "draw the figures of a results folder (matplotlib)");
+  plot->add_option("dir", plot_dir, "the results folder")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : exit_bad_input;
   }
+
+  if (*plot)
+    return draw_figures(plot_dir);
 
   run_plan plan;
   try {

@@ -67,6 +67,19 @@ fi
 check "same trajectory with 2 threads" cmp -s "$tmp/t1/trajectory.csv" "$tmp/t2/trajectory.csv"
 check "same rounds with 2 threads" cmp -s "$tmp/t1/rounds.csv" "$tmp/t2/rounds.csv"
 
+# Figures, where Debian's matplotlib is installed (setup.sh installs it).
+if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
+  "$bin" plot "$tmp/t1" >/dev/null
+  check "plot exits 0" test $? -eq 0
+  for f in error_vs_iteration.png error_vs_iteration.svg error_vs_round.png error_vs_round.svg; do
+    check "$f drawn" test -s "$tmp/t1/$f"
+  done
+else
+  echo "cli: matplotlib missing, figures not checked"
+fi
+"$bin" plot "$tmp/nowhere" 2>/dev/null
+check "plot of a missing folder fails" test $? -ne 0
+
 # check prints the plan.
 "$bin" check "$cfg" >"$tmp/plan"
 check "check exits 0" test $? -eq 0
