@@ -42,6 +42,13 @@ const toml::node* toml_reader::node(const std::string& key) {
   return table_.get(key);
 }
 
+bool toml_reader::absent_with_fallback(const std::string& key, bool has_fallback) {
+  if (has(key) || !has_fallback)
+    return false;
+  used_.insert(key);
+  return true;
+}
+
 const toml::node& toml_reader::required(const std::string& key) {
   auto n = node(key);
   if (!n)
@@ -65,10 +72,8 @@ void toml_reader::fail(const std::string& key, const std::string& reason) const 
 
 int64_t toml_reader::integer(const std::string& key, int64_t min, int64_t max,
                              std::optional<int64_t> fallback) {
-  if (!has(key) && fallback) {
-    used_.insert(key);
+  if (absent_with_fallback(key, fallback.has_value()))
     return *fallback;
-  }
   const auto& n = required(key);
   auto v = n.value_exact<int64_t>();
   if (!v)
@@ -81,10 +86,8 @@ int64_t toml_reader::integer(const std::string& key, int64_t min, int64_t max,
 
 double toml_reader::number(const std::string& key, double min, bool min_inclusive,
                            std::optional<double> fallback) {
-  if (!has(key) && fallback) {
-    used_.insert(key);
+  if (absent_with_fallback(key, fallback.has_value()))
     return *fallback;
-  }
   const auto& n = required(key);
   if (!n.is_number())
     fail(key, "expected a number, got " + type_name(n) + " (" + show(n) + ")");
@@ -98,10 +101,8 @@ double toml_reader::number(const std::string& key, double min, bool min_inclusiv
 }
 
 std::string toml_reader::string(const std::string& key, std::optional<std::string> fallback) {
-  if (!has(key) && fallback) {
-    used_.insert(key);
+  if (absent_with_fallback(key, fallback.has_value()))
     return *fallback;
-  }
   const auto& n = required(key);
   auto v = n.value_exact<std::string>();
   if (!v)
@@ -110,10 +111,8 @@ std::string toml_reader::string(const std::string& key, std::optional<std::strin
 }
 
 bool toml_reader::boolean(const std::string& key, std::optional<bool> fallback) {
-  if (!has(key) && fallback) {
-    used_.insert(key);
+  if (absent_with_fallback(key, fallback.has_value()))
     return *fallback;
-  }
   const auto& n = required(key);
   auto v = n.value_exact<bool>();
   if (!v)

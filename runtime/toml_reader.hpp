@@ -57,6 +57,8 @@ public:
 
 private:
   const toml::node& required(const std::string& key);
+  /// True if `key` is absent and a fallback exists (the key then counts as read).
+  bool absent_with_fallback(const std::string& key, bool has_fallback);
   std::string where(const toml::node* n, const std::string& key) const;
 
   const toml::table& table_;
