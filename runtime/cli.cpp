@@ -31,7 +31,8 @@ void print_table(const experiment_summary& s) {
     else
       std::printf(" %12s", "");
     if (e.speedup)
-      std::printf(" %6.2f±%.2f", e.speedup->mean, e.speedup->se);
+      std::printf(" %6.2f±%.2f  median def. %6.2f±%.2f", e.speedup->mean, e.speedup->se,
+                  e.speedup_median->mean, e.speedup_median->se);
     std::printf("\n");
   }
   if (s.s1)

@@ -165,7 +165,7 @@ seed = 3
 repetitions = 200
 T = 300
 N = [4]
-record_every = 300
+record_every = 5
 [objective]
 type = "skewed_quadratic"
 x0 = 2.0
@@ -191,6 +191,14 @@ enabled = true
   CHECK(sp.mean > 4 - 4 * sp.se);
   CHECK(sp.mean < 4 + 4 * sp.se);
   CHECK(sp.mean > 2.5);
+  // The authors' definition: per-run medians of the trajectory after t = 10.
+  REQUIRE(summary.s1_median);
+  REQUIRE(summary.entries[1].speedup_median);
+  CHECK(summary.s1_median->mean > 0);
+  CHECK(summary.s1_median->mean < summary.entries[0].trajectory[1].mean);
+  CHECK(summary.entries[1].speedup_median->mean > 1.5);
+  CHECK(summary.entries[1].speedup_median->mean
+        == doctest::Approx(summary.s1_median->mean / summary.entries[1].trajectory_median.mean));
 }
 
 namespace {
