@@ -9,6 +9,7 @@ namespace lsgd {
 namespace {
 
 using self_ptr = server_actor::stateful_pointer<server_state>;
+using Eigen::Index;
 
 void fail(self_ptr self, const std::string& what) {
   self->quit(caf::make_error(caf::sec::runtime_error, "server: " + what));
@@ -27,35 +28,46 @@ void start_run(self_ptr self) {
   std::sort(st.blocks.begin(), st.blocks.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   st.started = std::chrono::steady_clock::now();
-  st.average = st.spec.initial_model;
-  const double initial = error_of_average(*st.spec.f, st.average);
-  st.record.trajectory.assign(st.spec.records.steps().size(), 0.0);
-  st.record.trajectory[0] = initial;
-  st.record.round_steps = {0};
-  st.record.round_errors = {initial};
+  st.averages = st.spec.initial_model.replicate(1, st.spec.reps);
+  const double initial = error_of_average(*st.spec.f, st.spec.initial_model);
+  st.records.assign(st.spec.reps, run_record{});
+  for (auto& rec : st.records) {
+    rec.trajectory.assign(st.spec.records.steps().size(), 0.0);
+    rec.trajectory[0] = initial;
+    rec.round_steps = {0};
+    rec.round_errors = {initial};
+  }
   ask_for_epoch(self, 0);
+}
+
+// What one model of d doubles costs, counted per repetition: N of them go
+// out at the start of a round and N come back at its end.
+void count_transfers(server_state& st) {
+  const auto bytes = sizeof(double) * static_cast<uint64_t>(st.models.rows());
+  for (auto& rec : st.records) {
+    rec.messages += st.spec.workers;
+    rec.bytes += uint64_t{st.spec.workers} * bytes;
+  }
 }
 
 void begin_epoch(self_ptr self, const epoch& e) {
   auto& st = self->state;
-  const auto expected_round = static_cast<uint32_t>(st.record.round_errors.size());
-  if (e.round != expected_round || e.first_step != st.record.round_steps.back()
+  if (e.round != st.completed_rounds + 1
+      || e.first_step != st.records.front().round_steps.back()
       || e.last_step <= e.first_step) {
     fail(self, "schedule sent an inconsistent epoch " + std::to_string(e.round));
     return;
   }
   st.current = e;
   st.traced_steps = st.spec.records.steps_in(e.first_step, e.last_step);
-  st.traces.resize(st.spec.f->dimension(),
-                   static_cast<Eigen::Index>(st.spec.workers * st.traced_steps.size()));
   st.traced = st.received = 0;
+  st.traces_averaged = false;
   for (auto& b : st.blocks)
     b.traced = b.modeled = false;
-  const auto average = pack(st.average);
+  const auto averages = pack(st.averages);
   for (const auto& b : st.blocks)
-    self->send(b.handle, e, average);
-  st.record.messages += st.spec.workers;
-  st.record.bytes += uint64_t{st.spec.workers} * average.bytes.size();
+    self->send(b.handle, e, averages);
+  count_transfers(st);
 }
 
 // The registered block a message names, if it names one and the open round;
@@ -81,21 +93,31 @@ server_state::block* check_sender(self_ptr self, const char* what, uint32_t roun
 
 void record_traces(self_ptr self) {
   auto& st = self->state;
-  const auto N = static_cast<Eigen::Index>(st.spec.workers);
+  const auto N = static_cast<Index>(st.spec.workers);
+  const auto reps = static_cast<Index>(st.spec.reps);
   Eigen::VectorXd xbar;
   for (size_t s = 0; s < st.traced_steps.size(); ++s) {
-    average_columns(st.traces.middleCols(static_cast<Eigen::Index>(s) * N, N), xbar);
-    st.record.trajectory[st.spec.records.index_of(st.traced_steps[s])]
-      = error_of_average(*st.spec.f, xbar);
+    const auto k = st.spec.records.index_of(st.traced_steps[s]);
+    for (Index r = 0; r < reps; ++r) {
+      const auto column = static_cast<Index>(s) * reps + r;
+      if (st.traces_averaged)
+        xbar = st.trace_means.col(column);
+      else
+        average_columns(st.traces.middleCols(column * N, N), xbar);
+      st.records[static_cast<size_t>(r)].trajectory[k] = error_of_average(*st.spec.f, xbar);
+    }
   }
 }
 
 void finish(self_ptr self) {
   auto& st = self->state;
-  st.record.wall_seconds
+  const double wall
     = std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
-  st.record.complete = true;
-  *st.spec.out = std::move(st.record);
+  for (size_t r = 0; r < st.records.size(); ++r) {
+    st.records[r].wall_seconds = wall / static_cast<double>(st.records.size());
+    st.records[r].complete = true;
+    *st.spec.out[r] = std::move(st.records[r]);
+  }
   for (const auto& b : st.blocks)
     self->send_exit(b.handle, caf::exit_reason::user_shutdown);
   self->send_exit(st.clock, caf::exit_reason::user_shutdown);
@@ -111,16 +133,86 @@ void complete_round(self_ptr self) {
     return;
   }
   record_traces(self);
-  average_columns(st.models, st.average);
-  st.record.round_steps.push_back(st.current.last_step);
-  st.record.round_errors.push_back(error_of_average(*st.spec.f, st.average));
-  st.record.messages += st.spec.workers;
-  st.record.bytes += uint64_t{st.spec.workers} * sizeof(double)
-                     * static_cast<uint64_t>(st.models.rows());
+  const auto N = static_cast<Index>(st.spec.workers);
+  Eigen::VectorXd xbar;
+  for (Index r = 0; r < st.averages.cols(); ++r) {
+    average_columns(st.models.middleCols(r * N, N), xbar);
+    st.averages.col(r) = xbar;
+    auto& rec = st.records[static_cast<size_t>(r)];
+    rec.round_steps.push_back(st.current.last_step);
+    rec.round_errors.push_back(error_of_average(*st.spec.f, xbar));
+  }
+  count_transfers(st);
+  st.completed_rounds = st.current.round;
   if (st.current.round == st.current.rounds)
     finish(self);
   else
     ask_for_epoch(self, st.current.round);
+}
+
+void on_trace(self_ptr self, const trace& x) {
+  auto& st = self->state;
+  auto b = check_sender(self, "trace", x.round, x.first_worker, x.workers);
+  if (!b)
+    return;
+  if (b->traced) {
+    fail(self, "a second trace of round " + std::to_string(x.round) + " from workers "
+                 + std::to_string(x.first_worker) + " + " + std::to_string(x.workers));
+    return;
+  }
+  if (x.steps != st.traced_steps) {
+    fail(self, "trace of round " + std::to_string(x.round) + " has the wrong steps");
+    return;
+  }
+  if (x.averaged && x.workers != st.spec.workers) {
+    fail(self, "averaged trace from a block of " + std::to_string(x.workers) + " of "
+                 + std::to_string(st.spec.workers) + " workers");
+    return;
+  }
+  const auto d = st.spec.f->dimension();
+  const auto k = static_cast<Index>(x.steps.size());
+  const auto reps = static_cast<Index>(st.spec.reps);
+  const auto count = static_cast<Index>(x.workers);
+  auto& target = x.averaged ? st.trace_means : st.scratch;
+  if (auto err = unpack(x.snapshots, d, k * reps * (x.averaged ? 1 : count), target)) {
+    fail(self, "trace: " + *err);
+    return;
+  }
+  if (!x.averaged) {
+    const auto N = static_cast<Index>(st.spec.workers);
+    if (st.traced == 0) // the first raw trace of the round sizes the buffer
+      st.traces.resize(d, k * reps * N);
+    for (Index c = 0; c < k * reps; ++c)
+      st.traces.middleCols(c * N + x.first_worker, count)
+        = st.scratch.middleCols(c * count, count);
+  }
+  st.traces_averaged = x.averaged;
+  b->traced = true;
+  st.traced += x.workers;
+}
+
+void on_model(self_ptr self, const model& x) {
+  auto& st = self->state;
+  auto b = check_sender(self, "model", x.round, x.first_worker, x.workers);
+  if (!b)
+    return;
+  if (b->modeled) {
+    fail(self, "a second model of round " + std::to_string(x.round) + " from workers "
+                 + std::to_string(x.first_worker) + " + " + std::to_string(x.workers));
+    return;
+  }
+  const auto count = static_cast<Index>(x.workers);
+  const auto N = static_cast<Index>(st.spec.workers);
+  if (auto err = unpack(x.values, st.models.rows(), count * st.spec.reps, st.scratch)) {
+    fail(self, "model: " + *err);
+    return;
+  }
+  for (Index r = 0; r < static_cast<Index>(st.spec.reps); ++r)
+    st.models.middleCols(r * N + x.first_worker, count) = st.scratch.middleCols(r * count, count);
+  b->modeled = true;
+  st.received += x.workers;
+  if (st.received == st.spec.workers)
+    complete_round(self);
 }
 
 } // namespace
@@ -130,7 +222,7 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
   auto& st = self->state;
   st.spec = std::move(spec);
   st.clock = std::move(clock);
-  st.models.resize(st.spec.initial_model.size(), st.spec.workers);
+  st.models.resize(st.spec.initial_model.size(), Index{st.spec.reps} * st.spec.workers);
   self->link_to(st.clock);
   return {
     [self](atom::join, uint32_t count) -> caf::result<uint32_t> {
@@ -150,52 +242,8 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
         start_run(self);
       return first;
     },
-    [self](trace& x) {
-      auto& st = self->state;
-      auto b = check_sender(self, "trace", x.round, x.first_worker, x.workers);
-      if (!b)
-        return;
-      if (b->traced) {
-        fail(self, "a second trace of round " + std::to_string(x.round) + " from workers "
-                     + std::to_string(x.first_worker) + " + " + std::to_string(x.workers));
-        return;
-      }
-      if (x.steps != st.traced_steps) {
-        fail(self, "trace of round " + std::to_string(x.round) + " has the wrong steps");
-        return;
-      }
-      const auto d = st.spec.f->dimension();
-      const auto k = static_cast<Eigen::Index>(x.steps.size());
-      if (auto err = unpack(x.snapshots, d, x.workers * k, st.scratch)) {
-        fail(self, "trace: " + *err);
-        return;
-      }
-      const auto N = static_cast<Eigen::Index>(st.spec.workers);
-      for (Eigen::Index s = 0; s < k; ++s)
-        st.traces.middleCols(s * N + x.first_worker, x.workers)
-          = st.scratch.middleCols(s * x.workers, x.workers);
-      b->traced = true;
-      st.traced += x.workers;
-    },
-    [self](model& x) {
-      auto& st = self->state;
-      auto b = check_sender(self, "model", x.round, x.first_worker, x.workers);
-      if (!b)
-        return;
-      if (b->modeled) {
-        fail(self, "a second model of round " + std::to_string(x.round) + " from workers "
-                     + std::to_string(x.first_worker) + " + " + std::to_string(x.workers));
-        return;
-      }
-      if (auto err = unpack_columns(x.values, st.models, x.first_worker, x.workers)) {
-        fail(self, "model: " + *err);
-        return;
-      }
-      b->modeled = true;
-      st.received += x.workers;
-      if (st.received == st.spec.workers)
-        complete_round(self);
-    },
+    [self](const trace& x) { on_trace(self, x); },
+    [self](const model& x) { on_model(self, x); },
   };
 }
 

@@ -18,7 +18,7 @@ struct run_record {
   std::vector<double> round_errors;  // F(xbar) - F* after averaging at tau_r
   uint64_t messages = 0;             // models sent between server and workers
   uint64_t bytes = 0;                // their parameter bytes
-  double wall_seconds = 0;
+  double wall_seconds = 0;            // the batch's wall time / its repetitions
   bool complete = false;
 };
 
@@ -26,8 +26,10 @@ struct server_spec {
   std::shared_ptr<const objective> f;
   Eigen::VectorXd initial_model; // every worker starts from it
   uint32_t workers = 1;          // N
+  uint32_t reps = 1;             // repetitions run together in this batch
   record_plan records{1, 1};
-  std::shared_ptr<run_record> out; // filled in when the last round completes
+  /// One record per repetition, filled in when the last round completes.
+  std::vector<std::shared_ptr<run_record>> out;
 };
 
 struct server_state {
@@ -47,13 +49,16 @@ struct server_state {
   uint32_t joined = 0;
   epoch current;
   std::vector<uint64_t> traced_steps; // recorded steps of the current epoch
-  Eigen::MatrixXd traces;             // d x (N * steps): column s * N + worker
-  Eigen::MatrixXd models;             // model size x N
+  Eigen::MatrixXd traces;      // d x (steps * reps * N): column (s * reps + r) * N + worker
+  Eigen::MatrixXd trace_means; // d x (steps * reps), from a block hosting all N workers
+  bool traces_averaged = false;
+  Eigen::MatrixXd models;   // model size x (reps * N): column r * N + worker
+  Eigen::MatrixXd averages; // model size x reps
   Eigen::MatrixXd scratch;
-  Eigen::VectorXd average;
   uint32_t traced = 0;   // workers whose trace arrived this round
   uint32_t received = 0; // workers whose model arrived this round
-  run_record record;
+  uint32_t completed_rounds = 0;
+  std::vector<run_record> records; // one per repetition
   std::chrono::steady_clock::time_point started;
 };
 

@@ -1,34 +1,59 @@
 #include "actors/worker.hpp"
 
+#include "numerics/averaging.hpp"
+
 namespace lsgd {
 
 namespace {
 
-void run_epoch(worker_actor::stateful_pointer<worker_state> self,
-               const server_actor& server, const epoch& e, const param_bytes& average) {
+using self_ptr = worker_actor::stateful_pointer<worker_state>;
+
+// Appends the iterates after step t to the trace: the virtual averages if
+// this block hosts every worker (far fewer bytes), else every column.
+void snapshot(self_ptr self, trace& out) {
+  const auto& st = self->state;
+  const auto& models = st.block->models();
+  const auto d = st.spec.dimension;
+  if (!out.averaged) {
+    append(out.snapshots, models.topRows(d));
+    return;
+  }
+  const auto N = static_cast<Eigen::Index>(st.spec.total_workers);
+  Eigen::VectorXd xbar;
+  for (Eigen::Index r = 0; r < st.layout.reps; ++r) {
+    average_columns(models.block(0, r * N, d, N), xbar);
+    append(out.snapshots, xbar);
+  }
+}
+
+void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
+               const param_bytes& averages) {
   auto& st = self->state;
   if (!st.block) {
     self->quit(caf::make_error(caf::sec::runtime_error,
                                "worker: epoch before the server assigned worker ids"));
     return;
   }
-  if (auto err = unpack(average, st.spec.method->model_size(), 1, st.average)) {
-    self->quit(caf::make_error(caf::sec::runtime_error, "worker: average: " + *err));
+  if (auto err = unpack(averages, st.spec.method->model_size(), st.layout.reps, st.averages)) {
+    self->quit(caf::make_error(caf::sec::runtime_error, "worker: averages: " + *err));
     return;
   }
-  st.block->load(st.average.col(0));
-  trace snapshots{e.round, st.first_worker, st.spec.workers, {}, {}};
-  for (uint64_t t = e.first_step; t < e.last_step; ++t) {
-    st.block->step(t);
-    if (st.spec.records.records(t + 1)) {
-      snapshots.steps.push_back(t + 1);
-      append(snapshots.snapshots, st.block->models().topRows(st.spec.dimension));
-    }
+  st.block->load(st.averages);
+  trace snapshots{e.round, st.layout.first_worker, st.layout.workers,
+                  st.layout.workers == st.spec.total_workers, {}, {}};
+  // Run the local steps in stretches between recorded steps.
+  uint64_t at = e.first_step;
+  for (auto t : st.spec.records.steps_in(e.first_step, e.last_step)) {
+    st.block->advance(at, t);
+    snapshots.steps.push_back(t);
+    snapshot(self, snapshots);
+    at = t;
   }
+  st.block->advance(at, e.last_step);
   // Same sender, same receiver: the trace arrives before the model.
   if (!snapshots.steps.empty())
     self->send(server, std::move(snapshots));
-  self->send(server, model{e.round, st.first_worker, st.spec.workers,
+  self->send(server, model{e.round, st.layout.first_worker, st.layout.workers,
                            pack(st.block->models())});
 }
 
@@ -41,13 +66,13 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
   self->request(server, caf::infinite, atom::join_v, self->state.spec.workers)
     .then([self](uint32_t first_worker) {
       auto& st = self->state;
-      st.first_worker = first_worker;
-      st.block = st.spec.method->make_block(st.spec.seed, st.spec.repetition,
-                                            first_worker, st.spec.workers);
+      st.layout = block_layout{st.spec.seed, st.spec.first_rep, st.spec.reps, first_worker,
+                               st.spec.workers};
+      st.block = st.spec.method->make_block(st.layout);
     });
   return {
-    [self, server](const epoch& e, const param_bytes& average) {
-      run_epoch(self, server, e, average);
+    [self, server](const epoch& e, const param_bytes& averages) {
+      run_epoch(self, server, e, averages);
     },
   };
 }

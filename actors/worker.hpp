@@ -13,22 +13,24 @@ namespace lsgd {
 struct worker_spec {
   std::shared_ptr<const local_method> method;
   uint64_t seed = 0;
-  uint32_t repetition = 0;
-  uint32_t workers = 1;   // how many worker ids this actor hosts
-  Eigen::Index dimension; // d: the leading entries of a model that are traced
+  uint32_t first_rep = 0;     // the batch of repetitions the server runs
+  uint32_t reps = 1;
+  uint32_t workers = 1;       // how many worker ids this actor hosts
+  uint32_t total_workers = 1; // N
+  Eigen::Index dimension = 1; // d: the leading entries of a model that are traced
   record_plan records{1, 1};
 };
 
 struct worker_state {
   static inline const char* name = "lsgd.worker";
   worker_spec spec;
-  uint32_t first_worker = 0;
+  block_layout layout;
   std::unique_ptr<local_optimizer> block; // made once the server assigned ids
-  Eigen::MatrixXd average;                // scratch for the received average
+  Eigen::MatrixXd averages;               // scratch for the received averages
 };
 
 /// Joins `server` (linked: if either fails, both go down), then for every
-/// epoch loads the average, runs the local steps, and sends a trace of the
+/// epoch loads the averages, runs the local steps, and sends a trace of the
 /// recorded steps and the block's models.
 worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> self,
                                    worker_spec spec, server_actor server);

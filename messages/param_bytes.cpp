@@ -50,17 +50,4 @@ std::optional<std::string> unpack(const param_bytes& in, Eigen::Index rows,
   return std::nullopt;
 }
 
-std::optional<std::string> unpack_columns(const param_bytes& in, Eigen::MatrixXd& out,
-                                          Eigen::Index first_col, Eigen::Index cols) {
-  if (first_col < 0 || cols < 0 || first_col + cols > out.cols())
-    return "columns " + std::to_string(first_col) + " .. "
-           + std::to_string(first_col + cols) + " out of range (" + std::to_string(out.cols())
-           + " columns)";
-  if (auto err = check_size(in, out.rows(), cols))
-    return err;
-  if (!in.bytes.empty())
-    std::memcpy(out.col(first_col).data(), in.bytes.data(), in.bytes.size());
-  return std::nullopt;
-}
-
 } // namespace lsgd

@@ -40,9 +40,4 @@ void append(param_bytes& out, const Eigen::Ref<const Eigen::MatrixXd>& values);
 std::optional<std::string> unpack(const param_bytes& in, Eigen::Index rows,
                                   Eigen::Index cols, Eigen::MatrixXd& out);
 
-/// Copies `in` into the block of columns of `out` starting at `first_col`;
-/// returns an error text if the sizes do not match.
-std::optional<std::string> unpack_columns(const param_bytes& in, Eigen::MatrixXd& out,
-                                          Eigen::Index first_col, Eigen::Index cols);
-
 } // namespace lsgd

@@ -6,7 +6,7 @@
 //       |  <------------ first id   |                            |
 //       |                           |  next(0) ----------------> |  once N workers joined
 //       |                           |  <--------------- epoch 1  |
-//       |  <---- epoch r, average   |                            |  average = x0 for r = 1
+//       |  <---- epoch r, averages  |                            |  x0 for r = 1
 //       |  (local steps tau_{r-1} .. tau_r)                      |
 //       |  trace r (snapshots) ---> |                            |  monitoring only
 //       |  model r -------------->  |                            |
@@ -15,10 +15,12 @@
 //       |                           |  <------------- epoch r+1  |
 //       |  <---- exit (user_shutdown) after round R; the server then quits.
 //
-// A worker block hosts consecutive worker ids (one column each). Models and
-// snapshots carry their first worker id, so the server places every column by
-// id and the numbers never depend on how ids are grouped or which actor sent
-// them first. Parameters travel as raw bytes (see param_bytes.hpp), never as
+// One server runs a batch of repetitions of the same (method, N) at once, so
+// that a round's messages serve all of them; a worker block hosts consecutive
+// worker ids of every repetition of the batch (one column each, repetition-
+// major). Models and snapshots carry their first worker id, so the server
+// places every column by id and the numbers never depend on how ids are
+// grouped or which actor sent them first. Parameters travel as raw bytes (see param_bytes.hpp), never as
 // CAF-serialized doubles, so the same messages can cross the network.
 #pragma once
 
@@ -47,8 +49,9 @@ typename Inspector::result_type inspect(Inspector& f, epoch& x) {
            x.last_step);
 }
 
-/// The models of workers first_worker .. first_worker + workers - 1 at the
-/// end of round `round`: a (model size x workers) column-major matrix.
+/// The models of workers first_worker .. first_worker + workers - 1 of every
+/// repetition of the batch at the end of round `round`: a column-major
+/// (model size x (reps * workers)) matrix, repetition-major.
 struct model {
   uint32_t round = 0;
   uint32_t first_worker = 0;
@@ -63,12 +66,15 @@ typename Inspector::result_type inspect(Inspector& f, model& x) {
 }
 
 /// Monitoring, not communication: the iterates (first d entries of the
-/// models) of a block after each recorded step of round `round`, a
-/// (d x workers x steps.size()) array, step-major.
+/// models) of a block after each recorded step of round `round`, step-major.
+/// Per step a (d x (reps * workers)) matrix; or, if `averaged` (only a block
+/// that hosts all N workers may send it), the virtual averages themselves,
+/// (d x reps), computed in worker-id order exactly as the server would.
 struct trace {
   uint32_t round = 0;
   uint32_t first_worker = 0;
   uint32_t workers = 0;
+  bool averaged = false;
   std::vector<uint64_t> steps;
   param_bytes snapshots;
 };
@@ -76,7 +82,7 @@ struct trace {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trace& x) {
   return f(caf::meta::type_name("lsgd.trace"), x.round, x.first_worker, x.workers,
-           x.steps, x.snapshots);
+           x.averaged, x.steps, x.snapshots);
 }
 
 } // namespace lsgd
@@ -100,7 +106,7 @@ using schedule_actor
   = caf::typed_actor<caf::replies_to<atom::next, uint32_t>::with<epoch>>;
 
 /// Hosts a block of workers: runs an epoch's local steps from the given
-/// average, then sends a trace and its models to the server.
+/// averages (model size x reps), then sends a trace and its models.
 using worker_actor = caf::typed_actor<caf::reacts_to<epoch, param_bytes>>;
 
 /// Collects the models of a round, averages them in worker-id order and

@@ -6,33 +6,49 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace lsgd {
 
-/// The local state of a block of consecutive worker ids and its update rule.
-/// A worker's model is a vector of `model_size()` numbers (d for SGD; a method
-/// with more state per worker, like FedAC, communicates more). The server
-/// averages models; the error is measured at the first d entries of a model.
+/// The (repetition, worker id) pairs a block hosts: repetitions first_rep ..
+/// first_rep + reps - 1 and, in each, workers first_worker .. first_worker +
+/// workers - 1. Column c = r * workers + w (repetition-major). Hosting many
+/// repetitions in one block amortizes a round's messages over all of them.
+struct block_layout {
+  uint64_t seed = 0;
+  uint32_t first_rep = 0;
+  uint32_t reps = 1;
+  uint32_t first_worker = 0;
+  uint32_t workers = 1;
+
+  Eigen::Index columns() const {
+    return Eigen::Index{reps} * workers;
+  }
+
+  /// One stream per column, keyed by (seed, repetition, worker id).
+  std::vector<random_stream> streams() const;
+};
+
+/// The local state of a block and its update rule. A worker's model is a
+/// vector of `model_size()` numbers (d for SGD; a method with more state per
+/// worker, like FedAC, communicates more). The server averages models; the
+/// error is measured at the first d entries of a model.
 class local_optimizer {
 public:
   virtual ~local_optimizer() = default;
 
-  /// The number of workers in the block.
-  virtual Eigen::Index workers() const = 0;
+  /// Every worker of local repetition r continues from `averages.col(r)`.
+  virtual void load(const const_matrix_ref& averages) = 0;
 
-  /// Every worker of the block continues from `model` (length model_size()).
-  virtual void load(const const_vector_ref& model) = 0;
+  /// Local steps with step indices first .. last - 1 for every column.
+  virtual void advance(uint64_t first, uint64_t last) = 0;
 
-  /// One local step with step index t for every worker of the block.
-  virtual void step(uint64_t t) = 0;
-
-  /// The models, one column per worker (model_size() x workers()).
+  /// The models, one column per (repetition, worker), repetition-major.
   virtual const matrix& models() const = 0;
 };
 
-/// A local method: makes the optimizer of a block of workers, with each
-/// worker id's own random stream, and knows the model layout. Immutable and
-/// shared across threads.
+/// A local method: makes the optimizer of a block and knows the model
+/// layout. Immutable and shared across threads.
 class local_method {
 public:
   virtual ~local_method() = default;
@@ -43,13 +59,12 @@ public:
   /// The model every worker starts from.
   virtual vector initial_model() const = 0;
 
-  /// The optimizer for workers first_worker .. first_worker + count - 1 of
-  /// repetition `repetition`.
-  virtual std::unique_ptr<local_optimizer>
-  make_block(uint64_t seed, uint32_t repetition, uint32_t first_worker,
-             uint32_t count) const = 0;
+  virtual std::unique_ptr<local_optimizer> make_block(const block_layout& layout) const = 0;
 
   virtual std::string describe() const = 0;
 };
+
+/// Sets the columns of every repetition's workers to that repetition's average.
+void load_averages(matrix& models, const const_matrix_ref& averages, uint32_t workers);
 
 } // namespace lsgd

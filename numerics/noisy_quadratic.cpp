@@ -37,6 +37,26 @@ void noisy_quadratic::sample_gradients(const const_matrix_ref& x,
   }
 }
 
+void noisy_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
+                                const step_size& eta, uint64_t first, uint64_t last) const {
+  const auto etas = eta.table(first, last);
+  const auto d = dimension();
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    auto& rng = streams[j];
+    double* xj = &x(0, j);
+    for (size_t k = 0; k < etas.size(); ++k) {
+      const double e = etas[k];
+      for (Eigen::Index i = 0; i < d; ++i) {
+        const double z1 = rng.normal();
+        const double z2 = rng.normal();
+        const double g = curvature_[i] * xj[i] * (1.0 + multiplicative_noise_ * z1)
+                         + additive_noise_ * z2;
+        xj[i] = xj[i] - e * g;
+      }
+    }
+  }
+}
+
 std::string noisy_quadratic::describe() const {
   std::ostringstream out;
   out << "noisy quadratic, d = " << dimension()

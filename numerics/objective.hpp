@@ -2,6 +2,7 @@
 #pragma once
 
 #include "numerics/random_stream.hpp"
+#include "numerics/step_size.hpp"
 
 #include <Eigen/Core>
 
@@ -35,6 +36,14 @@ public:
   virtual void sample_gradients(const const_matrix_ref& x,
                                 random_stream* streams,
                                 Eigen::Ref<matrix> g) const = 0;
+
+  /// Plain SGD steps t = first .. last - 1 on every column of `x`, column j
+  /// drawing from streams[j]: x_j <- x_j - eta_t g(x_j). This default draws a
+  /// block of gradients per step; objectives override it with a fused loop,
+  /// one column at a time, that performs the same operations in the same
+  /// order per column and so gives the same numbers.
+  virtual void sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
+                         uint64_t first, uint64_t last) const;
 
   /// A short human-readable description for logs.
   virtual std::string describe() const = 0;

@@ -5,25 +5,20 @@
 namespace lsgd {
 
 sgd_block::sgd_block(std::shared_ptr<const objective> f, step_size eta,
-                     std::vector<random_stream> streams)
+                     const block_layout& layout)
   : f_(std::move(f)),
     eta_(eta),
-    streams_(std::move(streams)),
-    x_(matrix::Zero(f_->dimension(), static_cast<Eigen::Index>(streams_.size()))),
-    g_(x_.rows(), x_.cols()) {
+    workers_(layout.workers),
+    streams_(layout.streams()),
+    x_(matrix::Zero(f_->dimension(), layout.columns())) {
 }
 
-void sgd_block::load(const const_vector_ref& model) {
-  if (model.size() != x_.rows())
-    throw std::invalid_argument("sgd_block: model of length "
-                                + std::to_string(model.size()) + ", expected "
-                                + std::to_string(x_.rows()));
-  x_.colwise() = model;
+void sgd_block::load(const const_matrix_ref& averages) {
+  load_averages(x_, averages, workers_);
 }
 
-void sgd_block::step(uint64_t t) {
-  f_->sample_gradients(x_, streams_.data(), g_);
-  x_.noalias() -= eta_(t) * g_;
+void sgd_block::advance(uint64_t first, uint64_t last) {
+  f_->sgd_steps(x_, streams_.data(), eta_, first, last);
 }
 
 sgd_method::sgd_method(std::shared_ptr<const objective> f, step_size eta, vector x0)
@@ -34,14 +29,8 @@ sgd_method::sgd_method(std::shared_ptr<const objective> f, step_size eta, vector
                                 + std::to_string(f_->dimension()));
 }
 
-std::unique_ptr<local_optimizer>
-sgd_method::make_block(uint64_t seed, uint32_t repetition, uint32_t first_worker,
-                       uint32_t count) const {
-  std::vector<random_stream> streams;
-  streams.reserve(count);
-  for (uint32_t i = 0; i < count; ++i)
-    streams.emplace_back(seed, repetition, first_worker + i);
-  return std::make_unique<sgd_block>(f_, eta_, std::move(streams));
+std::unique_ptr<local_optimizer> sgd_method::make_block(const block_layout& layout) const {
+  return std::make_unique<sgd_block>(f_, eta_, layout);
 }
 
 std::string sgd_method::describe() const {

@@ -10,14 +10,10 @@ namespace lsgd {
 
 class sgd_block final : public local_optimizer {
 public:
-  sgd_block(std::shared_ptr<const objective> f, step_size eta,
-            std::vector<random_stream> streams);
+  sgd_block(std::shared_ptr<const objective> f, step_size eta, const block_layout& layout);
 
-  Eigen::Index workers() const override {
-    return x_.cols();
-  }
-  void load(const const_vector_ref& model) override;
-  void step(uint64_t t) override;
+  void load(const const_matrix_ref& averages) override;
+  void advance(uint64_t first, uint64_t last) override;
   const matrix& models() const override {
     return x_;
   }
@@ -25,9 +21,9 @@ public:
 private:
   std::shared_ptr<const objective> f_;
   step_size eta_;
+  uint32_t workers_;
   std::vector<random_stream> streams_;
-  matrix x_; // d x workers: one iterate per column
-  matrix g_; // scratch for the stochastic gradients
+  matrix x_; // d x columns: one iterate per column
 };
 
 /// Local SGD: every worker runs plain SGD with the same step-size rule.
@@ -41,9 +37,7 @@ public:
   vector initial_model() const override {
     return x0_;
   }
-  std::unique_ptr<local_optimizer> make_block(uint64_t seed, uint32_t repetition,
-                                              uint32_t first_worker,
-                                              uint32_t count) const override;
+  std::unique_ptr<local_optimizer> make_block(const block_layout& layout) const override;
   std::string describe() const override;
 
 private:

@@ -27,6 +27,20 @@ void skewed_quadratic::sample_gradients(const const_matrix_ref& x,
   }
 }
 
+void skewed_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
+                                 const step_size& eta, uint64_t first, uint64_t last) const {
+  const auto etas = eta.table(first, last);
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    auto& rng = streams[j];
+    double v = x(0, j);
+    for (double e : etas) {
+      const double g = (v >= 0 ? L_ : mu_) * v + sigma_ * rng.normal();
+      v = v - e * g;
+    }
+    x(0, j) = v;
+  }
+}
+
 std::string skewed_quadratic::describe() const {
   std::ostringstream out;
   out << "skewed 1-D quadratic, mu = " << mu_ << ", L = " << L_

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace lsgd {
 
@@ -30,6 +31,15 @@ public:
         break;
     }
     return a_;
+  }
+
+  /// eta_t for t = first .. last - 1.
+  std::vector<double> table(uint64_t first, uint64_t last) const {
+    std::vector<double> out;
+    out.reserve(last > first ? last - first : 0);
+    for (uint64_t t = first; t < last; ++t)
+      out.push_back((*this)(t));
+    return out;
   }
 
   kind rule() const {

@@ -41,7 +41,7 @@ void print_table(const experiment_summary& s) {
 
 void print_plan(const run_plan& plan) {
   std::printf("%s: %zu runs (%zu entries x %lld repetitions), T = %lld, %s\n",
-              plan.config.name.c_str(), plan.runs.size(), plan.entries.size(),
+              plan.config.name.c_str(), plan.runs(), plan.entries.size(),
               static_cast<long long>(plan.config.repetitions),
               static_cast<long long>(plan.config.T), plan.f->describe().c_str());
   for (const auto& e : plan.entries) {
@@ -133,7 +133,7 @@ int run_cli(int argc, char** argv) {
     write_results(out_dir, plan, summary);
     if (!quiet) {
       print_table(summary);
-      std::printf("%zu runs in %.2f s on %u threads; results in %s\n", plan.runs.size(),
+      std::printf("%zu runs in %.2f s on %u threads; results in %s\n", plan.runs(),
                   result.wall_seconds, plan.threads, out_dir.c_str());
     }
   } catch (const run_error& e) {

@@ -231,6 +231,7 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   auto rt = r.table("runtime");
   c.runtime.threads = rt.integer("threads", 0, 1024, 0);
   c.runtime.workers_per_actor = rt.integer("workers_per_actor", 0, max_int, 0);
+  c.runtime.repetitions_per_actor = rt.integer("repetitions_per_actor", 0, max_int, 0);
   c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs", 0, max_int, 0);
   rt.finish();
   r.finish();

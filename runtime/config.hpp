@@ -48,7 +48,8 @@ struct method_config {
 struct runtime_config {
   int64_t threads = 0;             // 0: every core
   int64_t workers_per_actor = 0;   // 0: ceil(N / threads)
-  int64_t max_concurrent_runs = 0; // 0: 4 x threads
+  int64_t repetitions_per_actor = 0; // 0: automatic (see run_plan.cpp)
+  int64_t max_concurrent_runs = 0; // batches in flight; 0: 4 x threads
 };
 
 struct experiment_config {

@@ -74,10 +74,11 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
   experiment_summary out;
   out.wall_seconds = result.wall_seconds;
   out.entries.resize(plan.entries.size());
-  // Group run indices by entry, in repetition order.
+  // Run indices by entry, in repetition order.
   std::vector<std::vector<size_t>> runs_of(plan.entries.size());
-  for (size_t i = 0; i < plan.runs.size(); ++i)
-    runs_of[plan.runs[i].entry].push_back(i);
+  for (size_t e = 0; e < plan.entries.size(); ++e)
+    for (uint32_t rep = 0; rep < plan.config.repetitions; ++rep)
+      runs_of[e].push_back(plan.run_index(e, rep));
   for (size_t e = 0; e < plan.entries.size(); ++e) {
     const auto& pe = plan.entries[e];
     auto& s = out.entries[e];
@@ -167,6 +168,7 @@ nlohmann::json config_to_json(const experiment_config& c) {
           {"runtime",
            {{"threads", c.runtime.threads},
             {"workers_per_actor", c.runtime.workers_per_actor},
+            {"repetitions_per_actor", c.runtime.repetitions_per_actor},
             {"max_concurrent_runs", c.runtime.max_concurrent_runs}}}};
 }
 

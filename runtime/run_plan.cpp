@@ -10,8 +10,25 @@ namespace lsgd {
 uint32_t run_plan::workers_per_actor(uint32_t N) const {
   if (config.runtime.workers_per_actor > 0)
     return std::min<uint32_t>(N, static_cast<uint32_t>(config.runtime.workers_per_actor));
-  return (N + threads - 1) / threads;
+  // Enough batches to keep every thread busy: one actor per batch. Else split
+  // the workers, so that a single large run still uses every core.
+  return batches.size() >= threads ? N : (N + threads - 1) / threads;
 }
+
+namespace {
+
+// Repetitions per batch: all of an entry's if there are enough entries to
+// keep 4 x threads batches in flight, else fewer, down to one.
+uint32_t repetitions_per_batch(const experiment_config& c, size_t entries, uint32_t threads) {
+  const auto reps = static_cast<uint32_t>(c.repetitions);
+  if (c.runtime.repetitions_per_actor > 0)
+    return std::min(reps, static_cast<uint32_t>(c.runtime.repetitions_per_actor));
+  const size_t wanted = 4 * size_t{threads};
+  const auto per_entry = static_cast<uint32_t>(std::max<size_t>(1, (wanted + entries - 1) / entries));
+  return (reps + per_entry - 1) / per_entry;
+}
+
+} // namespace
 
 run_plan make_plan(const experiment_config& c) {
   run_plan plan;
@@ -51,9 +68,11 @@ run_plan make_plan(const experiment_config& c) {
   for (const auto& m : c.methods)
     for (auto N : c.N)
       add(m, static_cast<uint32_t>(N), false);
+  const auto per_batch = repetitions_per_batch(c, plan.entries.size(), plan.threads);
+  const auto reps = static_cast<uint32_t>(c.repetitions);
   for (size_t e = 0; e < plan.entries.size(); ++e)
-    for (int64_t rep = 0; rep < c.repetitions; ++rep)
-      plan.runs.push_back({e, static_cast<uint32_t>(rep)});
+    for (uint32_t first = 0; first < reps; first += per_batch)
+      plan.batches.push_back({e, first, std::min(per_batch, reps - first)});
   return plan;
 }
 

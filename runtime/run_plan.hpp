@@ -22,10 +22,12 @@ struct plan_entry {
   method_config config;
 };
 
-/// One run: repetition `repetition` of entries[entry].
-struct run_spec {
+/// Repetitions first_rep .. first_rep + reps - 1 of entries[entry], run
+/// together by one server (a round's messages serve them all).
+struct run_batch {
   size_t entry = 0;
-  uint32_t repetition = 0;
+  uint32_t first_rep = 0;
+  uint32_t reps = 1;
 };
 
 struct run_plan {
@@ -33,8 +35,18 @@ struct run_plan {
   std::shared_ptr<const objective> f;
   record_plan records{1, 1};
   std::vector<plan_entry> entries;
-  std::vector<run_spec> runs; // entry-major, then repetition
+  std::vector<run_batch> batches; // entry-major, then repetition
   uint32_t threads = 1;
+
+  /// The number of runs: entries x repetitions.
+  size_t runs() const {
+    return entries.size() * static_cast<size_t>(config.repetitions);
+  }
+
+  /// Where the record of repetition `rep` of entry `entry` is kept.
+  size_t run_index(size_t entry, uint32_t rep) const {
+    return entry * static_cast<size_t>(config.repetitions) + rep;
+  }
 
   /// How many worker ids one actor hosts for N workers.
   uint32_t workers_per_actor(uint32_t N) const;

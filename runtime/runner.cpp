@@ -22,26 +22,29 @@ struct launcher_state {
   std::string* failure = nullptr;
   size_t next = 0;
   size_t max_in_flight = 1;
-  std::map<caf::actor_addr, size_t> in_flight; // server -> run index
+  std::map<caf::actor_addr, size_t> in_flight; // server -> batch index
 };
 
 using launcher_ptr = caf::stateful_actor<launcher_state>*;
 
-// Spawns the schedule, server and worker blocks of run `index`.
+// Spawns the schedule, server and worker blocks of batch `index`.
 void launch(launcher_ptr self, size_t index) {
   auto& st = self->state;
   const auto& plan = *st.plan;
-  const auto& run = plan.runs[index];
-  const auto& entry = plan.entries[run.entry];
+  const auto& batch = plan.batches[index];
+  const auto& entry = plan.entries[batch.entry];
   auto& sys = self->system();
   auto clock = sys.spawn(schedule, entry.times);
-  server_spec ss{plan.f, entry.local->initial_model(), entry.N, plan.records,
-                 (*st.slots)[index]};
+  server_spec ss{plan.f, entry.local->initial_model(), entry.N, batch.reps, plan.records, {}};
+  for (uint32_t r = 0; r < batch.reps; ++r)
+    ss.out.push_back((*st.slots)[plan.run_index(batch.entry, batch.first_rep + r)]);
   auto srv = sys.spawn(server, std::move(ss), clock);
   const auto per_actor = plan.workers_per_actor(entry.N);
   for (uint32_t first = 0; first < entry.N; first += per_actor) {
-    worker_spec ws{entry.local, plan.config.seed, run.repetition,
-                   std::min(per_actor, entry.N - first), plan.f->dimension(), plan.records};
+    worker_spec ws{entry.local,  plan.config.seed,
+                   batch.first_rep, batch.reps,
+                   std::min(per_actor, entry.N - first), entry.N,
+                   plan.f->dimension(), plan.records};
     sys.spawn(worker, std::move(ws), srv);
   }
   self->monitor(srv);
@@ -50,7 +53,7 @@ void launch(launcher_ptr self, size_t index) {
 
 void fill(launcher_ptr self) {
   auto& st = self->state;
-  while (st.failure->empty() && st.next < st.plan->runs.size()
+  while (st.failure->empty() && st.next < st.plan->batches.size()
          && st.in_flight.size() < st.max_in_flight)
     launch(self, st.next++);
   if (st.in_flight.empty())
@@ -75,17 +78,19 @@ caf::behavior launcher(launcher_ptr self, const run_plan* plan,
       return;
     const auto index = it->second;
     st.in_flight.erase(it);
-    if ((msg.reason || !(*st.slots)[index]->complete) && st.failure->empty()) {
-      const auto& run = st.plan->runs[index];
-      const auto& entry = st.plan->entries[run.entry];
+    const auto& batch = st.plan->batches[index];
+    const auto& first = (*st.slots)[st.plan->run_index(batch.entry, batch.first_rep)];
+    if ((msg.reason || !first->complete) && st.failure->empty()) {
+      const auto& entry = st.plan->entries[batch.entry];
       *st.failure = "run of method \"" + entry.method + "\", N = " + std::to_string(entry.N)
-                    + ", repetition " + std::to_string(run.repetition) + " failed: "
+                    + ", repetitions " + std::to_string(batch.first_rep) + " .. "
+                    + std::to_string(batch.first_rep + batch.reps - 1) + " failed: "
                     + (msg.reason ? self->system().render(msg.reason) : "incomplete");
       // Stop the others: their workers and schedules are linked to them.
       for (auto& [addr, _] : st.in_flight)
         self->send_exit(addr, caf::exit_reason::user_shutdown);
     }
-    ++*st.completed;
+    *st.completed += batch.reps;
     fill(self);
   });
   fill(self);
@@ -103,13 +108,13 @@ execution_result execute(const run_plan& plan, bool show_progress) {
   caf::actor_system sys{cfg};
 
   std::vector<std::shared_ptr<run_record>> slots;
-  for (size_t i = 0; i < plan.runs.size(); ++i)
+  for (size_t i = 0; i < plan.runs(); ++i)
     slots.push_back(std::make_shared<run_record>());
   std::atomic<size_t> completed{0};
   std::string failure;
 
   const auto started = std::chrono::steady_clock::now();
-  progress_line progress(plan.runs.size(), show_progress);
+  progress_line progress(plan.runs(), show_progress);
   {
     auto boss = sys.spawn(launcher, &plan, &slots, &completed, &failure);
     caf::scoped_actor self{sys};

@@ -17,7 +17,7 @@ public:
 };
 
 struct execution_result {
-  std::vector<run_record> records; // one per plan.runs entry, same order
+  std::vector<run_record> records; // one per run, at plan.run_index(entry, rep)
   double wall_seconds = 0;
 };
 

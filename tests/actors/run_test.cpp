@@ -70,12 +70,11 @@ bool identical(const run_record& a, const run_record& b) {
 TEST_CASE("the virtual average equals the server's average at every round end") {
   const auto plan = make_plan(parse_config(small_quadratic, "test.toml"));
   const auto result = execute(plan, false);
-  REQUIRE(result.records.size() == plan.runs.size());
-  const auto steps = plan.records.steps();
-  for (size_t i = 0; i < plan.runs.size(); ++i) {
+  REQUIRE(result.records.size() == plan.runs());
+  for (size_t i = 0; i < plan.runs(); ++i) {
     const auto& rec = result.records[i];
     REQUIRE(rec.complete);
-    const auto& entry = plan.entries[plan.runs[i].entry];
+    const auto& entry = plan.entries[i / plan.config.repetitions];
     CAPTURE(entry.method);
     CHECK(rec.round_steps == entry.times);
     REQUIRE(rec.round_errors.size() == entry.times.size());
@@ -92,11 +91,15 @@ TEST_CASE("the virtual average equals the server's average at every round end") 
 }
 
 TEST_CASE("the same seed gives identical numbers for any thread count and grouping") {
-  const auto base = run(small_quadratic, {"runtime.threads=1", "runtime.workers_per_actor=1"});
+  const auto base = run(small_quadratic, {"runtime.threads=1", "runtime.workers_per_actor=1",
+                                          "runtime.repetitions_per_actor=1"});
   for (auto overrides : std::vector<std::vector<std::string>>{
          {"runtime.threads=2", "runtime.workers_per_actor=2"},
-         {"runtime.threads=4", "runtime.workers_per_actor=3", "runtime.max_concurrent_runs=1"},
+         {"runtime.threads=4", "runtime.workers_per_actor=3", "runtime.max_concurrent_runs=1",
+          "runtime.repetitions_per_actor=4"},
+         {"runtime.threads=2", "runtime.workers_per_actor=5", "runtime.repetitions_per_actor=6"},
          {"runtime.threads=3", "runtime.workers_per_actor=0", "runtime.max_concurrent_runs=50"}}) {
+    CAPTURE(overrides.back());
     const auto other = run(small_quadratic, overrides);
     REQUIRE(other.records.size() == base.records.size());
     for (size_t i = 0; i < base.records.size(); ++i) {
@@ -113,11 +116,10 @@ TEST_CASE("with one worker every schedule gives the same iterates") {
   const auto plan = make_plan(parse_config(small_quadratic, "test.toml", {"N=1"}));
   const auto result = execute(plan, false);
   // Entries sharing a step size (all but "constant") must agree exactly.
-  const auto& ref = result.records[0].trajectory;
-  for (size_t i = 0; i < plan.runs.size(); ++i)
-    if (plan.entries[plan.runs[i].entry].method != "constant"
-        && plan.runs[i].repetition == 0)
-      CHECK(result.records[i].trajectory == ref);
+  const auto& ref = result.records[plan.run_index(0, 0)].trajectory;
+  for (size_t e = 0; e < plan.entries.size(); ++e)
+    if (plan.entries[e].method != "constant")
+      CHECK(result.records[plan.run_index(e, 0)].trajectory == ref);
 }
 
 TEST_CASE("experiment Q, 100 repetitions: final errors match the exact expectation") {
@@ -212,7 +214,7 @@ server_actor joined_server(caf::actor_system& sys, caf::scoped_actor& self,
   auto f = std::make_shared<noisy_quadratic>(a, 1.0, 0.5);
   auto clock = sys.spawn(schedule, schedules::one_shot(10));
   auto srv = sys.spawn(
-    server, server_spec{f, Eigen::VectorXd::Ones(2), 2, record_plan(10, 10), out}, clock);
+    server, server_spec{f, Eigen::VectorXd::Ones(2), 2, 1, record_plan(10, 10), {out}}, clock);
   self->monitor(srv);
   self->request(srv, std::chrono::seconds(5), atom::join_v, 2u)
     .receive([&](uint32_t id) { CHECK(id == 0); }, [&](caf::error&) { FAIL("join refused"); });
@@ -240,7 +242,7 @@ TEST_CASE("the server rejects a second trace of the same round") {
   caf::scoped_actor self{sys};
   auto out = std::make_shared<run_record>();
   auto srv = joined_server(sys, self, out);
-  const trace t{1, 0, 2, {10}, pack(Eigen::MatrixXd::Zero(2, 2))};
+  const trace t{1, 0, 2, false, {10}, pack(Eigen::MatrixXd::Zero(2, 2))};
   self->send(srv, t);
   self->send(srv, t);
   CHECK(down_reason(sys, self).find("a second trace of round 1") != std::string::npos);
@@ -274,8 +276,8 @@ TEST_CASE("the server rejects a model of the wrong size and fails the run") {
   auto f = std::make_shared<noisy_quadratic>(a, 1.0, 0.5);
   auto out = std::make_shared<run_record>();
   auto clock = sys.spawn(schedule, schedules::one_shot(10));
-  auto srv = sys.spawn(server, server_spec{f, Eigen::VectorXd::Ones(2), 1, record_plan(10, 10), out},
-                       clock);
+  auto srv = sys.spawn(
+    server, server_spec{f, Eigen::VectorXd::Ones(2), 1, 1, record_plan(10, 10), {out}}, clock);
   caf::scoped_actor self{sys};
   self->monitor(srv);
   uint32_t first = 99;
