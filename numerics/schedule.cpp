@@ -57,16 +57,34 @@ rounds_rule rounds_rule::parse(const std::string& text) {
     return result;
   }
   if (text.rfind("N^", 0) == 0) {
-    const std::string power = text.substr(2);
+    // N^p with p a number or a fraction in parentheses: N^0.75, N^(1/3).
+    std::string power = text.substr(2);
+    double divisor = 1;
+    const auto slash = power.find('/');
+    bool ok = true;
+    if (power.size() > 2 && power.front() == '(' && power.back() == ')'
+        && slash != std::string::npos) {
+      const auto denominator = power.substr(slash + 1, power.size() - slash - 2);
+      power = power.substr(1, slash - 1);
+      size_t used = 0;
+      try {
+        divisor = std::stod(denominator, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      ok = used == denominator.size() && divisor > 0;
+    }
     size_t used = 0;
     double p = 0;
     try {
-      p = std::stod(power, &used);
+      p = std::stod(power, &used) / divisor;
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != power.size() || !(p > 0) || !(p <= 4))
-      throw std::invalid_argument("\"" + text + "\": the power in N^p must be a number in (0, 4]");
+    if (!ok || used != power.size() || !(p > 0) || !(p <= 4))
+      throw std::invalid_argument("\"" + text
+                                  + "\": the power in N^p must be a number in (0, 4], "
+                                    "like N^0.75 or N^(1/3)");
     result.exponent_ = p;
     return result;
   }

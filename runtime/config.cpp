@@ -188,7 +188,19 @@ method_config read_method(toml_reader r, const step_size_config& default_step) {
   m.name = r.string("name");
   if (m.name.empty() || m.name.find_first_of(",\"\n") != std::string::npos)
     r.fail("name", "must be non-empty without commas, quotes or newlines");
-  m.optimizer = one_of("optimizer", r, {"sgd"}, "sgd");
+  m.optimizer = one_of("optimizer", r, {"sgd", "fedac1", "fedac2"}, "sgd");
+  if (r.has("fedac")) {
+    if (m.optimizer == "sgd")
+      r.fail("fedac", "only for optimizer = \"fedac1\" or \"fedac2\"");
+    auto f = r.table("fedac");
+    if (f.has("mu"))
+      m.fedac.mu = f.number("mu", 0, false);
+    if (f.has("L"))
+      m.fedac.L = f.number("L", 0, false);
+    if (f.has("sigma"))
+      m.fedac.sigma = f.number("sigma", 0, true);
+    f.finish();
+  }
   m.schedule = read_schedule(r);
   m.step_size = r.has("step_size") ? read_step_size(r.table("step_size"), default_step)
                                    : default_step;

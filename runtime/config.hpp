@@ -5,6 +5,7 @@
 #include "runtime/toml_reader.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -38,9 +39,19 @@ struct schedule_config {
   std::vector<int64_t> times; // explicit
 };
 
+/// FedAC's problem constants; unset (NaN) ones come from the objective: the
+/// noisy quadratic's smallest and largest curvature and additive noise, the
+/// skewed quadratic's mu, L and sigma.
+struct fedac_config {
+  double mu = std::numeric_limits<double>::quiet_NaN();
+  double L = std::numeric_limits<double>::quiet_NaN();
+  double sigma = std::numeric_limits<double>::quiet_NaN();
+};
+
 struct method_config {
   std::string name;
-  std::string optimizer = "sgd";
+  std::string optimizer = "sgd"; // "sgd", "fedac1" or "fedac2"
+  fedac_config fedac;
   schedule_config schedule;
   step_size_config step_size;
 };

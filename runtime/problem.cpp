@@ -1,9 +1,12 @@
 #include "runtime/problem.hpp"
 
+#include "numerics/fedac.hpp"
 #include "numerics/noisy_quadratic.hpp"
 #include "numerics/sgd_block.hpp"
 #include "numerics/skewed_quadratic.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace lsgd {
@@ -50,13 +53,38 @@ comm_times make_schedule(const schedule_config& c, uint64_t T, uint64_t N) {
   throw std::invalid_argument("unknown schedule type " + c.type);
 }
 
+namespace {
+
+// FedAC's constants: what the config says, else what the objective knows.
+fedac_problem fedac_constants(const fedac_config& c, const objective_config& oc,
+                              const objective& f, const vector& x0) {
+  fedac_problem p;
+  const bool noisy = oc.type == "noisy_quadratic";
+  auto pick = [](double given, double fallback) { return std::isnan(given) ? fallback : given; };
+  const auto [lo, hi] = std::minmax_element(oc.curvature.begin(), oc.curvature.end());
+  p.mu = pick(c.mu, noisy ? *lo : oc.mu);
+  p.L = pick(c.L, noisy ? *hi : oc.L);
+  p.sigma = pick(c.sigma, noisy ? oc.additive_noise : oc.sigma);
+  p.F0 = f.error(x0);
+  p.x0_sq = x0.squaredNorm(); // both objectives have x* = 0
+  return p;
+}
+
+} // namespace
+
 std::shared_ptr<const local_method> make_local_method(const method_config& m,
+                                                      const objective_config& oc,
                                                       std::shared_ptr<const objective> f,
-                                                      const std::vector<double>& x0) {
-  vector start = Eigen::Map<const vector>(x0.data(), static_cast<Eigen::Index>(x0.size()));
+                                                      uint64_t N, uint64_t T, uint64_t R) {
+  vector x0 = Eigen::Map<const vector>(oc.x0.data(), static_cast<Eigen::Index>(oc.x0.size()));
   if (m.optimizer == "sgd")
     return std::make_shared<sgd_method>(std::move(f), make_step_size(m.step_size),
-                                        std::move(start));
+                                        std::move(x0));
+  if (m.optimizer == "fedac1" || m.optimizer == "fedac2") {
+    const auto v = m.optimizer == "fedac1" ? fedac_variant::I : fedac_variant::II;
+    const auto p = fedac_choose(v, fedac_constants(m.fedac, oc, *f, x0), N, T, R);
+    return std::make_shared<fedac_method>(std::move(f), v, p, std::move(x0));
+  }
   throw std::invalid_argument("unknown optimizer " + m.optimizer);
 }
 

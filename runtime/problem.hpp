@@ -18,8 +18,11 @@ step_size make_step_size(const step_size_config& c);
 /// std::invalid_argument when the schedule does not fit (e.g. R > T).
 comm_times make_schedule(const schedule_config& c, uint64_t T, uint64_t N);
 
+/// The local method of `m` for N workers, T steps and R rounds (FedAC's
+/// parameters depend on them and on the objective's constants).
 std::shared_ptr<const local_method> make_local_method(const method_config& m,
+                                                      const objective_config& oc,
                                                       std::shared_ptr<const objective> f,
-                                                      const std::vector<double>& x0);
+                                                      uint64_t N, uint64_t T, uint64_t R);
 
 } // namespace lsgd

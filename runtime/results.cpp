@@ -149,10 +149,15 @@ nlohmann::json config_to_json(const experiment_config& c) {
       sched["rounds"] = m.schedule.rounds;
     if (!m.schedule.times.empty())
       sched["times"] = m.schedule.times;
-    methods.push_back({{"name", m.name},
-                       {"optimizer", m.optimizer},
-                       {"schedule", sched},
-                       {"step_size", step_size_to_json(m.step_size)}});
+    nlohmann::json method = {{"name", m.name},
+                             {"optimizer", m.optimizer},
+                             {"schedule", sched},
+                             {"step_size", step_size_to_json(m.step_size)}};
+    if (m.optimizer != "sgd")
+      method["fedac"] = {{"mu", number(m.fedac.mu)},
+                         {"L", number(m.fedac.L)},
+                         {"sigma", number(m.fedac.sigma)}};
+    methods.push_back(std::move(method));
   }
   return {{"name", c.name},
           {"file", c.file},

@@ -47,7 +47,7 @@ run_plan make_plan(const experiment_config& c) {
     e.config = m;
     try {
       e.times = make_schedule(m.schedule, T, N);
-      e.local = make_local_method(m, plan.f, c.objective.x0);
+      e.local = make_local_method(m, c.objective, plan.f, N, T, schedules::rounds(e.times));
     } catch (const std::invalid_argument& err) {
       throw config_error(c.file + ": method \"" + m.name + "\" at N = " + std::to_string(N)
                          + ": " + err.what());

@@ -43,21 +43,22 @@ done
 check "no temporary files left" test -z "$(ls "$tmp/t1" | grep tmp)"
 check "trajectory header" test "$(head -1 "$tmp/t1/trajectory.csv")" = "method,N,t,mean_error,stderr,exact_error"
 check "rounds header" test "$(head -1 "$tmp/t1/rounds.csv")" = "method,N,round,t,mean_error,stderr"
-# 6 methods x 102 recorded steps (0, 10, ..., 1000) + header
-check "trajectory rows" test "$(wc -l <"$tmp/t1/trajectory.csv")" -eq $((6 * 101 + 1))
+# 8 methods x 101 recorded steps (0, 10, ..., 1000) + header
+check "trajectory rows" test "$(wc -l <"$tmp/t1/trajectory.csv")" -eq $((8 * 101 + 1))
 if command -v python3 >/dev/null; then
   check "summary.json fields" python3 - "$tmp/t1/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["config"]["repetitions"] == 4
 r = {e["method"]: e for e in s["results"]}
-assert sorted(r) == sorted(["sync", "stich", "haddadpour", "increasing", "constant", "one_shot"])
+assert sorted(r) == sorted(["sync", "stich", "haddadpour", "increasing", "constant", "one_shot",
+                            "fedac1", "fedac2"])
 for e in r.values():
     for k in ["method", "N", "reps", "rounds", "final_error", "messages", "bytes", "wall_seconds"]:
         assert k in e, k
     assert e["N"] == 20 and e["reps"] == 4
     assert e["messages"] == 2 * 20 * e["rounds"]
-    assert e["bytes"] == e["messages"] * 3 * 8
+    assert e["bytes"] == e["messages"] * (6 if e["method"].startswith("fedac") else 3) * 8
 assert r["sync"]["rounds"] == 1000 and r["increasing"]["rounds"] == 20 and r["one_shot"]["rounds"] == 1
 PY
 fi

@@ -118,6 +118,11 @@ TEST_CASE("rounds as a function of N, rounded up") {
   CHECK(rounds_rule::parse("N^0.75").resolve(32) == 14);  // 13.45
   CHECK(rounds_rule::parse("N^0.5").resolve(2) == 2);     // 1.41
   CHECK(rounds_rule::parse("12").resolve(1000) == 12);
+  CHECK(rounds_rule::parse("N^(1/3)").resolve(20) == 3);   // 2.71
+  CHECK(rounds_rule::parse("N^(1/3)").resolve(27) == 3);   // exact
+  CHECK(rounds_rule::parse("N^(3/4)").resolve(16) == 8);
+  CHECK_THROWS_AS(rounds_rule::parse("N^(1/0)"), std::invalid_argument);
+  CHECK_THROWS_AS(rounds_rule::parse("N^(1/x)"), std::invalid_argument);
   CHECK(rounds_rule::parse("sqrt(N)").describe() == "sqrt(N)");
   CHECK_THROWS_AS(rounds_rule::parse("M"), std::invalid_argument);
   CHECK_THROWS_AS(rounds_rule::parse("N^"), std::invalid_argument);
