@@ -1,46 +1,137 @@
-// The baseline: experiment S's arithmetic and random draws in a plain loop,
-// no actors, one core. Prints worker-steps per second.
-#include "numerics/random_stream.hpp"
+// The baseline localsgd measures itself against: experiments S and L as plain
+// C++ loops, no actors. Same arithmetic and random draws as localsgd's SGD
+// methods (Philox streams per (seed, repetition, worker), ziggurat normals,
+// fused steps, averaging in worker-id order), the same monitoring (the error
+// of the virtual average every `record_every` steps, per-run medians), on K
+// threads over the (method, N, repetition) runs. Prints worker-steps/s.
+//
+//   bench_plain_loop S|L [threads] [repetitions]
+#include "numerics/averaging.hpp"
+#include "numerics/record_plan.hpp"
 #include "numerics/schedule.hpp"
+#include "numerics/skewed_quadratic.hpp"
+#include "numerics/statistics.hpp"
 #include "numerics/step_size.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <thread>
 #include <vector>
 
-int main(int argc, char** argv) {
-  const uint64_t T = 1000;
-  const uint32_t N = argc > 1 ? static_cast<uint32_t>(std::atoi(argv[1])) : 32;
-  const uint32_t reps = argc > 2 ? static_cast<uint32_t>(std::atoi(argv[2])) : 150;
-  const auto eta = lsgd::step_size::harmonic(2.0, 0.5);
-  const auto times = lsgd::schedules::increasing(T, N);
-  double checksum = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (uint32_t rep = 0; rep < reps; ++rep) {
-    std::vector<lsgd::random_stream> streams;
-    for (uint32_t n = 0; n < N; ++n)
-      streams.emplace_back(1, rep, n);
-    std::vector<double> x(N, 2.0);
-    for (size_t r = 1; r < times.size(); ++r) {
-      for (uint32_t n = 0; n < N; ++n) {
-        double v = x[n];
-        for (uint64_t t = times[r - 1]; t < times[r]; ++t)
-          v -= eta(t) * ((v >= 0 ? 2.0 : 1.0) * v + 8.0 * streams[n].normal());
-        x[n] = v;
-      }
-      double avg = 0;
-      for (double v : x)
-        avg += v;
-      avg /= N;
-      for (double& v : x)
-        v = avg;
+namespace {
+
+using namespace lsgd;
+
+struct experiment {
+  uint64_t T;
+  uint64_t record_every;
+  std::vector<uint32_t> Ns;
+  std::vector<std::string> methods; // schedule names understood by times_of
+  uint32_t reps;
+};
+
+comm_times times_of(const std::string& method, uint64_t T, uint32_t N) {
+  if (method == "sync")
+    return schedules::synchronous(T);
+  if (method == "increasing")
+    return schedules::increasing(T, N);
+  if (method == "increasing_sqrt")
+    return schedules::increasing(T, rounds_rule::parse("sqrt(N)").resolve(N));
+  if (method == "increasing_n075")
+    return schedules::increasing(T, rounds_rule::parse("N^0.75").resolve(N));
+  if (method == "constant_n075")
+    return schedules::constant_rounds(T, rounds_rule::parse("N^0.75").resolve(N));
+  return schedules::one_shot(T);
+}
+
+struct job {
+  comm_times times;
+  uint32_t N;
+  uint32_t rep;
+};
+
+// One run: returns its final error and the median of its recorded errors.
+std::pair<double, double> run(const job& j, const experiment& e, const skewed_quadratic& f,
+                              const step_size& eta, const record_plan& records) {
+  std::vector<random_stream> streams;
+  streams.reserve(j.N);
+  for (uint32_t n = 0; n < j.N; ++n)
+    streams.emplace_back(1, j.rep, n);
+  Eigen::MatrixXd x = Eigen::MatrixXd::Constant(1, j.N, 2.0);
+  Eigen::VectorXd xbar;
+  std::vector<double> errors;
+  for (size_t r = 1; r < j.times.size(); ++r) {
+    uint64_t at = j.times[r - 1];
+    auto segment = [&](uint64_t to) {
+      f.sgd_steps(x, streams.data(), eta, at, to);
+      at = to;
+    };
+    for (auto t : records.steps_in(j.times[r - 1], j.times[r])) {
+      segment(t);
+      average_columns(x, xbar);
+      if (t >= 10)
+        errors.push_back(f.error(xbar));
     }
-    checksum += x[0];
+    segment(j.times[r]);
+    average_columns(x, xbar);
+    x.colwise() = xbar;
   }
+  (void)e;
+  return {f.error(xbar), median(errors)};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const std::string which = argc > 1 ? argv[1] : "S";
+  const unsigned threads = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 1;
+  experiment e = which == "L"
+                   ? experiment{8000, 8, {32, 64, 128, 256},
+                                {"increasing", "increasing_sqrt", "one_shot", "increasing_n075",
+                                 "constant_n075"},
+                                1000}
+                   : experiment{1000, 1, {2, 4, 8, 16, 24, 32},
+                                {"sync", "increasing", "one_shot"}, 150};
+  if (argc > 3)
+    e.reps = static_cast<uint32_t>(std::atoi(argv[3]));
+  const skewed_quadratic f(1.0, 2.0, 8.0);
+  const auto eta = step_size::harmonic(2.0, 0.5);
+  const record_plan records(e.T, e.record_every);
+
+  std::vector<job> jobs;
+  for (uint32_t rep = 0; rep < e.reps; ++rep)
+    jobs.push_back({schedules::one_shot(e.T), 1, rep}); // single workers for s1
+  for (const auto& m : e.methods)
+    for (auto N : e.Ns)
+      for (uint32_t rep = 0; rep < e.reps; ++rep)
+        jobs.push_back({times_of(m, e.T, N), N, rep});
+  double worker_steps = 0;
+  for (const auto& j : jobs)
+    worker_steps += double(e.T) * j.N;
+
+  std::vector<std::pair<double, double>> out(jobs.size());
+  std::atomic<size_t> next{0};
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned k = 0; k < threads; ++k)
+    pool.emplace_back([&] {
+      for (size_t i; (i = next++) < jobs.size();)
+        out[i] = run(jobs[i], e, f, eta, records);
+    });
+  for (auto& t : pool)
+    t.join();
   const double seconds
     = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double steps = double(T) * N * reps;
-  std::printf("plain loop, increasing R = N = %u, %u reps: %.1f M worker-steps/s "
-              "(checksum %.6f)\n", N, reps, steps / seconds / 1e6, checksum);
+  double s1 = 0;
+  for (uint32_t rep = 0; rep < e.reps; ++rep)
+    s1 += out[rep].first;
+  s1 /= e.reps;
+  std::printf("plain loop %s: %zu runs, %.3g worker-steps in %.2f s on %u thread(s) = "
+              "%.1f M worker-steps/s (s1 = %.4g)\n",
+              which.c_str(), jobs.size(), worker_steps, seconds, threads,
+              worker_steps / seconds / 1e6, s1);
 }

@@ -40,7 +40,7 @@ void print_table(const experiment_summary& s) {
 }
 
 void print_plan(const run_plan& plan) {
-  std::printf("%s: %zu runs (%zu entries x %lld repetitions), T = %lld, %s\n",
+  std::printf("%s: %zu runs (%zu entries, %lld repetitions each), T = %lld, %s\n",
               plan.config.name.c_str(), plan.runs(), plan.entries.size(),
               static_cast<long long>(plan.config.repetitions),
               static_cast<long long>(plan.config.T), plan.f->describe().c_str());

@@ -239,6 +239,7 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   }
   auto speedup = r.table("speedup");
   c.speedup = speedup.boolean("enabled", false);
+  c.speedup_repetitions = speedup.integer("repetitions", 1, 1'000'000'000, c.repetitions);
   speedup.finish();
   auto rt = r.table("runtime");
   c.runtime.threads = rt.integer("threads", 0, 1024, 0);

@@ -75,6 +75,7 @@ struct experiment_config {
   step_size_config step_size;
   std::vector<method_config> methods;
   bool speedup = false; // single-worker runs for s1, and the speed-up per entry
+  int64_t speedup_repetitions = 1; // of the single-worker runs; default: repetitions
   runtime_config runtime;
 };
 

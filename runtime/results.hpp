@@ -29,15 +29,14 @@ struct entry_summary {
   std::vector<mean_se> trajectory;   // per recorded step, over repetitions
   mean_se trajectory_median; // per run: median error over recorded t >= 10; over runs
   std::optional<mean_se> speedup;    // s1 / mean final error
-  std::optional<mean_se> speedup_median; // the authors' definition, from trajectory_median
+  std::optional<mean_se> speedup_median; // the authors': s1 / mean trajectory_median
   std::vector<double> exact_trajectory; // E[F(xbar_t)] - F* where known exactly
   bool single_worker = false;
 };
 
 struct experiment_summary {
   std::vector<entry_summary> entries;
-  std::optional<mean_se> s1;        // single-worker mean final error
-  std::optional<mean_se> s1_median; // single-worker trajectory_median
+  std::optional<mean_se> s1; // single-worker mean final error
   double wall_seconds = 0;
 };
 

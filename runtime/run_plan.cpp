@@ -19,8 +19,8 @@ namespace {
 
 // Repetitions per batch: all of an entry's if there are enough entries to
 // keep 4 x threads batches in flight, else fewer, down to one.
-uint32_t repetitions_per_batch(const experiment_config& c, size_t entries, uint32_t threads) {
-  const auto reps = static_cast<uint32_t>(c.repetitions);
+uint32_t repetitions_per_batch(const experiment_config& c, uint32_t reps, size_t entries,
+                               uint32_t threads) {
   if (c.runtime.repetitions_per_actor > 0)
     return std::min(reps, static_cast<uint32_t>(c.runtime.repetitions_per_actor));
   const size_t wanted = 4 * size_t{threads};
@@ -43,6 +43,8 @@ run_plan make_plan(const experiment_config& c) {
     plan_entry e;
     e.method = m.name;
     e.N = N;
+    e.reps = static_cast<uint32_t>(single ? c.speedup_repetitions : c.repetitions);
+    e.first_run = plan.runs();
     e.single_worker = single;
     e.config = m;
     try {
@@ -68,11 +70,12 @@ run_plan make_plan(const experiment_config& c) {
   for (const auto& m : c.methods)
     for (auto N : c.N)
       add(m, static_cast<uint32_t>(N), false);
-  const auto per_batch = repetitions_per_batch(c, plan.entries.size(), plan.threads);
-  const auto reps = static_cast<uint32_t>(c.repetitions);
-  for (size_t e = 0; e < plan.entries.size(); ++e)
+  for (size_t e = 0; e < plan.entries.size(); ++e) {
+    const auto reps = plan.entries[e].reps;
+    const auto per_batch = repetitions_per_batch(c, reps, plan.entries.size(), plan.threads);
     for (uint32_t first = 0; first < reps; first += per_batch)
       plan.batches.push_back({e, first, std::min(per_batch, reps - first)});
+  }
   return plan;
 }
 

@@ -20,6 +20,8 @@ struct plan_entry {
   std::shared_ptr<const local_method> local;
   bool single_worker = false; // the s1 reference of a speed-up sweep
   method_config config;
+  uint32_t reps = 1;     // repetitions of this entry
+  size_t first_run = 0;  // where its runs start in the list of all runs
 };
 
 /// Repetitions first_rep .. first_rep + reps - 1 of entries[entry], run
@@ -38,14 +40,14 @@ struct run_plan {
   std::vector<run_batch> batches; // entry-major, then repetition
   uint32_t threads = 1;
 
-  /// The number of runs: entries x repetitions.
+  /// The number of runs: the repetitions of every entry.
   size_t runs() const {
-    return entries.size() * static_cast<size_t>(config.repetitions);
+    return entries.empty() ? 0 : entries.back().first_run + entries.back().reps;
   }
 
   /// Where the record of repetition `rep` of entry `entry` is kept.
   size_t run_index(size_t entry, uint32_t rep) const {
-    return entry * static_cast<size_t>(config.repetitions) + rep;
+    return entries[entry].first_run + rep;
   }
 
   /// How many worker ids one actor hosts for N workers.
