@@ -11,7 +11,7 @@ using self_ptr = worker_actor::stateful_pointer<worker_state>;
 // Appends the iterates after step t to the trace: the virtual averages if
 // this block hosts every worker (far fewer bytes), else every column.
 void snapshot(self_ptr self, trace& out) {
-  const auto& st = self->state;
+  auto& st = self->state;
   const auto& models = st.block->models();
   const auto d = st.spec.dimension;
   if (!out.averaged) {
@@ -19,11 +19,12 @@ void snapshot(self_ptr self, trace& out) {
     return;
   }
   const auto N = static_cast<Eigen::Index>(st.spec.total_workers);
-  Eigen::VectorXd xbar;
-  for (Eigen::Index r = 0; r < st.layout.reps; ++r) {
-    average_columns(models.block(0, r * N, d, N), xbar);
-    append(out.snapshots, xbar);
-  }
+  const auto reps = static_cast<Eigen::Index>(st.layout.reps);
+  auto& means = self->state.means;
+  means.resize(d, reps);
+  for (Eigen::Index r = 0; r < reps; ++r)
+    average_columns(models.block(0, r * N, d, N), means.col(r).data());
+  append(out.snapshots, means);
 }
 
 void run_epoch(self_ptr self, const server_actor& server, const epoch& e,

@@ -27,6 +27,7 @@ struct worker_state {
   block_layout layout;
   std::unique_ptr<local_optimizer> block; // made once the server assigned ids
   Eigen::MatrixXd averages;               // scratch for the received averages
+  Eigen::MatrixXd means;                  // scratch for averaged snapshots
 };
 
 /// Joins `server` (linked: if either fails, both go down), then for every

@@ -1,29 +1,66 @@
 #!/usr/bin/env bash
-# Worker-steps per second of localsgd against the plain loop, same machine, same run.
-# Usage: bench/run.sh (after ./setup.sh build)
+# Speed of localsgd against its two baselines, measured in one run on this
+# machine: the plain C++ loop (bench/plain_loop.cpp: the same arithmetic and
+# random draws, no actors, 1 and all cores) and the vectorized NumPy version
+# (bench/numpy_baseline.py: what a researcher would write instead), on the
+# paper's experiments S and L. Prints a markdown table of worker-steps/s.
+#
+#   bench/run.sh          # L at 100 repetitions for the baselines (rates do not depend on it)
+#   bench/run.sh --full   # L at the paper's 1000 repetitions everywhere (about 10 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-plain=$(./build/bench_plain_loop 32 150)
-echo "$plain"
-plain_rate=$(echo "$plain" | sed -E 's/.*: ([0-9.]+) M worker-steps.*/\1/')
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for schedule in increasing one_shot synchronous; do
-  for threads in 1 2; do
-    cfg=(--set 'N=[32]' --set repetitions=150 --set record_every=1000 --set speedup.enabled=false)
-    case $schedule in
-      increasing) cfg+=(--set 'method=[{name="increasing", schedule={type="increasing", rounds="N"}}]') ;;
-      one_shot) cfg+=(--set 'method=[{name="one_shot", schedule="one_shot"}]') ;;
-      synchronous) cfg+=(--set 'method=[{name="sync", schedule="synchronous"}]') ;;
-    esac
-    ./build/localsgd run configs/paper/speedup.toml "${cfg[@]}" --threads "$threads" \
-      --quiet --out "$tmp/out"
-    wall=$(python3 -c "import json; print(json.load(open('$tmp/out/summary.json'))['wall_seconds'])")
-    python3 - "$schedule" "$threads" "$wall" "$plain_rate" <<'PY'
-import sys
-schedule, threads, wall, plain = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-rate = 1000 * 32 * 150 / wall / 1e6
-print(f"localsgd {schedule:12s} N = 32, {threads} thread(s): {rate:6.1f} M worker-steps/s "
-      f"= {rate / (plain * threads):.2f} x the plain loop per core")
+[ -x build/localsgd ] && [ -x build/bench_plain_loop ] || ./setup.sh build >/dev/null
+python=/usr/bin/python3
+cores=$(nproc)
+l_reps=100
+[ "${1:-}" = "--full" ] && l_reps=1000
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+rate_of() { sed -E 's/.* = ([0-9.]+) M worker-steps\/s.*/\1/'; }
+# localsgd's rate from a summary: every worker step of every run over the wall time.
+localsgd_rate() {
+  $python - "$1" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+T = s["config"]["T"]
+steps = sum(e["N"] * T * e["reps"] for e in s["results"])
+print(f"{steps / s['wall_seconds'] / 1e6:.1f} {s['wall_seconds']:.2f}")
 PY
+}
+
+declare -A rate wall
+for exp in S L; do
+  reps=150; [ $exp = L ] && reps=$l_reps
+  for k in 1 "$cores"; do
+    line=$(./build/bench_plain_loop $exp "$k" "$reps")
+    echo "$line" >&2
+    rate[plain_${exp}_$k]=$(echo "$line" | rate_of)
   done
+  line=$($python bench/numpy_baseline.py $exp --reps "$reps" | tail -1)
+  echo "$line" >&2
+  rate[numpy_$exp]=$(echo "$line" | rate_of)
+done
+
+# localsgd on the paper configs, the same methods as the baselines.
+./build/localsgd run configs/paper/speedup.toml --quiet --out "$tmp/S" \
+  --set speedup.repetitions=150 \
+  --set 'method=[{name="sync", schedule="synchronous"}, {name="increasing", schedule={type="increasing", rounds="N"}}, {name="one_shot", schedule="one_shot"}]'
+read -r rate[localsgd_S] wall[localsgd_S] < <(localsgd_rate "$tmp/S/summary.json")
+./build/localsgd run configs/paper/lower_bound.toml --quiet --out "$tmp/L" \
+  --set repetitions=$l_reps --set speedup.repetitions=$l_reps
+read -r rate[localsgd_L] wall[localsgd_L] < <(localsgd_rate "$tmp/L/summary.json")
+
+echo
+echo "| experiment | plain loop, 1 core | plain loop, $cores cores | NumPy | localsgd, $cores threads (wall) | localsgd / plain ($cores cores) | localsgd / NumPy |"
+echo "|---|---|---|---|---|---|---|"
+for exp in S L; do
+  reps=150; [ $exp = L ] && reps=$l_reps
+  $python - "$exp" "$reps" "${rate[plain_${exp}_1]}" "${rate[plain_${exp}_$cores]}" \
+    "${rate[numpy_$exp]}" "${rate[localsgd_$exp]}" "${wall[localsgd_$exp]}" <<'PY'
+import sys
+exp, reps, p1, pk, npy, lsgd, wall = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
+print(f"| {exp} ({reps} reps) | {p1:.1f} M/s | {pk:.1f} M/s | {npy:.1f} M/s | "
+      f"{lsgd:.1f} M/s ({wall:.2f} s) | {lsgd / pk:.2f} | {lsgd / npy:.1f}x |")
+PY
 done

@@ -4,13 +4,28 @@
 
 namespace lsgd {
 
-void average_columns(const const_matrix_ref& models, vector& out) {
-  if (models.cols() < 1)
+void average_columns(const const_matrix_ref& models, double* out) {
+  const auto rows = models.rows(), cols = models.cols();
+  if (cols < 1)
     throw std::invalid_argument("average_columns: no models");
-  out = models.col(0);
-  for (Eigen::Index n = 1; n < models.cols(); ++n)
-    out += models.col(n);
-  out /= static_cast<double>(models.cols());
+  // Plain loops: this runs for every recorded step of every repetition, often
+  // with d = 1, where Eigen's per-expression overhead would dominate.
+  const double* first = models.col(0).data();
+  for (Eigen::Index i = 0; i < rows; ++i)
+    out[i] = first[i];
+  for (Eigen::Index n = 1; n < cols; ++n) {
+    const double* column = models.col(n).data();
+    for (Eigen::Index i = 0; i < rows; ++i)
+      out[i] += column[i];
+  }
+  const double count = static_cast<double>(cols);
+  for (Eigen::Index i = 0; i < rows; ++i)
+    out[i] /= count;
+}
+
+void average_columns(const const_matrix_ref& models, vector& out) {
+  out.resize(models.rows());
+  average_columns(models, out.data());
 }
 
 double error_of_average(const objective& f, const const_vector_ref& average) {

@@ -10,6 +10,9 @@ namespace lsgd {
 /// however the columns were gathered.
 void average_columns(const const_matrix_ref& models, vector& out);
 
+/// The same into `out[0 .. rows)`, for callers that fill a larger buffer.
+void average_columns(const const_matrix_ref& models, double* out);
+
 /// The error F(xbar) - F* at the first d entries of an averaged model.
 double error_of_average(const objective& f, const const_vector_ref& average);
 
