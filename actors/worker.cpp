@@ -8,23 +8,27 @@ namespace {
 
 using self_ptr = worker_actor::stateful_pointer<worker_state>;
 
-// Appends the iterates after step t to the trace: the virtual averages if
-// this block hosts every worker (far fewer bytes), else every column.
-void snapshot(self_ptr self, trace& out) {
+// Recorded steps are written by the local optimizer into a buffer of at most
+// this many steps at a time, so that it can run one column for many steps in
+// a row (its random stream stays in registers) instead of all columns step
+// by step.
+constexpr size_t snapshots_per_pass = 64;
+
+// Appends the iterates at one recorded step (d x columns) to the trace: the
+// virtual averages if this block hosts every worker (far fewer bytes), else
+// every column.
+void snapshot(self_ptr self, trace& out, const Eigen::Ref<const Eigen::MatrixXd>& iterates) {
   auto& st = self->state;
-  const auto& models = st.block->models();
-  const auto d = st.spec.dimension;
   if (!out.averaged) {
-    append(out.snapshots, models.topRows(d));
+    append(out.snapshots, iterates);
     return;
   }
   const auto N = static_cast<Eigen::Index>(st.spec.total_workers);
   const auto reps = static_cast<Eigen::Index>(st.layout.reps);
-  auto& means = self->state.means;
-  means.resize(d, reps);
+  st.means.resize(iterates.rows(), reps);
   for (Eigen::Index r = 0; r < reps; ++r)
-    average_columns(models.block(0, r * N, d, N), means.col(r).data());
-  append(out.snapshots, means);
+    average_columns(iterates.middleCols(r * N, N), st.means.col(r).data());
+  append(out.snapshots, st.means);
 }
 
 void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
@@ -42,15 +46,25 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
   st.block->load(st.averages);
   trace snapshots{e.round, st.layout.first_worker, st.layout.workers,
                   st.layout.workers == st.spec.total_workers, {}, {}};
-  // Run the local steps in stretches between recorded steps.
+  // Run the local steps in passes of up to snapshots_per_pass recorded steps.
+  const auto recorded = st.spec.records.steps_in(e.first_step, e.last_step);
+  const auto d = st.spec.dimension;
+  const auto columns = st.layout.columns();
+  st.buffer.resize(static_cast<size_t>(d * columns)
+                   * std::min(snapshots_per_pass, recorded.size()));
   uint64_t at = e.first_step;
-  for (auto t : st.spec.records.steps_in(e.first_step, e.last_step)) {
-    st.block->advance(at, t);
-    snapshots.steps.push_back(t);
-    snapshot(self, snapshots);
-    at = t;
+  for (size_t begin = 0; begin < recorded.size(); begin += snapshots_per_pass) {
+    const auto n = std::min(snapshots_per_pass, recorded.size() - begin);
+    st.block->advance(at, recorded[begin + n - 1],
+                      snapshot_sink{recorded.data() + begin, n, st.buffer.data()});
+    at = recorded[begin + n - 1];
+    for (size_t s = 0; s < n; ++s) {
+      snapshots.steps.push_back(recorded[begin + s]);
+      snapshot(self, snapshots,
+               Eigen::Map<const Eigen::MatrixXd>(st.buffer.data() + s * d * columns, d, columns));
+    }
   }
-  st.block->advance(at, e.last_step);
+  st.block->advance(at, e.last_step, snapshot_sink{});
   // Same sender, same receiver: the trace arrives before the model.
   if (!snapshots.steps.empty())
     self->send(server, std::move(snapshots));

@@ -6,6 +6,7 @@
 #include "numerics/record_plan.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace lsgd {
 
@@ -28,6 +29,7 @@ struct worker_state {
   std::unique_ptr<local_optimizer> block; // made once the server assigned ids
   Eigen::MatrixXd averages;               // scratch for the received averages
   Eigen::MatrixXd means;                  // scratch for averaged snapshots
+  std::vector<double> buffer;             // iterates at recorded steps, see worker.cpp
 };
 
 /// Joins `server` (linked: if either fails, both go down), then for every

@@ -67,7 +67,7 @@ std::pair<double, double> run(const job& j, const experiment& e, const skewed_qu
   for (size_t r = 1; r < j.times.size(); ++r) {
     uint64_t at = j.times[r - 1];
     auto segment = [&](uint64_t to) {
-      f.sgd_steps(x, streams.data(), eta, at, to);
+      f.sgd_steps(x, streams.data(), eta, at, to, snapshot_sink{});
       at = to;
     };
     for (auto t : records.steps_in(j.times[r - 1], j.times[r])) {

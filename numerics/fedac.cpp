@@ -56,16 +56,18 @@ void fedac_block::load(const const_matrix_ref& averages) {
   load_averages(m_, averages, workers_);
 }
 
-void fedac_block::advance(uint64_t first, uint64_t last) {
+void fedac_block::advance(uint64_t first, uint64_t last, const snapshot_sink& sink) {
   const auto d = f_->dimension();
   auto w = m_.topRows(d);
   auto w_ag = m_.bottomRows(d);
   const double inv_alpha = 1 / p_.alpha, inv_beta = 1 / p_.beta;
+  size_t s = 0;
   for (uint64_t t = first; t < last; ++t) {
     md_ = inv_beta * w + (1 - inv_beta) * w_ag;
     f_->sample_gradients(md_, streams_.data(), g_);
     w = (1 - inv_alpha) * w + inv_alpha * md_ - p_.gamma * g_; // v
     w_ag = md_ - p_.eta * g_;                                   // v_ag
+    write_snapshot(sink, s, t + 1, m_, d);
   }
 }
 

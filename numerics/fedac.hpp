@@ -47,7 +47,7 @@ public:
   fedac_block(std::shared_ptr<const objective> f, fedac_parameters p, const block_layout& layout);
 
   void load(const const_matrix_ref& averages) override;
-  void advance(uint64_t first, uint64_t last) override;
+  void advance(uint64_t first, uint64_t last, const snapshot_sink& sink) override;
   const matrix& models() const override {
     return m_;
   }

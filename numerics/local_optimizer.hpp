@@ -40,8 +40,10 @@ public:
   /// Every worker of local repetition r continues from `averages.col(r)`.
   virtual void load(const const_matrix_ref& averages) = 0;
 
-  /// Local steps with step indices first .. last - 1 for every column.
-  virtual void advance(uint64_t first, uint64_t last) = 0;
+  /// Local steps with step indices first .. last - 1 for every column,
+  /// writing the iterates (the first d entries of the models) at the
+  /// recorded steps of `sink`.
+  virtual void advance(uint64_t first, uint64_t last, const snapshot_sink& sink) = 0;
 
   /// The models, one column per (repetition, worker), repetition-major.
   virtual const matrix& models() const = 0;

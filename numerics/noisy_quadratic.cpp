@@ -38,12 +38,15 @@ void noisy_quadratic::sample_gradients(const const_matrix_ref& x,
 }
 
 void noisy_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
-                                const step_size& eta, uint64_t first, uint64_t last) const {
+                                const step_size& eta, uint64_t first, uint64_t last,
+                                const snapshot_sink& sink) const {
   const auto etas = eta.table(first, last);
   const auto d = dimension();
-  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+  const auto columns = x.cols();
+  for (Eigen::Index j = 0; j < columns; ++j) {
     auto& rng = streams[j];
     double* xj = &x(0, j);
+    size_t s = 0;
     for (size_t k = 0; k < etas.size(); ++k) {
       const double e = etas[k];
       for (Eigen::Index i = 0; i < d; ++i) {
@@ -52,6 +55,12 @@ void noisy_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
         const double g = curvature_[i] * xj[i] * (1.0 + multiplicative_noise_ * z1)
                          + additive_noise_ * z2;
         xj[i] = xj[i] - e * g;
+      }
+      if (s < sink.count && sink.steps[s] == first + k + 1) {
+        double* out = sink.out + (static_cast<Eigen::Index>(s) * columns + j) * d;
+        for (Eigen::Index i = 0; i < d; ++i)
+          out[i] = xj[i];
+        ++s;
       }
     }
   }

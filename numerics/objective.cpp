@@ -2,12 +2,25 @@
 
 namespace lsgd {
 
+void write_snapshot(const snapshot_sink& sink, size_t& s, uint64_t t,
+                    const Eigen::Ref<const matrix>& x, Eigen::Index rows) {
+  if (s >= sink.count || sink.steps[s] != t)
+    return;
+  double* out = sink.out + static_cast<Eigen::Index>(s) * x.cols() * rows;
+  for (Eigen::Index j = 0; j < x.cols(); ++j)
+    for (Eigen::Index i = 0; i < rows; ++i)
+      *out++ = x(i, j);
+  ++s;
+}
+
 void objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
-                          uint64_t first, uint64_t last) const {
+                          uint64_t first, uint64_t last, const snapshot_sink& sink) const {
   matrix g(x.rows(), x.cols());
+  size_t s = 0;
   for (uint64_t t = first; t < last; ++t) {
     sample_gradients(x, streams, g);
     x.noalias() -= eta(t) * g;
+    write_snapshot(sink, s, t + 1, x, x.rows());
   }
 }
 

@@ -16,6 +16,15 @@ using vector = Eigen::VectorXd;
 using const_vector_ref = Eigen::Ref<const vector>;
 using const_matrix_ref = Eigen::Ref<const matrix>;
 
+/// Where a run of SGD steps writes the iterates at recorded steps: column j's
+/// d entries once it has reached step steps[s] (s < count) go to
+/// out + (s * columns + j) * d. Empty (count = 0): nothing is written.
+struct snapshot_sink {
+  const uint64_t* steps = nullptr;
+  size_t count = 0;
+  double* out = nullptr;
+};
+
 /// F(x) = E_z f(x, z) on R^d. Implementations are immutable and shared by all
 /// workers of a run, across threads; randomness comes only from the streams.
 class objective {
@@ -38,12 +47,13 @@ public:
                                 Eigen::Ref<matrix> g) const = 0;
 
   /// Plain SGD steps t = first .. last - 1 on every column of `x`, column j
-  /// drawing from streams[j]: x_j <- x_j - eta_t g(x_j). This default draws a
-  /// block of gradients per step; objectives override it with a fused loop,
-  /// one column at a time, that performs the same operations in the same
-  /// order per column and so gives the same numbers.
+  /// drawing from streams[j]: x_j <- x_j - eta_t g(x_j), writing the iterates
+  /// at the steps of `sink`. This default draws a block of gradients per
+  /// step; objectives override it with a fused loop, one column at a time,
+  /// that performs the same operations in the same order per column and so
+  /// gives the same numbers.
   virtual void sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
-                         uint64_t first, uint64_t last) const;
+                         uint64_t first, uint64_t last, const snapshot_sink& sink) const;
 
   /// A short human-readable description for logs.
   virtual std::string describe() const = 0;
@@ -53,5 +63,11 @@ public:
     return value(x) - optimum_value();
   }
 };
+
+/// Writes the first `rows` rows of x to slot s of `sink` if t is its next
+/// recorded step (then advances s); for update rules that step every column
+/// at once.
+void write_snapshot(const snapshot_sink& sink, size_t& s, uint64_t t,
+                    const Eigen::Ref<const matrix>& x, Eigen::Index rows);
 
 } // namespace lsgd

@@ -17,8 +17,8 @@ void sgd_block::load(const const_matrix_ref& averages) {
   load_averages(x_, averages, workers_);
 }
 
-void sgd_block::advance(uint64_t first, uint64_t last) {
-  f_->sgd_steps(x_, streams_.data(), eta_, first, last);
+void sgd_block::advance(uint64_t first, uint64_t last, const snapshot_sink& sink) {
+  f_->sgd_steps(x_, streams_.data(), eta_, first, last, sink);
 }
 
 sgd_method::sgd_method(std::shared_ptr<const objective> f, step_size eta, vector x0)

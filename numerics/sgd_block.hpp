@@ -13,7 +13,7 @@ public:
   sgd_block(std::shared_ptr<const objective> f, step_size eta, const block_layout& layout);
 
   void load(const const_matrix_ref& averages) override;
-  void advance(uint64_t first, uint64_t last) override;
+  void advance(uint64_t first, uint64_t last, const snapshot_sink& sink) override;
   const matrix& models() const override {
     return x_;
   }

@@ -28,14 +28,19 @@ void skewed_quadratic::sample_gradients(const const_matrix_ref& x,
 }
 
 void skewed_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
-                                 const step_size& eta, uint64_t first, uint64_t last) const {
+                                 const step_size& eta, uint64_t first, uint64_t last,
+                                 const snapshot_sink& sink) const {
   const auto etas = eta.table(first, last);
-  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+  const auto columns = x.cols();
+  for (Eigen::Index j = 0; j < columns; ++j) {
     auto& rng = streams[j];
     double v = x(0, j);
-    for (double e : etas) {
+    size_t s = 0;
+    for (size_t k = 0; k < etas.size(); ++k) {
       const double g = (v >= 0 ? L_ : mu_) * v + sigma_ * rng.normal();
-      v = v - e * g;
+      v = v - etas[k] * g;
+      if (s < sink.count && sink.steps[s] == first + k + 1)
+        sink.out[static_cast<Eigen::Index>(s++) * columns + j] = v;
     }
     x(0, j) = v;
   }

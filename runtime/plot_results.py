@@ -4,7 +4,10 @@
 error_vs_iteration: mean F(xbar_t) - F* over repetitions against t (log y), with a
     band of one standard error and, where known, the exact expectation dashed.
 error_vs_round: mean error after each averaging round against the round (log-log).
-speedup_vs_N: speed-up s1 / E_N against N with the line speed-up = N (if measured).
+    With several N, one panel per N.
+speedup_vs_N: speed-up against N with the line speed-up = N, under the authors'
+    definition (s1 / mean of per-run median errors after t = 10) and the plain one
+    (s1 / mean error at T), if the config measured it.
 """
 import csv
 import json
@@ -20,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def read_series(path, x_key):
+    """{(method, N): {"x", "mean", "se", "exact"}} from trajectory.csv or rounds.csv."""
     series = OrderedDict()
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
@@ -34,78 +38,100 @@ def read_series(path, x_key):
     return series
 
 
-def label(method, n, several_n):
-    return f"{method}, N = {n}" if several_n else method
+def panels(Ns, title):
+    """A figure with one axis per N (a grid), and the axes by N."""
+    cols = min(len(Ns), 3)
+    rows = (len(Ns) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5.5 * cols, 4 * rows), squeeze=False)
+    for ax in axes.flat[len(Ns):]:
+        ax.set_visible(False)
+    fig.suptitle(title)
+    return fig, dict(zip(Ns, axes.flat))
 
 
 def save(fig, folder, name):
+    fig.tight_layout()
     for ext in ("png", "svg"):
-        fig.savefig(os.path.join(folder, f"{name}.{ext}"), dpi=120, bbox_inches="tight")
+        fig.savefig(os.path.join(folder, f"{name}.{ext}"), dpi=110, bbox_inches="tight")
     plt.close(fig)
+
+
+def plot_errors(folder, name, csv_name, x_key, title, Ns, draw):
+    series = read_series(os.path.join(folder, csv_name), x_key)
+    fig, axes = panels(Ns, title)
+    for (method, n), s in series.items():
+        if method != "single":
+            draw(axes[n], method, s)
+    for n, ax in axes.items():
+        ax.set_title(f"N = {n}", fontsize=10)
+        ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    return fig
+
+
+def draw_trajectory(ax, method, s):
+    lo = [max(m - e, 1e-300) for m, e in zip(s["mean"], s["se"])]
+    hi = [m + e for m, e in zip(s["mean"], s["se"])]
+    (line,) = ax.plot(s["x"], s["mean"], label=method, lw=1.1)
+    ax.fill_between(s["x"], lo, hi, color=line.get_color(), alpha=0.2, lw=0)
+    if all(v is not None for v in s["exact"]):
+        ax.plot(s["x"], s["exact"], ls="--", lw=0.8, color=line.get_color())
+    ax.set_xlabel("iteration t")
+    ax.set_ylabel("mean F(x̄_t) − F*")
+
+
+def draw_rounds(ax, method, s):
+    pts = [(r, m) for r, m in zip(s["x"], s["mean"]) if r > 0 and m > 0]
+    if pts:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=".", ms=3,
+                label=method, lw=1.1)
+    ax.set_xscale("log")
+    ax.set_xlabel("communication round r")
+    ax.set_ylabel("mean F(x̄) − F* after round r")
+
+
+def plot_speedup(folder, summary, title):
+    entries = [e for e in summary["results"] if e.get("speedup")]
+    if not entries:
+        return
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    defs = [("speedup_median", "authors' definition: s1 / mean per-run median after t = 10"),
+            ("speedup", "plain definition: s1 / mean error at T")]
+    Ns = sorted({e["N"] for e in entries})
+    for ax, (key, label) in zip(axes, defs):
+        by_method = OrderedDict()
+        for e in entries:
+            if e.get(key) and e[key]["mean"] is not None:
+                by_method.setdefault(e["method"], []).append(e)
+        for method, es in by_method.items():
+            es.sort(key=lambda e: e["N"])
+            ax.errorbar([e["N"] for e in es], [e[key]["mean"] for e in es],
+                        yerr=[e[key]["stderr"] or 0 for e in es], marker="o", ms=4,
+                        capsize=3, label=method)
+        ax.plot(Ns, Ns, "k--", lw=0.8, label="linear (speed-up = N)")
+        ax.set_xlabel("workers N")
+        ax.set_ylabel("speed-up")
+        ax.set_title(label, fontsize=9)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle(f"{title}: speed-up, s1 = mean single-worker error at T")
+    save(fig, folder, "speedup_vs_N")
 
 
 def main(folder):
     with open(os.path.join(folder, "summary.json")) as f:
         summary = json.load(f)
     title = summary["config"]["name"]
-    several_n = len(summary["config"]["N"]) > 1
-
-    traj = read_series(os.path.join(folder, "trajectory.csv"), "t")
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for (method, n), s in traj.items():
-        if method == "single":
-            continue
-        lo = [max(m - e, 1e-300) for m, e in zip(s["mean"], s["se"])]
-        hi = [m + e for m, e in zip(s["mean"], s["se"])]
-        (line,) = ax.plot(s["x"], s["mean"], label=label(method, n, several_n), lw=1.2)
-        ax.fill_between(s["x"], lo, hi, color=line.get_color(), alpha=0.2, lw=0)
-        if all(v is not None for v in s["exact"]):
-            ax.plot(s["x"], s["exact"], ls="--", lw=0.8, color=line.get_color())
-    ax.set_yscale("log")
-    ax.set_xlabel("iteration t")
-    ax.set_ylabel("mean F(x̄_t) − F*  (band: ± 1 s.e.; dashed: exact)")
-    ax.set_title(f"{title}: error vs iteration")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    Ns = sorted(set(summary["config"]["N"]))
+    fig = plot_errors(folder, "error_vs_iteration", "trajectory.csv", "t",
+                      f"{title}: error vs iteration (band ± 1 s.e., dashed: exact)", Ns,
+                      draw_trajectory)
     save(fig, folder, "error_vs_iteration")
-
-    rounds = read_series(os.path.join(folder, "rounds.csv"), "round")
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for (method, n), s in rounds.items():
-        if method == "single":
-            continue
-        pts = [(r, m) for r, m in zip(s["x"], s["mean"]) if r > 0 and m > 0]
-        if pts:
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=".",
-                    label=label(method, n, several_n), lw=1.2)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("communication round r")
-    ax.set_ylabel("mean F(x̄) − F* after round r")
-    ax.set_title(f"{title}: error vs communication round")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    fig = plot_errors(folder, "error_vs_round", "rounds.csv", "round",
+                      f"{title}: error vs communication round", Ns, draw_rounds)
     save(fig, folder, "error_vs_round")
-
-    speedups = [e for e in summary["results"] if e.get("speedup") and e["speedup"]["mean"]]
-    if speedups:
-        fig, ax = plt.subplots(figsize=(6, 4.5))
-        by_method = OrderedDict()
-        for e in speedups:
-            by_method.setdefault(e["method"], []).append(e)
-        for method, es in by_method.items():
-            es.sort(key=lambda e: e["N"])
-            ax.errorbar([e["N"] for e in es], [e["speedup"]["mean"] for e in es],
-                        yerr=[e["speedup"]["stderr"] or 0 for e in es], marker="o",
-                        capsize=3, label=method)
-        ns = sorted({e["N"] for e in speedups})
-        ax.plot(ns, ns, "k--", lw=0.8, label="linear (speed-up = N)")
-        ax.set_xlabel("workers N")
-        ax.set_ylabel("speed-up s1 / E_N (mean error at T)")
-        ax.set_title(f"{title}: speed-up")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
-        save(fig, folder, "speedup_vs_N")
+    plot_speedup(folder, summary, title)
     print(f"figures written to {folder}")
 
 

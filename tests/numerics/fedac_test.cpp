@@ -46,7 +46,7 @@ TEST_CASE("FedAC update rule, one step by hand") {
   start << 1, -1, // w
     3, 0;         // w_ag
   block.load(start);
-  block.advance(0, 1);
+  block.advance(0, 1, snapshot_sink{});
   // Repetition 0: w_md = 1/5 + (4/5) 3 = 2.6, g = 5.2,
   // v_ag = 2.6 - 0.1 * 5.2 = 2.08, v = (3/4) 1 + 2.6/4 - 0.2 * 5.2 = 0.36.
   CHECK(block.models()(0, 0) == doctest::Approx(0.36));
