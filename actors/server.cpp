@@ -91,21 +91,25 @@ server_state::block* check_sender(self_ptr self, const char* what, uint32_t roun
   return &*it;
 }
 
+// The errors of the virtual averages at the recorded steps of the round.
 void record_traces(self_ptr self) {
   auto& st = self->state;
   const auto N = static_cast<Index>(st.spec.workers);
   const auto reps = static_cast<Index>(st.spec.reps);
-  Eigen::VectorXd xbar;
-  for (size_t s = 0; s < st.traced_steps.size(); ++s) {
-    const auto k = st.spec.records.index_of(st.traced_steps[s]);
-    for (Index r = 0; r < reps; ++r) {
-      const auto column = static_cast<Index>(s) * reps + r;
-      if (st.traces_averaged)
-        xbar = st.trace_means.col(column);
-      else
-        average_columns(st.traces.middleCols(column * N, N), xbar);
-      st.records[static_cast<size_t>(r)].trajectory[k] = error_of_average(*st.spec.f, xbar);
-    }
+  const auto steps = static_cast<Index>(st.traced_steps.size());
+  if (steps == 0)
+    return;
+  if (!st.traces_averaged) {
+    st.trace_means.resize(st.traces.rows(), steps * reps);
+    average_column_groups(st.traces, N, st.trace_means);
+  }
+  st.errors.resize(static_cast<size_t>(steps * reps));
+  st.spec.f->errors(st.trace_means, st.errors.data());
+  for (Index s = 0; s < steps; ++s) {
+    const auto k = st.spec.records.index_of(st.traced_steps[static_cast<size_t>(s)]);
+    for (Index r = 0; r < reps; ++r)
+      st.records[static_cast<size_t>(r)].trajectory[k]
+        = st.errors[static_cast<size_t>(s * reps + r)];
   }
 }
 
@@ -133,14 +137,12 @@ void complete_round(self_ptr self) {
     return;
   }
   record_traces(self);
-  const auto N = static_cast<Index>(st.spec.workers);
-  Eigen::VectorXd xbar;
-  for (Index r = 0; r < st.averages.cols(); ++r) {
-    average_columns(st.models.middleCols(r * N, N), xbar);
-    st.averages.col(r) = xbar;
-    auto& rec = st.records[static_cast<size_t>(r)];
-    rec.round_steps.push_back(st.current.last_step);
-    rec.round_errors.push_back(error_of_average(*st.spec.f, xbar));
+  average_column_groups(st.models, st.spec.workers, st.averages);
+  st.errors.resize(static_cast<size_t>(st.averages.cols()));
+  st.spec.f->errors(st.averages.topRows(st.spec.f->dimension()), st.errors.data());
+  for (size_t r = 0; r < st.records.size(); ++r) {
+    st.records[r].round_steps.push_back(st.current.last_step);
+    st.records[r].round_errors.push_back(st.errors[r]);
   }
   count_transfers(st);
   st.completed_rounds = st.current.round;

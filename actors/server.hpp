@@ -55,6 +55,7 @@ struct server_state {
   Eigen::MatrixXd models;   // model size x (reps * N): column r * N + worker
   Eigen::MatrixXd averages; // model size x reps
   Eigen::MatrixXd scratch;
+  std::vector<double> errors; // scratch: errors of a batch of averages
   uint32_t traced = 0;   // workers whose trace arrived this round
   uint32_t received = 0; // workers whose model arrived this round
   uint32_t completed_rounds = 0;

@@ -23,11 +23,8 @@ void snapshot(self_ptr self, trace& out, const Eigen::Ref<const Eigen::MatrixXd>
     append(out.snapshots, iterates);
     return;
   }
-  const auto N = static_cast<Eigen::Index>(st.spec.total_workers);
-  const auto reps = static_cast<Eigen::Index>(st.layout.reps);
-  st.means.resize(iterates.rows(), reps);
-  for (Eigen::Index r = 0; r < reps; ++r)
-    average_columns(iterates.middleCols(r * N, N), st.means.col(r).data());
+  st.means.resize(iterates.rows(), st.layout.reps);
+  average_column_groups(iterates, st.spec.total_workers, st.means);
   append(out.snapshots, st.means);
 }
 
@@ -52,6 +49,9 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
   const auto columns = st.layout.columns();
   st.buffer.resize(static_cast<size_t>(d * columns)
                    * std::min(snapshots_per_pass, recorded.size()));
+  const auto per_step = snapshots.averaged ? d * st.layout.reps : d * columns;
+  snapshots.snapshots.bytes.reserve(sizeof(double) * recorded.size()
+                                    * static_cast<size_t>(per_step));
   uint64_t at = e.first_step;
   for (size_t begin = 0; begin < recorded.size(); begin += snapshots_per_pass) {
     const auto n = std::min(snapshots_per_pass, recorded.size() - begin);

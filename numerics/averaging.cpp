@@ -28,6 +28,14 @@ void average_columns(const const_matrix_ref& models, vector& out) {
   average_columns(models, out.data());
 }
 
+void average_column_groups(const const_matrix_ref& columns, Eigen::Index group,
+                           Eigen::Ref<matrix> out) {
+  if (group < 1 || columns.cols() != group * out.cols() || columns.rows() != out.rows())
+    throw std::invalid_argument("average_column_groups: shapes do not match");
+  for (Eigen::Index g = 0; g < out.cols(); ++g)
+    average_columns(columns.middleCols(g * group, group), out.col(g).data());
+}
+
 double error_of_average(const objective& f, const const_vector_ref& average) {
   return f.error(average.head(f.dimension()));
 }

@@ -13,6 +13,11 @@ void write_snapshot(const snapshot_sink& sink, size_t& s, uint64_t t,
   ++s;
 }
 
+void objective::errors(const const_matrix_ref& points, double* out) const {
+  for (Eigen::Index j = 0; j < points.cols(); ++j)
+    out[j] = error(points.col(j));
+}
+
 void objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
                           uint64_t first, uint64_t last, const snapshot_sink& sink) const {
   matrix g(x.rows(), x.cols());

@@ -55,6 +55,10 @@ public:
   virtual void sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
                          uint64_t first, uint64_t last, const snapshot_sink& sink) const;
 
+  /// out[j] = F(points.col(j)) - F* for every column (d rows): the same
+  /// numbers as error(), one call for many points.
+  virtual void errors(const const_matrix_ref& points, double* out) const;
+
   /// A short human-readable description for logs.
   virtual std::string describe() const = 0;
 

@@ -46,6 +46,13 @@ void skewed_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
   }
 }
 
+void skewed_quadratic::errors(const const_matrix_ref& points, double* out) const {
+  for (Eigen::Index j = 0; j < points.cols(); ++j) {
+    const double v = points(0, j);
+    out[j] = 0.5 * (v >= 0 ? L_ : mu_) * v * v - 0.0; // exactly value() - F*
+  }
+}
+
 std::string skewed_quadratic::describe() const {
   std::ostringstream out;
   out << "skewed 1-D quadratic, mu = " << mu_ << ", L = " << L_

@@ -28,6 +28,33 @@ mean_se summarize(const std::vector<double>& values) {
   return result;
 }
 
+std::vector<mean_se> summarize_columns(const std::vector<const double*>& rows, size_t length) {
+  std::vector<mean_se> out(length);
+  const auto n = rows.size();
+  if (n == 0) {
+    for (auto& x : out)
+      x.mean = x.se = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
+  std::vector<double> sums(length, 0.0), squares(length, 0.0);
+  for (const double* row : rows)
+    for (size_t k = 0; k < length; ++k)
+      sums[k] += row[k];
+  for (size_t k = 0; k < length; ++k)
+    out[k].mean = sums[k] / double(n);
+  if (n < 2) {
+    for (auto& x : out)
+      x.se = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
+  for (const double* row : rows)
+    for (size_t k = 0; k < length; ++k)
+      squares[k] += (row[k] - out[k].mean) * (row[k] - out[k].mean);
+  for (size_t k = 0; k < length; ++k)
+    out[k].se = std::sqrt(squares[k] / double(n - 1) / double(n));
+  return out;
+}
+
 double median(std::vector<double> values) {
   if (values.empty())
     return std::numeric_limits<double>::quiet_NaN();

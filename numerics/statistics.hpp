@@ -1,6 +1,7 @@
 // Summary statistics over repetitions.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace lsgd {
@@ -13,6 +14,10 @@ struct mean_se {
 
 /// The sample mean and its standard error s/sqrt(n), s with n - 1.
 mean_se summarize(const std::vector<double>& values);
+
+/// summarize() of every column of a table given as rows of `length` values:
+/// the same arithmetic, column by column, without copying the columns.
+std::vector<mean_se> summarize_columns(const std::vector<const double*>& rows, size_t length);
 
 /// The median (mean of the two middle values for an even count).
 double median(std::vector<double> values);

@@ -102,16 +102,13 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
       medians.push_back(trajectory_median(plan, result.records[i].trajectory));
     s.trajectory_median = lsgd::summarize(medians);
     s.final_median = median(finals);
-    auto column = [&](auto member, size_t k) {
-      std::vector<double> xs;
-      for (auto i : runs_of[e])
-        xs.push_back((result.records[i].*member)[k]);
-      return lsgd::summarize(xs);
-    };
-    for (size_t r = 0; r < first.round_errors.size(); ++r)
-      s.round_errors.push_back(column(&run_record::round_errors, r));
-    for (size_t k = 0; k < first.trajectory.size(); ++k)
-      s.trajectory.push_back(column(&run_record::trajectory, k));
+    std::vector<const double*> rounds, trajectories;
+    for (auto i : runs_of[e]) {
+      rounds.push_back(result.records[i].round_errors.data());
+      trajectories.push_back(result.records[i].trajectory.data());
+    }
+    s.round_errors = summarize_columns(rounds, first.round_errors.size());
+    s.trajectory = summarize_columns(trajectories, first.trajectory.size());
     s.exact_trajectory = exact_trajectory(plan, pe);
     if (pe.single_worker)
       out.s1 = s.final_error;

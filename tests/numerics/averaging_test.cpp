@@ -19,6 +19,18 @@ TEST_CASE("average_columns sums in column order") {
   CHECK(out[1] == 0);
 }
 
+TEST_CASE("average_column_groups averages each group like average_columns") {
+  Eigen::MatrixXd m = Eigen::MatrixXd::Random(3, 12);
+  Eigen::MatrixXd out(3, 4);
+  average_column_groups(m, 3, out);
+  Eigen::VectorXd one;
+  for (Eigen::Index g = 0; g < 4; ++g) {
+    average_columns(m.middleCols(g * 3, 3), one);
+    CHECK(out.col(g) == one);
+  }
+  CHECK_THROWS_AS(average_column_groups(m, 5, out), std::invalid_argument);
+}
+
 TEST_CASE("record plan") {
   record_plan every(10, 3);
   CHECK(every.steps() == std::vector<uint64_t>{0, 3, 6, 9, 10});
@@ -38,6 +50,13 @@ TEST_CASE("statistics") {
   CHECK(s.mean == 2.5);
   CHECK(s.se == doctest::Approx(std::sqrt(5.0 / 3 / 4)));
   CHECK(std::isnan(summarize({1}).se));
+  const std::vector<double> a{1, 5, 9}, b{2, 6, 10}, c{4, 7, 20};
+  const auto columns = summarize_columns({a.data(), b.data(), c.data()}, 3);
+  for (size_t k = 0; k < 3; ++k) {
+    const auto direct = summarize({a[k], b[k], c[k]});
+    CHECK(columns[k].mean == direct.mean);
+    CHECK(columns[k].se == direct.se);
+  }
   CHECK(median({3, 1, 2}) == 2);
   CHECK(median({4, 1, 3, 2}) == 2.5);
   auto r = ratio({10, 1}, {5, 0.5});
