@@ -1,4 +1,5 @@
-// The server actor: averages the models of every round in worker-id order.
+// The server actor: runs a batch of repetitions of one (method, N) and
+// averages the models of every round in worker-id order.
 #pragma once
 
 #include "messages/protocol.hpp"
@@ -18,7 +19,7 @@ struct run_record {
   std::vector<double> round_errors;  // F(xbar) - F* after averaging at tau_r
   uint64_t messages = 0;             // models sent between server and workers
   uint64_t bytes = 0;                // their parameter bytes
-  double wall_seconds = 0;            // the batch's wall time / its repetitions
+  double wall_seconds = 0;           // the batch's wall time / its repetitions
   bool complete = false;
 };
 

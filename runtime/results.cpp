@@ -85,6 +85,7 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
     s.method = pe.method;
     s.N = pe.N;
     s.single_worker = pe.single_worker;
+    s.local_method = pe.local->describe();
     s.reps = runs_of[e].size();
     s.rounds = schedules::rounds(pe.times);
     s.round_steps = pe.times;
@@ -185,7 +186,8 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
                         {"trajectory_median_error", to_json(e.trajectory_median)},
                         {"messages", e.messages},
                         {"bytes", e.bytes},
-                        {"wall_seconds", e.wall_seconds}};
+                        {"wall_seconds", e.wall_seconds},
+                        {"local_method", e.local_method}};
     if (e.speedup)
       j["speedup"] = to_json(*e.speedup);
     if (e.speedup_median)

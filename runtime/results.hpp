@@ -32,6 +32,7 @@ struct entry_summary {
   std::optional<mean_se> speedup_median; // the authors': s1 / mean trajectory_median
   std::vector<double> exact_trajectory; // E[F(xbar_t)] - F* where known exactly
   bool single_worker = false;
+  std::string local_method; // the update rule with its resolved parameters
 };
 
 struct experiment_summary {
