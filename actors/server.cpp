@@ -28,6 +28,8 @@ void start_run(self_ptr self) {
   std::sort(st.blocks.begin(), st.blocks.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   st.started = std::chrono::steady_clock::now();
+  if (st.spec.started)
+    *st.spec.started = true;
   st.averages = st.spec.initial_model.replicate(1, st.spec.reps);
   const double initial = error_of_average(*st.spec.f, st.spec.initial_model);
   st.records.assign(st.spec.reps, run_record{});
@@ -244,6 +246,7 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
         start_run(self);
       return first;
     },
+    [self](atom::describe) { return self->state.spec.description; },
     [self](const trace& x) { on_trace(self, x); },
     [self](const model& x) { on_model(self, x); },
   };

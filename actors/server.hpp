@@ -6,6 +6,7 @@
 #include "numerics/objective.hpp"
 #include "numerics/record_plan.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -31,6 +32,10 @@ struct server_spec {
   record_plan records{1, 1};
   /// One record per repetition, filled in when the last round completes.
   std::vector<std::shared_ptr<run_record>> out;
+  /// Told to nodes that ask how to join (distributed runs).
+  run_description description;
+  /// Set once all N workers have joined, if given.
+  std::shared_ptr<std::atomic<bool>> started;
 };
 
 struct server_state {

@@ -2,6 +2,8 @@
 // CAF type IDs, and the typed actor interfaces.
 //
 //   worker block                 server                      schedule
+//       |  describe() ----------->  |                            |  only from another node
+//       |  <---------- run description (config, method, N)       |
 //       |  join(count) ---------->  |                            |
 //       |  <------------ first id   |                            |
 //       |                           |  next(0) ----------------> |  once N workers joined
@@ -85,6 +87,23 @@ typename Inspector::result_type inspect(Inspector& f, trace& x) {
            x.averaged, x.steps, x.snapshots);
 }
 
+/// What a node needs to host workers of a run it did not start: the config
+/// (TOML text as given, plus --set overrides), the method and N. Every node
+/// builds the same run from it, so worker ids mean the same everywhere.
+struct run_description {
+  std::string config;
+  std::string file; // names the config in error messages
+  std::vector<std::string> overrides;
+  std::string method;
+  uint32_t N = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, run_description& x) {
+  return f(caf::meta::type_name("lsgd.run_description"), x.config, x.file, x.overrides,
+           x.method, x.N);
+}
+
 } // namespace lsgd
 
 CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
@@ -92,11 +111,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(lsgd, (lsgd::epoch))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::model))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::trace))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::run_description))
 
   // join(count): a worker block asks for `count` consecutive worker ids.
   CAF_ADD_ATOM(lsgd, lsgd::atom, join, "join")
   // next(r): the server finished round r and asks for epoch r + 1.
   CAF_ADD_ATOM(lsgd, lsgd::atom, next, "next")
+  // describe(): a node that wants to join asks the server for the run.
+  CAF_ADD_ATOM(lsgd, lsgd::atom, describe, "describe")
 CAF_END_TYPE_ID_BLOCK(lsgd)
 
 namespace lsgd {
@@ -110,9 +132,11 @@ using schedule_actor
 using worker_actor = caf::typed_actor<caf::reacts_to<epoch, param_bytes>>;
 
 /// Collects the models of a round, averages them in worker-id order and
-/// records the error; assigns worker ids on join.
+/// records the error; assigns worker ids on join; describes its run to
+/// nodes that want to join.
 using server_actor
   = caf::typed_actor<caf::replies_to<atom::join, uint32_t>::with<uint32_t>,
+                     caf::replies_to<atom::describe>::with<run_description>,
                      caf::reacts_to<trace>, caf::reacts_to<model>>;
 
 } // namespace lsgd

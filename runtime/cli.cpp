@@ -1,6 +1,7 @@
 #include "runtime/cli.hpp"
 
 #include "runtime/config.hpp"
+#include "runtime/distributed.hpp"
 #include "runtime/results.hpp"
 #include "runtime/run_plan.hpp"
 #include "runtime/runner.hpp"
@@ -94,6 +95,31 @@ int run_cli(int argc, char** argv) {
   check->add_option("config", config_file, "the TOML config")->required();
   check->add_option("--set", overrides, "override a config key: key.path=value")->take_all();
 
+  serve_options serving;
+  auto serve_cmd = app.add_subcommand(
+    "serve", "serve one method and N of a config to workers on other nodes");
+  serve_cmd->add_option("config", serving.config_file, "the TOML config")->required();
+  serve_cmd->add_option("--listen", serving.listen, "HOST:PORT to listen on (port 0: any)")
+    ->capture_default_str();
+  serve_cmd->add_option("--method", serving.method, "the method, if the config lists several");
+  serve_cmd->add_option("--n", serving.N, "N, if the config lists several");
+  serve_cmd->add_option("--out", serving.out_dir, "results folder (default results/<name>)");
+  serve_cmd->add_option("--set", serving.overrides, "override a config key: key.path=value")
+    ->take_all();
+  serve_cmd->add_option("--join-timeout", serving.join_timeout,
+                        "seconds to wait for all N workers")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
+  serve_cmd->add_option("--threads", serving.threads, "threads")->check(CLI::Range(1, 1024));
+  serve_cmd->add_flag("--quiet", serving.quiet, "no closing line");
+
+  join_options joining;
+  auto join_cmd = app.add_subcommand("join", "host workers of a run served elsewhere");
+  join_cmd->add_option("address", joining.address, "HOST:PORT of localsgd serve")->required();
+  join_cmd->add_option("--workers", joining.workers, "worker ids to host on this node")
+    ->capture_default_str();
+  join_cmd->add_option("--threads", joining.threads, "threads")->check(CLI::Range(1, 1024));
+
   std::string plot_dir;
   auto plot = app.add_subcommand("plot", "draw the figures of a results folder (matplotlib)");
   plot->add_option("dir", plot_dir, "the results folder")->required();
@@ -107,6 +133,10 @@ int run_cli(int argc, char** argv) {
 
   if (*plot)
     return draw_figures(plot_dir);
+  if (*serve_cmd)
+    return serve(serving);
+  if (*join_cmd)
+    return join(joining);
 
   run_plan plan;
   try {

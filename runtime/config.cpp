@@ -104,6 +104,8 @@ objective_config read_objective(toml_reader r) {
     o.dimension = r.integer("dimension", 1, max_int, 3);
     if (r.has("curvature")) {
       o.curvature = r.numbers("curvature");
+      if (o.curvature.size() == 1)
+        o.curvature.assign(static_cast<size_t>(o.dimension), o.curvature[0]);
       if (static_cast<int64_t>(o.curvature.size()) != o.dimension)
         r.fail("curvature", "has " + std::to_string(o.curvature.size())
                               + " entries but dimension = " + std::to_string(o.dimension));

@@ -104,6 +104,8 @@ schedule = "one_shot"
 )";
   auto c = parse_config(text, "t.toml");
   CHECK(c.objective.curvature == std::vector<double>{1, 2, 3, 4});
+  CHECK(parse_config(text, "t.toml", {"objective.curvature=2.5"}).objective.curvature
+        == std::vector<double>(4, 2.5));
   CHECK(c.objective.x0 == std::vector<double>(4, 0.5));
   CHECK(c.record_every == 1);
   CHECK(c.methods[0].step_size.type == "inverse_time");

@@ -1,0 +1,266 @@
+#include "runtime/distributed.hpp"
+
+#include "actors/schedule.hpp"
+#include "actors/server.hpp"
+#include "actors/worker.hpp"
+#include "runtime/results.hpp"
+#include "runtime/run_plan.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace lsgd {
+
+namespace {
+
+constexpr int exit_failure = 1;
+constexpr int exit_bad_input = 2;
+
+void configure(caf::actor_system_config& cfg, int threads) {
+  cfg.add_message_types<caf::id_block::lsgd>();
+  cfg.load<caf::io::middleman>();
+  if (threads > 0)
+    cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  cfg.set("logger.console", caf::atom("none"));
+}
+
+// "host:port" -> (host, port); throws config_error.
+std::pair<std::string, uint16_t> parse_address(const std::string& text, const char* what) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    throw config_error(std::string(what) + " " + text + ": expected HOST:PORT");
+  const auto port_text = text.substr(colon + 1);
+  unsigned long port = 0;
+  size_t used = 0;
+  try {
+    port = std::stoul(port_text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != port_text.size() || port > 65535)
+    throw config_error(std::string(what) + " " + text + ": the port must be 0 .. 65535");
+  return {text.substr(0, colon), static_cast<uint16_t>(port)};
+}
+
+// Why a peer's actor went down, in words a user can act on.
+std::string explain(caf::actor_system& sys, const caf::error& reason, const char* peer) {
+  if (reason == caf::exit_reason::remote_link_unreachable)
+    return std::string("lost the connection to ") + peer + " (remote_link_unreachable)";
+  return sys.render(reason);
+}
+
+std::string read_file(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw config_error(file + ": cannot open the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+} // namespace
+
+experiment_config restrict_to(experiment_config c, const std::string& method, int64_t N) {
+  auto names = [&] {
+    std::string out;
+    for (const auto& m : c.methods)
+      out += (out.empty() ? "" : ", ") + m.name;
+    return out;
+  };
+  std::vector<method_config> chosen;
+  for (const auto& m : c.methods)
+    if (method.empty() ? c.methods.size() == 1 : m.name == method)
+      chosen.push_back(m);
+  if (chosen.empty())
+    throw config_error(method.empty()
+                         ? "--method: the config lists several methods (" + names()
+                             + "): pick one"
+                         : "--method: no method \"" + method + "\" in the config (" + names()
+                             + ")");
+  if (N == 0) {
+    if (c.N.size() != 1)
+      throw config_error("--n: the config lists several N: pick one");
+    N = c.N.front();
+  } else if (std::find(c.N.begin(), c.N.end(), N) == c.N.end()) {
+    throw config_error("--n: N = " + std::to_string(N) + " is not among the config's N");
+  }
+  c.methods = chosen;
+  c.N = {N};
+  c.speedup = false;
+  c.runtime.repetitions_per_actor = c.repetitions;
+  return c;
+}
+
+int serve(const serve_options& o) {
+  run_plan plan;
+  run_description description;
+  std::string host;
+  uint16_t port = 0;
+  try {
+    description.config = read_file(o.config_file);
+    description.file = o.config_file;
+    description.overrides = o.overrides;
+    auto config = restrict_to(parse_config(description.config, o.config_file, o.overrides),
+                              o.method, o.N);
+    if (o.threads > 0)
+      config.runtime.threads = o.threads;
+    description.method = config.methods.front().name;
+    description.N = static_cast<uint32_t>(config.N.front());
+    plan = make_plan(config);
+    std::tie(host, port) = parse_address(o.listen, "--listen");
+  } catch (const config_error& e) {
+    std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
+    return exit_bad_input;
+  }
+  const auto& entry = plan.entries.front();
+  const auto& batch = plan.batches.front();
+
+  caf::actor_system_config cfg;
+  configure(cfg, static_cast<int>(plan.threads));
+  caf::actor_system sys{cfg};
+  std::vector<std::shared_ptr<run_record>> slots;
+  for (uint32_t r = 0; r < batch.reps; ++r)
+    slots.push_back(std::make_shared<run_record>());
+  auto started = std::make_shared<std::atomic<bool>>(false);
+  auto clock = sys.spawn(schedule, entry.times);
+  server_spec spec{plan.f,       entry.local->initial_model(), entry.N, batch.reps,
+                   plan.records, slots,                        description, started};
+  auto srv = sys.spawn(server, std::move(spec), clock);
+  auto bound = sys.middleman().publish(srv, port, host.c_str(), true);
+  if (!bound) {
+    std::fprintf(stderr, "localsgd: cannot listen on %s: %s\n", o.listen.c_str(),
+                 sys.render(bound.error()).c_str());
+    caf::anon_send_exit(srv, caf::exit_reason::user_shutdown);
+    return exit_failure;
+  }
+  std::printf("localsgd: serving method \"%s\", N = %u, %u repetitions on %s:%u\n",
+              entry.method.c_str(), entry.N, batch.reps, host.c_str(), *bound);
+  std::fflush(stdout);
+
+  std::string failure;
+  const auto begin = std::chrono::steady_clock::now();
+  {
+    caf::scoped_actor self{sys};
+    self->monitor(srv);
+    for (bool done = false; !done;) {
+      self->receive(
+        [&](caf::down_msg& d) {
+          done = true;
+          if (d.reason && failure.empty())
+            failure = explain(sys, d.reason, "a worker process");
+        },
+        caf::after(std::chrono::milliseconds(200)) >> [&] {
+          const double waited
+            = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+          if (!*started && waited > o.join_timeout && failure.empty()) {
+            failure = "join timeout: " + std::to_string(entry.N)
+                      + " workers did not join within " + std::to_string(o.join_timeout)
+                      + " s";
+            self->send_exit(srv, caf::exit_reason::user_shutdown);
+          }
+        });
+    }
+  }
+  if (!failure.empty()) {
+    std::fprintf(stderr, "localsgd: the run failed: %s\n", failure.c_str());
+    sys.middleman().unpublish(srv, *bound);
+    return exit_failure;
+  }
+  execution_result result;
+  result.wall_seconds
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  for (auto& s : slots)
+    result.records.push_back(std::move(*s));
+  const auto out_dir = o.out_dir.empty() ? "results/" + plan.config.name : o.out_dir;
+  try {
+    write_results(out_dir, plan, summarize(plan, result));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "localsgd: error: %s\n", e.what());
+    return exit_failure;
+  }
+  if (!o.quiet)
+    std::printf("localsgd: run complete; results in %s\n", out_dir.c_str());
+  return 0;
+}
+
+int join(const join_options& o) {
+  std::string host;
+  uint16_t port = 0;
+  try {
+    std::tie(host, port) = parse_address(o.address, "join");
+  } catch (const config_error& e) {
+    std::fprintf(stderr, "localsgd: %s\n", e.what());
+    return exit_bad_input;
+  }
+  caf::actor_system_config cfg;
+  configure(cfg, o.threads);
+  caf::actor_system sys{cfg};
+  auto srv = sys.middleman().remote_actor<server_actor>(host, port);
+  if (!srv) {
+    std::fprintf(stderr, "localsgd: cannot reach a server at %s: %s\n", o.address.c_str(),
+                 sys.render(srv.error()).c_str());
+    return exit_failure;
+  }
+  caf::scoped_actor self{sys};
+  run_description description;
+  std::string failure;
+  self->request(*srv, std::chrono::seconds(30), atom::describe_v)
+    .receive([&](run_description& d) { description = std::move(d); },
+             [&](caf::error& e) { failure = sys.render(e); });
+  if (!failure.empty()) {
+    std::fprintf(stderr, "localsgd: the server did not describe its run: %s\n",
+                 failure.c_str());
+    return exit_failure;
+  }
+  run_plan plan;
+  try {
+    auto config = restrict_to(
+      parse_config(description.config, description.file, description.overrides),
+      description.method, description.N);
+    if (o.threads > 0)
+      config.runtime.threads = o.threads;
+    plan = make_plan(config);
+  } catch (const config_error& e) {
+    std::fprintf(stderr, "localsgd: the server's run does not build here: %s\n", e.what());
+    return exit_failure;
+  }
+  const auto& entry = plan.entries.front();
+  const auto& batch = plan.batches.front();
+  if (o.workers < 1 || o.workers > entry.N) {
+    std::fprintf(stderr, "localsgd: --workers must be in 1 .. N = %u\n", entry.N);
+    return exit_bad_input;
+  }
+  const auto count = static_cast<uint32_t>(o.workers);
+  // One actor per thread at most; ids are assigned by the server on join.
+  const uint32_t per_actor = (count + plan.threads - 1) / plan.threads;
+  std::vector<worker_actor> workers;
+  for (uint32_t first = 0; first < count; first += per_actor) {
+    worker_spec ws{entry.local,   plan.config.seed, batch.first_rep, batch.reps,
+                   std::min(per_actor, count - first), entry.N, plan.f->dimension(),
+                   plan.records};
+    workers.push_back(sys.spawn(worker, std::move(ws), *srv));
+  }
+  for (auto& w : workers)
+    self->monitor(w);
+  for (size_t down = 0; down < workers.size(); ++down)
+    self->receive([&](caf::down_msg& d) {
+      // The server ends a run by shutting its workers down.
+      if (d.reason != caf::exit_reason::user_shutdown && failure.empty())
+        failure = d.reason ? explain(sys, d.reason, "the server")
+                           : "a worker stopped before the run ended";
+    });
+  if (!failure.empty()) {
+    std::fprintf(stderr, "localsgd: the run ended badly: %s\n", failure.c_str());
+    return exit_failure;
+  }
+  return 0;
+}
+
+} // namespace lsgd

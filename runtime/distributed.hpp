@@ -1,0 +1,44 @@
+// Runs across processes and machines through CAF's network layer: `serve`
+// publishes the server of one (method, N) and waits for workers; `join`
+// contributes worker actors from another process.
+#pragma once
+
+#include "runtime/config.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lsgd {
+
+/// The config narrowed to one method and one N, without single-worker runs,
+/// all repetitions in one batch: the run that `serve` drives. `run` on the
+/// same narrowed config gives the same numbers. Throws config_error when the
+/// choice is ambiguous or names nothing in the config.
+experiment_config restrict_to(experiment_config c, const std::string& method, int64_t N);
+
+struct serve_options {
+  std::string config_file;
+  std::vector<std::string> overrides;
+  std::string method;     // required if the config lists several
+  int64_t N = 0;          // required if the config lists several
+  std::string listen = "127.0.0.1:0"; // port 0: the OS picks one
+  std::string out_dir;
+  double join_timeout = 60; // seconds until all N workers must have joined
+  int threads = 0;
+  bool quiet = false;
+};
+
+/// Exit codes: 0 done, 1 a failure (join timeout, lost worker), 2 bad input.
+int serve(const serve_options& options);
+
+struct join_options {
+  std::string address; // HOST:PORT of a serve
+  int64_t workers = 1; // worker ids hosted by this process
+  int threads = 0;
+};
+
+/// Exit codes: 0 the server ended the run, 1 anything else, 2 bad input.
+int join(const join_options& options);
+
+} // namespace lsgd

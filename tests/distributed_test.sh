@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Runs across processes on loopback through CAF's network layer: a server and
+# worker processes give the same numbers as one process; a join timeout, a
+# killed worker process and a killed server end the run with a clear error
+# instead of a hang.
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+failures=0
+passes=0
+check() { # description, then a command that must succeed
+  local what=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+# Starts `localsgd serve ARGS...` in the background, logging to $1; sets
+# $serve_pid and $port once the server listens.
+start_server() {
+  local log=$1; shift
+  "$bin" serve "$@" >"$log" 2>&1 &
+  serve_pid=$!
+  pids+=("$serve_pid")
+  port=""
+  for _ in $(seq 100); do
+    port=$(sed -nE 's/^localsgd: serving .* on 127\.0\.0\.1:([0-9]+)$/\1/p' "$log")
+    [ -n "$port" ] && return 0
+    sleep 0.1
+  done
+  echo "server did not start:"; cat "$log"; return 1
+}
+# Waits up to $2 seconds for pid $1 and sets $rc to its exit code (124 on timeout).
+wait_for() {
+  local pid=$1 limit=$2
+  for _ in $(seq $((limit * 10))); do
+    if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; rc=$?; return 0; fi
+    sleep 0.1
+  done
+  rc=124
+}
+
+# --- identical results: a server and three worker processes (5 + 10 + 5 ids) --
+cfg="$src/configs/paper/quadratic.toml"
+small=(--set repetitions=10 --set record_every=5)
+start_server "$tmp/serve.log" "$cfg" --method increasing "${small[@]}" --out "$tmp/served"
+"$bin" join "127.0.0.1:$port" --workers 5 >"$tmp/j1.log" 2>&1 & j1=$!
+"$bin" join "127.0.0.1:$port" --workers 10 --threads 2 >"$tmp/j2.log" 2>&1 & j2=$!
+"$bin" join "127.0.0.1:$port" --workers 5 >"$tmp/j3.log" 2>&1 & j3=$!
+pids+=("$j1" "$j2" "$j3")
+wait_for "$serve_pid" 60; check "served run exits 0" test "$rc" -eq 0
+for j in "$j1" "$j2" "$j3"; do
+  wait_for "$j" 10; check "worker process exits 0" test "$rc" -eq 0
+done
+"$bin" run "$cfg" "${small[@]}" --quiet --out "$tmp/local"
+for f in trajectory.csv rounds.csv; do
+  grep '^increasing,' "$tmp/local/$f" >"$tmp/local.$f"
+  check "$f identical across processes" cmp -s "$tmp/local.$f" <(tail -n +2 "$tmp/served/$f")
+done
+
+# --- a large model (d = 1e6, 8 MB per model message) crosses unchanged --------
+big=("$src/configs/cluster/large_model.toml" --set T=12 --set record_every=6)
+start_server "$tmp/big.log" "${big[@]}" --out "$tmp/big_served"
+"$bin" join "127.0.0.1:$port" --workers 3 >/dev/null 2>&1 & b1=$!
+"$bin" join "127.0.0.1:$port" --workers 1 >/dev/null 2>&1 & b2=$!
+pids+=("$b1" "$b2")
+wait_for "$serve_pid" 120; check "large model served run exits 0" test "$rc" -eq 0
+"$bin" run "${big[@]}" --quiet --out "$tmp/big_local"
+check "large model: identical rounds" cmp -s "$tmp/big_local/rounds.csv" "$tmp/big_served/rounds.csv"
+check "large model: identical trajectory" \
+  cmp -s "$tmp/big_local/trajectory.csv" "$tmp/big_served/trajectory.csv"
+
+# --- a join timeout ends the wait with a clear error -------------------------
+start_server "$tmp/timeout.log" "$cfg" --method one_shot "${small[@]}" --join-timeout 1 \
+  --out "$tmp/timeout"
+wait_for "$serve_pid" 10
+check "join timeout exits 1" test "$rc" -eq 1
+check "join timeout is named" grep -q "join timeout: 20 workers did not join" "$tmp/timeout.log"
+check "join timeout writes no results" test ! -e "$tmp/timeout/summary.json"
+
+# --- a killed worker process is noticed by the server ------------------------
+long=("$src/configs/paper/lower_bound.toml" --method increasing --n 32
+      --set repetitions=4000 --set record_every=8000)
+start_server "$tmp/kill_worker.log" "${long[@]}" --out "$tmp/kill_worker"
+"$bin" join "127.0.0.1:$port" --workers 16 >/dev/null 2>&1 & victim=$!
+"$bin" join "127.0.0.1:$port" --workers 16 >"$tmp/survivor.log" 2>&1 & survivor=$!
+pids+=("$victim" "$survivor")
+sleep 1
+kill -9 "$victim"
+wait_for "$serve_pid" 10
+check "server exits 1 when a worker process dies" test "$rc" -eq 1
+check "server names the failure" grep -q "the run failed: lost the connection to a worker process" "$tmp/kill_worker.log"
+wait_for "$survivor" 10
+check "surviving worker process exits, non-zero" test "$rc" -ne 0 -a "$rc" -ne 124
+
+# --- a killed server makes the worker processes exit -------------------------
+start_server "$tmp/kill_server.log" "${long[@]}" --out "$tmp/kill_server"
+"$bin" join "127.0.0.1:$port" --workers 16 >"$tmp/orphan1.log" 2>&1 & o1=$!
+"$bin" join "127.0.0.1:$port" --workers 16 >"$tmp/orphan2.log" 2>&1 & o2=$!
+pids+=("$o1" "$o2")
+sleep 1
+kill -9 "$serve_pid"
+for o in "$o1" "$o2"; do
+  wait_for "$o" 10
+  check "worker process exits (non-zero) when the server dies" test "$rc" -ne 0 -a "$rc" -ne 124
+done
+check "worker process names the failure" grep -q "lost the connection to the server" "$tmp/orphan1.log"
+
+# --- bad input ---------------------------------------------------------------
+"$bin" serve "$cfg" >/dev/null 2>"$tmp/err"
+check "serve without --method on a multi-method config exits 2" test $? -eq 2
+check "... and says why" grep -q "pick one" "$tmp/err"
+"$bin" join 127.0.0.1:notaport 2>"$tmp/err"
+check "join with a bad address exits 2" test $? -eq 2
+"$bin" join 127.0.0.1:1 2>"$tmp/err"
+check "join with no server there exits 1" test $? -eq 1
+
+echo "distributed: $passes passed, $failures failed"
+test "$failures" -eq 0
