@@ -32,8 +32,9 @@ void start_run(self_ptr self) {
     *st.spec.started = true;
   st.averages = st.spec.initial_model.replicate(1, st.spec.reps);
   const double initial = error_of_average(*st.spec.f, st.spec.initial_model);
-  st.records.assign(st.spec.reps, run_record{});
-  for (auto& rec : st.records) {
+  for (auto& out : st.spec.out) {
+    auto& rec = *out;
+    rec = run_record{};
     rec.trajectory.assign(st.spec.records.steps().size(), 0.0);
     rec.trajectory[0] = initial;
     rec.round_steps = {0};
@@ -46,7 +47,8 @@ void start_run(self_ptr self) {
 // out at the start of a round and N come back at its end.
 void count_transfers(server_state& st) {
   const auto bytes = sizeof(double) * static_cast<uint64_t>(st.models.rows());
-  for (auto& rec : st.records) {
+  for (auto& out : st.spec.out) {
+    auto& rec = *out;
     rec.messages += st.spec.workers;
     rec.bytes += uint64_t{st.spec.workers} * bytes;
   }
@@ -55,7 +57,7 @@ void count_transfers(server_state& st) {
 void begin_epoch(self_ptr self, const epoch& e) {
   auto& st = self->state;
   if (e.round != st.completed_rounds + 1
-      || e.first_step != st.records.front().round_steps.back()
+      || e.first_step != st.spec.out.front()->round_steps.back()
       || e.last_step <= e.first_step) {
     fail(self, "schedule sent an inconsistent epoch " + std::to_string(e.round));
     return;
@@ -110,7 +112,7 @@ void record_traces(self_ptr self) {
   for (Index s = 0; s < steps; ++s) {
     const auto k = st.spec.records.index_of(st.traced_steps[static_cast<size_t>(s)]);
     for (Index r = 0; r < reps; ++r)
-      st.records[static_cast<size_t>(r)].trajectory[k]
+      st.spec.out[static_cast<size_t>(r)]->trajectory[k]
         = st.errors[static_cast<size_t>(s * reps + r)];
   }
 }
@@ -119,10 +121,9 @@ void finish(self_ptr self) {
   auto& st = self->state;
   const double wall
     = std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
-  for (size_t r = 0; r < st.records.size(); ++r) {
-    st.records[r].wall_seconds = wall / static_cast<double>(st.records.size());
-    st.records[r].complete = true;
-    *st.spec.out[r] = std::move(st.records[r]);
+  for (auto& out : st.spec.out) {
+    out->wall_seconds = wall / static_cast<double>(st.spec.out.size());
+    out->complete = true;
   }
   for (const auto& b : st.blocks)
     self->send_exit(b.handle, caf::exit_reason::user_shutdown);
@@ -142,9 +143,9 @@ void complete_round(self_ptr self) {
   average_column_groups(st.models, st.spec.workers, st.averages);
   st.errors.resize(static_cast<size_t>(st.averages.cols()));
   st.spec.f->errors(st.averages.topRows(st.spec.f->dimension()), st.errors.data());
-  for (size_t r = 0; r < st.records.size(); ++r) {
-    st.records[r].round_steps.push_back(st.current.last_step);
-    st.records[r].round_errors.push_back(st.errors[r]);
+  for (size_t r = 0; r < st.spec.out.size(); ++r) {
+    st.spec.out[r]->round_steps.push_back(st.current.last_step);
+    st.spec.out[r]->round_errors.push_back(st.errors[r]);
   }
   count_transfers(st);
   st.completed_rounds = st.current.round;

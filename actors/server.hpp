@@ -13,7 +13,7 @@
 
 namespace lsgd {
 
-/// What one run produced; written by the server when the run completes.
+/// What one run produced; written by the server as rounds complete.
 struct run_record {
   std::vector<double> trajectory;    // F(xbar_t) - F* at record_plan::steps()
   std::vector<uint64_t> round_steps; // tau_0 .. tau_R
@@ -30,7 +30,8 @@ struct server_spec {
   uint32_t workers = 1;          // N
   uint32_t reps = 1;             // repetitions run together in this batch
   record_plan records{1, 1};
-  /// One record per repetition, filled in when the last round completes.
+  /// One record per repetition, filled in round by round (so that the rounds
+  /// completed before a failure can be reported); complete after the last.
   std::vector<std::shared_ptr<run_record>> out;
   /// Told to nodes that ask how to join (distributed runs).
   run_description description;
@@ -65,7 +66,6 @@ struct server_state {
   uint32_t traced = 0;   // workers whose trace arrived this round
   uint32_t received = 0; // workers whose model arrived this round
   uint32_t completed_rounds = 0;
-  std::vector<run_record> records; // one per repetition
   std::chrono::steady_clock::time_point started;
 };
 

@@ -9,7 +9,9 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -54,6 +56,38 @@ std::string explain(caf::actor_system& sys, const caf::error& reason, const char
   if (reason == caf::exit_reason::remote_link_unreachable)
     return std::string("lost the connection to ") + peer + " (remote_link_unreachable)";
   return sys.render(reason);
+}
+
+using slot_list = std::vector<std::shared_ptr<run_record>>;
+
+// Rounds every repetition has completed.
+size_t completed_rounds(const slot_list& slots) {
+  size_t rounds = std::numeric_limits<size_t>::max();
+  for (const auto& s : slots)
+    rounds = std::min(rounds, s->round_errors.empty() ? 0 : s->round_errors.size() - 1);
+  return slots.empty() ? 0 : rounds;
+}
+
+// Cuts every record to its first `rounds` rounds and the recorded steps up to
+// the last of them: what a failed run can report.
+void keep_completed_rounds(const run_plan& plan, slot_list& slots, size_t rounds) {
+  const auto last = slots.front()->round_steps[rounds];
+  const auto steps = plan.records.steps();
+  const auto kept = static_cast<size_t>(
+    std::upper_bound(steps.begin(), steps.end(), last) - steps.begin());
+  for (auto& s : slots) {
+    s->trajectory.resize(kept);
+    s->round_errors.resize(rounds + 1);
+    s->round_steps.resize(rounds + 1);
+  }
+}
+
+execution_result collect(slot_list& slots, double wall) {
+  execution_result result;
+  result.wall_seconds = wall;
+  for (auto& s : slots)
+    result.records.push_back(std::move(*s));
+  return result;
 }
 
 std::string read_file(const std::string& file) {
@@ -168,19 +202,29 @@ int serve(const serve_options& o) {
         });
     }
   }
+  const auto out_dir = o.out_dir.empty() ? "results/" + plan.config.name : o.out_dir;
+  const double wall
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   if (!failure.empty()) {
     std::fprintf(stderr, "localsgd: the run failed: %s\n", failure.c_str());
-    sys.middleman().unpublish(srv, *bound);
+    const auto rounds = *started ? completed_rounds(slots) : 0;
+    if (rounds > 0) {
+      const auto R = schedules::rounds(entry.times);
+      keep_completed_rounds(plan, slots, rounds);
+      try {
+        write_results(out_dir, plan, summarize(plan, collect(slots, wall)),
+                      failure + " (after " + std::to_string(rounds) + " of "
+                        + std::to_string(R) + " rounds)");
+        std::fprintf(stderr, "localsgd: the %zu completed rounds are in %s (complete: false)\n",
+                     rounds, out_dir.c_str());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "localsgd: error: %s\n", e.what());
+      }
+    }
     return exit_failure;
   }
-  execution_result result;
-  result.wall_seconds
-    = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  for (auto& s : slots)
-    result.records.push_back(std::move(*s));
-  const auto out_dir = o.out_dir.empty() ? "results/" + plan.config.name : o.out_dir;
   try {
-    write_results(out_dir, plan, summarize(plan, result));
+    write_results(out_dir, plan, summarize(plan, collect(slots, wall)));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "localsgd: error: %s\n", e.what());
     return exit_failure;

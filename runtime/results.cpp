@@ -174,13 +174,15 @@ nlohmann::json config_to_json(const experiment_config& c) {
             {"max_concurrent_runs", c.runtime.max_concurrent_runs}}}};
 }
 
-nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s) {
+nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s,
+                               const std::string& failure) {
   nlohmann::json results = nlohmann::json::array();
   for (const auto& e : s.entries) {
     nlohmann::json j = {{"method", e.method},
                         {"N", e.N},
                         {"reps", e.reps},
                         {"rounds", e.rounds},
+                        {"rounds_completed", e.round_errors.size() - 1},
                         {"final_error", to_json(e.final_error)},
                         {"final_error_median", number(e.final_median)},
                         {"trajectory_median_error", to_json(e.trajectory_median)},
@@ -197,9 +199,12 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
     results.push_back(std::move(j));
   }
   nlohmann::json out = {{"config", config_to_json(plan.config)},
+                        {"complete", failure.empty()},
                         {"results", results},
                         {"wall_seconds", s.wall_seconds},
                         {"threads", plan.threads}};
+  if (!failure.empty())
+    out["failure"] = failure;
   if (s.s1) {
     out["s1"] = to_json(*s.s1);
     out["speedup_definition"]
@@ -213,8 +218,8 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
   return out;
 }
 
-void write_results(const std::string& dir, const run_plan& plan,
-                   const experiment_summary& s) {
+void write_results(const std::string& dir, const run_plan& plan, const experiment_summary& s,
+                   const std::string& failure) {
   namespace fs = std::filesystem;
   fs::create_directories(dir);
   const auto summary_path = (fs::path(dir) / "summary.json").string();
@@ -240,7 +245,7 @@ void write_results(const std::string& dir, const run_plan& plan,
              << csv_number(e.round_errors[r].se) << '\n';
   write_file_atomically((fs::path(dir) / "rounds.csv").string(), rounds.str());
 
-  write_file_atomically(summary_path, summary_to_json(plan, s).dump(2) + "\n");
+  write_file_atomically(summary_path, summary_to_json(plan, s, failure).dump(2) + "\n");
 }
 
 } // namespace lsgd

@@ -46,12 +46,15 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
 /// The resolved config as JSON (defaults filled in).
 nlohmann::json config_to_json(const experiment_config& c);
 
-/// summary.json's content.
-nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s);
+/// summary.json's content; a non-empty `failure` marks a partial result
+/// ("complete": false, "failure": the reason).
+nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s,
+                               const std::string& failure = {});
 
 /// Writes summary.json, trajectory.csv and rounds.csv into `dir` (created if
-/// needed); summary.json goes last, so its presence means a complete set.
-void write_results(const std::string& dir, const run_plan& plan,
-                   const experiment_summary& s);
+/// needed); summary.json goes last, so its presence means a consistent set,
+/// and its "complete" field says whether the run finished.
+void write_results(const std::string& dir, const run_plan& plan, const experiment_summary& s,
+                   const std::string& failure = {});
 
 } // namespace lsgd

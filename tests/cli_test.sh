@@ -50,6 +50,7 @@ if command -v python3 >/dev/null; then
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["config"]["repetitions"] == 4
+assert s["complete"] is True and "failure" not in s
 r = {e["method"]: e for e in s["results"]}
 assert sorted(r) == sorted(["sync", "stich", "haddadpour", "increasing", "constant", "one_shot",
                             "fedac1", "fedac2"])

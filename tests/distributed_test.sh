@@ -91,6 +91,16 @@ kill -9 "$victim"
 wait_for "$serve_pid" 10
 check "server exits 1 when a worker process dies" test "$rc" -eq 1
 check "server names the failure" grep -q "the run failed: lost the connection to a worker process" "$tmp/kill_worker.log"
+if grep -q "completed rounds are in" "$tmp/kill_worker.log"; then
+  check "partial results say they are incomplete" \
+    grep -q '"complete": false' "$tmp/kill_worker/summary.json"
+  check "partial results name the failure" grep -q '"failure": "lost the connection' \
+    "$tmp/kill_worker/summary.json"
+  check "partial rounds.csv has only completed rounds" \
+    test "$(wc -l <"$tmp/kill_worker/rounds.csv")" -lt 34
+else
+  check "no rounds completed: no results written" test ! -e "$tmp/kill_worker/summary.json"
+fi
 wait_for "$survivor" 10
 check "surviving worker process exits, non-zero" test "$rc" -ne 0 -a "$rc" -ne 124
 
