@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing (Debian bookworm packages), builds, then either runs
-# the default experiment (./setup.sh run) or every test (./setup.sh test).
+# Installs what is missing (Debian bookworm packages), builds, then runs the
+# default experiment (./setup.sh run), every test (./setup.sh test), or the
+# benchmarks with their NumPy and MPI baselines (./setup.sh bench).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,6 +19,18 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The benchmarks' baselines: NumPy and OpenMPI (./setup.sh bench only).
+if [ "${1:-}" = bench ]; then
+  for p in python3-numpy openmpi-bin libopenmpi-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+fi
+
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
@@ -28,5 +41,6 @@ case "${1:-run}" in
         ./build/localsgd plot results/quadratic ;;
   test) ctest --test-dir build --output-on-failure -j "$jobs" ;;
   build) ;;
-  *) echo "usage: ./setup.sh [run|test|build]" >&2; exit 2 ;;
+  bench) bench/run.sh --full && bench/network.sh ;;
+  *) echo "usage: ./setup.sh [run|test|build|bench]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,110 @@
+// The time of one averaging round across processes: the real server, schedule
+// and worker actors over caf_io, with a model of d doubles and no local work
+// (a null objective), so that only the round itself is measured.
+//
+//   bench_round serve D N ROUNDS      # prints "listening PORT", then the result
+//   bench_round join PORT D N ROUNDS
+#include "actors/schedule.hpp"
+#include "actors/server.hpp"
+#include "actors/worker.hpp"
+#include "numerics/sgd_block.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+using namespace lsgd;
+
+// F(x) = |x|^2 / 2 with no local work: local steps leave x unchanged.
+class null_objective final : public objective {
+public:
+  explicit null_objective(Eigen::Index d) : d_(d) {
+  }
+  Eigen::Index dimension() const override {
+    return d_;
+  }
+  double value(const const_vector_ref& x) const override {
+    return 0.5 * x.squaredNorm();
+  }
+  double optimum_value() const override {
+    return 0;
+  }
+  void sample_gradients(const const_matrix_ref&, random_stream*,
+                        Eigen::Ref<matrix> g) const override {
+    g.setZero();
+  }
+  void sgd_steps(Eigen::Ref<matrix>, random_stream*, const step_size&, uint64_t, uint64_t,
+                 const snapshot_sink&) const override {
+  }
+  std::string describe() const override {
+    return "null objective";
+  }
+
+private:
+  Eigen::Index d_;
+};
+
+std::shared_ptr<const local_method> null_method(Eigen::Index d) {
+  auto f = std::make_shared<null_objective>(d);
+  return std::make_shared<sgd_method>(f, step_size::constant(1.0), Eigen::VectorXd::Ones(d));
+}
+
+void configure(caf::actor_system_config& cfg) {
+  cfg.add_message_types<caf::id_block::lsgd>();
+  cfg.load<caf::io::middleman>();
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5 || (std::string(argv[1]) == "join" && argc < 6)) {
+    std::fprintf(stderr, "usage: bench_round serve D N ROUNDS | join PORT D N ROUNDS\n");
+    return 2;
+  }
+  const std::string mode = argv[1];
+  caf::actor_system_config cfg;
+  configure(cfg);
+  caf::actor_system sys{cfg};
+  if (mode == "serve") {
+    const auto d = std::atol(argv[2]);
+    const auto N = static_cast<uint32_t>(std::atol(argv[3]));
+    const auto rounds = static_cast<uint64_t>(std::atol(argv[4]));
+    auto method = null_method(d);
+    auto out = std::make_shared<run_record>();
+    auto clock = sys.spawn(schedule, schedules::synchronous(rounds));
+    server_spec spec{std::make_shared<null_objective>(d), method->initial_model(), N, 1,
+                     record_plan(rounds, rounds), {out}};
+    auto srv = sys.spawn(server, std::move(spec), clock);
+    auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
+    if (!port)
+      return 1;
+    std::printf("listening %u\n", *port);
+    std::fflush(stdout);
+    caf::scoped_actor self{sys};
+    self->wait_for(srv);
+    if (!out->complete)
+      return 1;
+    std::printf("caf round: d = %ld, N = %u: %.3f ms per round (%llu rounds)\n", d, N,
+                out->wall_seconds * 1e3 / double(rounds),
+                static_cast<unsigned long long>(rounds));
+    return 0;
+  }
+  const auto port = static_cast<uint16_t>(std::atol(argv[2]));
+  const auto d = std::atol(argv[3]);
+  const auto N = static_cast<uint32_t>(std::atol(argv[4]));
+  const auto rounds = static_cast<uint64_t>(std::atol(argv[5]));
+  auto srv = sys.middleman().remote_actor<server_actor>("127.0.0.1", port);
+  if (!srv)
+    return 1;
+  worker_spec ws{null_method(d), 1, 0, 1, 1, N, d, record_plan(rounds, rounds)};
+  auto w = sys.spawn(worker, std::move(ws), *srv);
+  caf::scoped_actor self{sys};
+  self->wait_for(w);
+  return 0;
+}
