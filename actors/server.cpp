@@ -208,12 +208,15 @@ void on_model(self_ptr self, const model& x) {
   }
   const auto count = static_cast<Index>(x.workers);
   const auto N = static_cast<Index>(st.spec.workers);
-  if (auto err = unpack(x.values, st.models.rows(), count * st.spec.reps, st.scratch)) {
+  const auto reps = static_cast<Index>(st.spec.reps);
+  const double* data = nullptr;
+  if (auto err = view(x.values, st.models.rows(), count * reps, data)) {
     fail(self, "model: " + *err);
     return;
   }
-  for (Index r = 0; r < static_cast<Index>(st.spec.reps); ++r)
-    st.models.middleCols(r * N + x.first_worker, count) = st.scratch.middleCols(r * count, count);
+  const param_view values(data, st.models.rows(), count * reps);
+  for (Index r = 0; r < reps; ++r)
+    st.models.middleCols(r * N + x.first_worker, count) = values.middleCols(r * count, count);
   b->modeled = true;
   st.received += x.workers;
   if (st.received == st.spec.workers)

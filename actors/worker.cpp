@@ -36,11 +36,13 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
                                "worker: epoch before the server assigned worker ids"));
     return;
   }
-  if (auto err = unpack(averages, st.spec.method->model_size(), st.layout.reps, st.averages)) {
+  const auto p = st.spec.method->model_size();
+  const double* data = nullptr;
+  if (auto err = view(averages, p, st.layout.reps, data)) {
     self->quit(caf::make_error(caf::sec::runtime_error, "worker: averages: " + *err));
     return;
   }
-  st.block->load(st.averages);
+  st.block->load(param_view(data, p, st.layout.reps));
   trace snapshots{e.round, st.layout.first_worker, st.layout.workers,
                   st.layout.workers == st.spec.total_workers, {}, {}};
   // Run the local steps in passes of up to snapshots_per_pass recorded steps.

@@ -27,7 +27,6 @@ struct worker_state {
   worker_spec spec;
   block_layout layout;
   std::unique_ptr<local_optimizer> block; // made once the server assigned ids
-  Eigen::MatrixXd averages;               // scratch for the received averages
   Eigen::MatrixXd means;                  // scratch for averaged snapshots
   std::vector<double> buffer;             // iterates at recorded steps, see worker.cpp
 };

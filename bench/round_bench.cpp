@@ -13,6 +13,7 @@
 #include <caf/io/all.hpp>
 
 #include <cstdio>
+#include <malloc.h>
 #include <cstdlib>
 #include <string>
 
@@ -58,11 +59,14 @@ void configure(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::lsgd>();
   cfg.load<caf::io::middleman>();
   cfg.set("logger.verbosity", caf::atom("quiet"));
+  cfg.set("scheduler.policy", caf::atom("sharing")); // as localsgd serve / join
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20); // as localsgd's main
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   if (argc < 5 || (std::string(argv[1]) == "join" && argc < 6)) {
     std::fprintf(stderr, "usage: bench_round serve D N ROUNDS | join PORT D N ROUNDS\n");
     return 2;

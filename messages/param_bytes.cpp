@@ -17,13 +17,14 @@ param_bytes pack(const Eigen::Ref<const Eigen::MatrixXd>& values) {
 }
 
 void append(param_bytes& out, const Eigen::Ref<const Eigen::MatrixXd>& values) {
-  const auto old = out.bytes.size();
-  out.bytes.resize(old + sizeof(double) * static_cast<size_t>(values.size()));
-  char* dst = out.bytes.data() + old;
-  // A Ref may have an outer stride: copy column by column.
+  // insert() copies without first zero-filling, as resize() would; a Ref may
+  // have an outer stride, so column by column.
+  out.bytes.reserve(out.bytes.size() + sizeof(double) * static_cast<size_t>(values.size()));
   const auto column_bytes = sizeof(double) * static_cast<size_t>(values.rows());
-  for (Eigen::Index j = 0; j < values.cols(); ++j, dst += column_bytes)
-    std::memcpy(dst, values.col(j).data(), column_bytes);
+  for (Eigen::Index j = 0; j < values.cols(); ++j) {
+    const auto* src = reinterpret_cast<const char*>(values.col(j).data());
+    out.bytes.insert(out.bytes.end(), src, src + column_bytes);
+  }
 }
 
 namespace {
@@ -39,6 +40,15 @@ std::optional<std::string> check_size(const param_bytes& in, Eigen::Index rows,
 }
 
 } // namespace
+
+std::optional<std::string> view(const param_bytes& in, Eigen::Index rows, Eigen::Index cols,
+                                const double*& data) {
+  if (auto err = check_size(in, rows, cols))
+    return err;
+  // operator new aligns the byte vector for any scalar type.
+  data = reinterpret_cast<const double*>(in.bytes.data());
+  return std::nullopt;
+}
 
 std::optional<std::string> unpack(const param_bytes& in, Eigen::Index rows,
                                   Eigen::Index cols, Eigen::MatrixXd& out) {

@@ -35,6 +35,12 @@ param_bytes pack(const Eigen::Ref<const Eigen::MatrixXd>& values);
 /// Appends the coefficients of `values` to `out`.
 void append(param_bytes& out, const Eigen::Ref<const Eigen::MatrixXd>& values);
 
+/// A read-only view of `in` as a rows x cols matrix, or an error text if the
+/// byte count does not match rows x cols doubles. Valid while `in` lives.
+using param_view = Eigen::Map<const Eigen::MatrixXd>;
+std::optional<std::string> view(const param_bytes& in, Eigen::Index rows, Eigen::Index cols,
+                                const double*& data);
+
 /// Unpacks `in` into `out` (resized to rows x cols); returns an error text if
 /// the byte count does not match rows x cols doubles.
 std::optional<std::string> unpack(const param_bytes& in, Eigen::Index rows,
