@@ -5,6 +5,7 @@
 #include "actors/worker.hpp"
 #include "runtime/results.hpp"
 #include "runtime/run_plan.hpp"
+#include "runtime/system_config.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -23,18 +24,6 @@ namespace {
 
 constexpr int exit_failure = 1;
 constexpr int exit_bad_input = 2;
-
-void configure(caf::actor_system_config& cfg, int threads) {
-  cfg.add_message_types<caf::id_block::lsgd>();
-  cfg.load<caf::io::middleman>();
-  if (threads > 0)
-    cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
-  cfg.set("logger.verbosity", caf::atom("quiet"));
-  cfg.set("logger.console", caf::atom("none"));
-  // Work sharing wakes threads on new work; work stealing polls with sleeps,
-  // which adds to every round's latency across the network.
-  cfg.set("scheduler.policy", caf::atom("sharing"));
-}
 
 // "host:port" -> (host, port); throws config_error.
 std::pair<std::string, uint16_t> parse_address(const std::string& text, const char* what) {
@@ -160,7 +149,7 @@ int serve(const serve_options& o) {
   const auto& batch = plan.batches.front();
 
   caf::actor_system_config cfg;
-  configure(cfg, static_cast<int>(plan.threads));
+  configure_system(cfg, plan.threads, true);
   caf::actor_system sys{cfg};
   std::vector<std::shared_ptr<run_record>> slots;
   for (uint32_t r = 0; r < batch.reps; ++r)
@@ -247,7 +236,7 @@ int join(const join_options& o) {
     return exit_bad_input;
   }
   caf::actor_system_config cfg;
-  configure(cfg, o.threads);
+  configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, true);
   caf::actor_system sys{cfg};
   auto srv = sys.middleman().remote_actor<server_actor>(host, port);
   if (!srv) {

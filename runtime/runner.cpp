@@ -3,6 +3,7 @@
 #include "actors/schedule.hpp"
 #include "actors/worker.hpp"
 #include "runtime/progress.hpp"
+#include "runtime/system_config.hpp"
 
 #include <caf/all.hpp>
 
@@ -101,10 +102,7 @@ caf::behavior launcher(launcher_ptr self, const run_plan* plan,
 
 execution_result execute(const run_plan& plan, bool show_progress) {
   caf::actor_system_config cfg;
-  cfg.add_message_types<caf::id_block::lsgd>();
-  cfg.set("scheduler.max-threads", static_cast<size_t>(plan.threads));
-  cfg.set("logger.verbosity", caf::atom("quiet"));
-  cfg.set("logger.console", caf::atom("none"));
+  configure_system(cfg, plan.threads, false);
   caf::actor_system sys{cfg};
 
   std::vector<std::shared_ptr<run_record>> slots;
