@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     auto out = std::make_shared<run_record>();
     auto clock = sys.spawn(schedule, schedules::synchronous(rounds));
     server_spec spec{std::make_shared<null_objective>(d), method->initial_model(), N, 1,
-                     record_plan(rounds, rounds), {out}};
+                     record_plan(rounds, rounds), {out}, {}, nullptr};
     auto srv = sys.spawn(server, std::move(spec), clock);
     auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
     if (!port)

@@ -36,7 +36,8 @@ void launch(launcher_ptr self, size_t index) {
   const auto& entry = plan.entries[batch.entry];
   auto& sys = self->system();
   auto clock = sys.spawn(schedule, entry.times);
-  server_spec ss{plan.f, entry.local->initial_model(), entry.N, batch.reps, plan.records, {}};
+  server_spec ss{plan.f,       entry.local->initial_model(), entry.N, batch.reps,
+                 plan.records, {},                            {},      nullptr};
   for (uint32_t r = 0; r < batch.reps; ++r)
     ss.out.push_back((*st.slots)[plan.run_index(batch.entry, batch.first_rep + r)]);
   auto srv = sys.spawn(server, std::move(ss), clock);

@@ -256,7 +256,8 @@ server_actor joined_server(caf::actor_system& sys, caf::scoped_actor& self,
   auto f = std::make_shared<noisy_quadratic>(a, 1.0, 0.5);
   auto clock = sys.spawn(schedule, schedules::one_shot(10));
   auto srv = sys.spawn(
-    server, server_spec{f, Eigen::VectorXd::Ones(2), 2, 1, record_plan(10, 10), {out}}, clock);
+    server, server_spec{f, Eigen::VectorXd::Ones(2), 2, 1, record_plan(10, 10), {out}, {}, nullptr},
+    clock);
   self->monitor(srv);
   self->request(srv, std::chrono::seconds(5), atom::join_v, 2u)
     .receive([&](uint32_t id) { CHECK(id == 0); }, [&](caf::error&) { FAIL("join refused"); });
@@ -367,7 +368,8 @@ TEST_CASE("the server rejects a model of the wrong size and fails the run") {
   auto out = std::make_shared<run_record>();
   auto clock = sys.spawn(schedule, schedules::one_shot(10));
   auto srv = sys.spawn(
-    server, server_spec{f, Eigen::VectorXd::Ones(2), 1, 1, record_plan(10, 10), {out}}, clock);
+    server, server_spec{f, Eigen::VectorXd::Ones(2), 1, 1, record_plan(10, 10), {out}, {}, nullptr},
+    clock);
   caf::scoped_actor self{sys};
   self->monitor(srv);
   uint32_t first = 99;
