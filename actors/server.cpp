@@ -74,10 +74,11 @@ void begin_epoch(self_ptr self, const epoch& e) {
   count_transfers(st);
 }
 
-// The registered block a message names, if it names one and the open round;
-// otherwise fails the run and returns nullptr.
-server_state::block* check_sender(self_ptr self, const char* what, uint32_t round,
-                                  uint32_t first, uint32_t count) {
+// The registered block a message names, if it names one and the open round
+// and this kind of message (`seen` selects which flag) did not come from it
+// yet this round; otherwise fails the run and returns nullptr.
+server_state::block* check_sender(self_ptr self, const char* what, bool server_state::block::*seen,
+                                  uint32_t round, uint32_t first, uint32_t count) {
   auto& st = self->state;
   if (round != st.current.round) {
     fail(self, std::string(what) + " for round " + std::to_string(round) + " while round "
@@ -92,6 +93,12 @@ server_state::block* check_sender(self_ptr self, const char* what, uint32_t roun
                  + " + " + std::to_string(count));
     return nullptr;
   }
+  if ((*it).*seen) {
+    fail(self, std::string("a second ") + what + " of round " + std::to_string(round)
+                 + " from workers " + std::to_string(first) + " + " + std::to_string(count));
+    return nullptr;
+  }
+  (*it).*seen = true;
   return &*it;
 }
 
@@ -157,14 +164,9 @@ void complete_round(self_ptr self) {
 
 void on_trace(self_ptr self, const trace& x) {
   auto& st = self->state;
-  auto b = check_sender(self, "trace", x.round, x.first_worker, x.workers);
-  if (!b)
+  if (!check_sender(self, "trace", &server_state::block::traced, x.round, x.first_worker,
+                    x.workers))
     return;
-  if (b->traced) {
-    fail(self, "a second trace of round " + std::to_string(x.round) + " from workers "
-                 + std::to_string(x.first_worker) + " + " + std::to_string(x.workers));
-    return;
-  }
   if (x.steps != st.traced_steps) {
     fail(self, "trace of round " + std::to_string(x.round) + " has the wrong steps");
     return;
@@ -192,20 +194,14 @@ void on_trace(self_ptr self, const trace& x) {
         = st.scratch.middleCols(c * count, count);
   }
   st.traces_averaged = x.averaged;
-  b->traced = true;
   st.traced += x.workers;
 }
 
 void on_model(self_ptr self, const model& x) {
   auto& st = self->state;
-  auto b = check_sender(self, "model", x.round, x.first_worker, x.workers);
-  if (!b)
+  if (!check_sender(self, "model", &server_state::block::modeled, x.round, x.first_worker,
+                    x.workers))
     return;
-  if (b->modeled) {
-    fail(self, "a second model of round " + std::to_string(x.round) + " from workers "
-                 + std::to_string(x.first_worker) + " + " + std::to_string(x.workers));
-    return;
-  }
   const auto count = static_cast<Index>(x.workers);
   const auto N = static_cast<Index>(st.spec.workers);
   const auto reps = static_cast<Index>(st.spec.reps);
@@ -217,7 +213,6 @@ void on_model(self_ptr self, const model& x) {
   const param_view values(data, st.models.rows(), count * reps);
   for (Index r = 0; r < reps; ++r)
     st.models.middleCols(r * N + x.first_worker, count) = values.middleCols(r * count, count);
-  b->modeled = true;
   st.received += x.workers;
   if (st.received == st.spec.workers)
     complete_round(self);
