@@ -60,6 +60,8 @@ for e in r.values():
     assert e["N"] == 20 and e["reps"] == 4
     assert e["messages"] == 2 * 20 * e["rounds"]
     assert e["bytes"] == e["messages"] * (6 if e["method"].startswith("fedac") else 3) * 8
+assert r["fedac1"]["local_method"].startswith("FedAC-I, eta = ")
+assert r["sync"]["local_method"] == "SGD, step size 3/(1 (t + 1))"
 assert r["sync"]["rounds"] == 1000 and r["increasing"]["rounds"] == 20 and r["one_shot"]["rounds"] == 1
 PY
 fi

@@ -59,6 +59,24 @@ execution_result run(const std::string& text, std::vector<std::string> overrides
   return execute(make_plan(parse_config(text, "test.toml", overrides)), false);
 }
 
+// Experiment S's problem (paper.md): the skewed 1-D quadratic from x0 = 2,
+// eta_t = min(2/(t + 1), 1/2), synchronous SGD plus `methods`, and single
+// workers for s1. `top_level` sets seed, repetitions, T, N and record_every.
+std::string experiment_s(const std::string& top_level, const std::string& methods = "") {
+  return top_level + R"toml(
+[objective]
+type = "skewed_quadratic"
+x0 = 2.0
+[step_size]
+type = "harmonic"
+eta = 2.0
+cap = 0.5
+[[method]]
+name = "sync"
+schedule = "synchronous"
+)toml" + methods + "[speedup]\nenabled = true\n";
+}
+
 bool identical(const run_record& a, const run_record& b) {
   return a.trajectory == b.trajectory && a.round_errors == b.round_errors
          && a.round_steps == b.round_steps && a.messages == b.messages
@@ -202,25 +220,7 @@ schedule = { type = "increasing", rounds = "N" }
 }
 
 TEST_CASE("speed-up: single-worker reference runs and s1 / E_N") {
-  const char* s = R"(
-seed = 3
-repetitions = 200
-T = 300
-N = [4]
-record_every = 5
-[objective]
-type = "skewed_quadratic"
-x0 = 2.0
-[step_size]
-type = "harmonic"
-eta = 2.0
-cap = 0.5
-[[method]]
-name = "sync"
-schedule = "synchronous"
-[speedup]
-enabled = true
-)";
+  const auto s = experiment_s("seed = 3\nrepetitions = 200\nT = 300\nN = [4]\nrecord_every = 5\n");
   const auto plan = make_plan(parse_config(s, "s.toml", {"speedup.repetitions=500"}));
   REQUIRE(plan.entries.size() == 2);
   CHECK(plan.entries[0].method == "single");
@@ -279,33 +279,16 @@ std::string down_reason(caf::actor_system& sys, caf::scoped_actor& self) {
 } // namespace
 
 TEST_CASE("reduced speed-up sweep (experiment S at N = 16): sync >= increasing > one-shot") {
-  const char* s = R"toml(
-seed = 5
-repetitions = 300
-T = 1000
-N = 16
-record_every = 1
-[objective]
-type = "skewed_quadratic"
-x0 = 2.0
-[step_size]
-type = "harmonic"
-eta = 2.0
-cap = 0.5
-[[method]]
-name = "sync"
-schedule = "synchronous"
+  const auto s = experiment_s("seed = 5\nrepetitions = 300\nT = 1000\nN = 16\nrecord_every = 1\n",
+                              R"toml(
 [[method]]
 name = "increasing"
 schedule = { type = "increasing", rounds = "N" }
 [[method]]
 name = "one_shot"
 schedule = "one_shot"
-[speedup]
-enabled = true
-repetitions = 2000
-)toml";
-  const auto plan = make_plan(parse_config(s, "s.toml"));
+)toml");
+  const auto plan = make_plan(parse_config(s, "s.toml", {"speedup.repetitions=2000"}));
   const auto summary = summarize(plan, execute(plan, false));
   REQUIRE(summary.s1);
   // paper.md: s1 = 0.0404 at T = 1000.
