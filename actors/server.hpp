@@ -1,5 +1,6 @@
-// The server actor: runs a batch of repetitions of one (method, N) and
-// averages the models of every round in worker-id order.
+// The server actor: runs a batch of repetitions of one (method, N), averages
+// the models of every round in worker-id order, and keeps the run going (or
+// stops it cleanly) when workers fail, send garbage, or stop answering.
 #pragma once
 
 #include "messages/protocol.hpp"
@@ -8,7 +9,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace lsgd {
@@ -18,10 +21,38 @@ struct run_record {
   std::vector<double> trajectory;    // F(xbar_t) - F* at record_plan::steps()
   std::vector<uint64_t> round_steps; // tau_0 .. tau_R
   std::vector<double> round_errors;  // F(xbar) - F* after averaging at tau_r
+  std::vector<uint32_t> round_workers; // workers averaged at tau_r (index 0: N)
   uint64_t messages = 0;             // models sent between server and workers
   uint64_t bytes = 0;                // their parameter bytes
   double wall_seconds = 0;           // the batch's wall time / its repetitions
   bool complete = false;
+};
+
+/// What the server does when workers are lost (their process or node went
+/// down, they sent an invalid model, or they missed a round's deadline).
+struct fault_policy {
+  /// false: the run fails with a clear error (the completed rounds are kept);
+  /// true: the round completes with the survivors, and a worker that joins
+  /// later takes over lost ids from the next round on.
+  bool continue_on_loss = false;
+  /// A round may take deadline_factor x its steps x the slowest time per
+  /// step seen in a completed round, but at least deadline_floor seconds.
+  /// Before any round completed no rate is known: first_round_deadline.
+  double deadline_factor = 10;
+  double deadline_floor = 60;
+  double first_round_deadline = 3600;
+};
+
+/// Everything exact continuation needs after `rounds_completed` rounds: the
+/// averages the next round starts from, where every random stream stands,
+/// and the records so far. Streams of lost worker ids restart in a new
+/// incarnation, so the positions of lost workers are never needed.
+struct server_checkpoint {
+  uint32_t rounds_completed = 0;
+  Eigen::MatrixXd averages;           // model size x reps
+  std::vector<uint64_t> positions;    // reps * N: column r * N + worker id
+  std::vector<uint32_t> incarnations; // per worker id
+  std::vector<run_record> records;    // per repetition; complete after the last round
 };
 
 struct server_spec {
@@ -37,6 +68,17 @@ struct server_spec {
   run_description description;
   /// Set once all N workers have joined, if given.
   std::shared_ptr<std::atomic<bool>> started;
+  fault_policy faults;
+  /// If set, called with a checkpoint after a round when checkpoint_interval
+  /// seconds have passed since the last one (0: after every round), and after
+  /// the last round with the complete records unless the batch ran shorter
+  /// than the interval without a checkpoint. If it throws, the run fails.
+  std::function<void(const server_checkpoint&)> save_checkpoint;
+  double checkpoint_interval = 0;
+  /// Continue from this checkpoint instead of the initial model.
+  std::shared_ptr<const server_checkpoint> resume;
+  /// One line per rejected message or lost worker; default: stderr.
+  std::function<void(const std::string&)> log;
 };
 
 struct server_state {
@@ -46,14 +88,21 @@ struct server_state {
     worker_actor handle;
     uint32_t first = 0;
     uint32_t count = 0;
+    bool needs_streams = false; // gets a stream_state before its first epoch
+    bool active = false;        // takes part in the open round
+    bool lost = false;
     bool traced = false;  // its trace of the open round arrived
     bool modeled = false; // its model of the open round arrived
   };
 
   server_spec spec;
   schedule_actor clock;
-  std::vector<block> blocks;
-  uint32_t joined = 0;
+  std::vector<block> blocks;       // in order of joining; lost ones stay
+  std::vector<int> owner;          // per worker id: index into blocks, -1 if none
+  std::vector<uint32_t> incarnations; // per worker id
+  std::vector<uint64_t> positions; // reps * N stream positions, as of the last report
+  bool running = false;
+  bool finished = false;
   epoch current;
   std::vector<uint64_t> traced_steps; // recorded steps of the current epoch
   Eigen::MatrixXd traces;      // d x (steps * reps * N): column (s * reps + r) * N + worker
@@ -63,10 +112,18 @@ struct server_state {
   Eigen::MatrixXd averages; // model size x reps
   Eigen::MatrixXd scratch;
   std::vector<double> errors; // scratch: errors of a batch of averages
-  uint32_t traced = 0;   // workers whose trace arrived this round
-  uint32_t received = 0; // workers whose model arrived this round
+  std::vector<bool> included; // per worker id: its model of the open round arrived
+  std::vector<bool> traced_ids; // per worker id: its trace of the open round arrived
+  uint32_t expected = 0; // workers whose models the open round waits for
+  uint32_t received = 0; // of them, whose model arrived
   uint32_t completed_rounds = 0;
-  std::chrono::steady_clock::time_point started;
+  using clock_type = std::chrono::steady_clock;
+  clock_type::time_point started;
+  clock_type::time_point round_started;
+  clock_type::time_point deadline_at;
+  clock_type::time_point last_checkpoint;
+  double slowest_step = 0; // seconds per step, slowest completed round
+  bool saved_any = false;  // a checkpoint was written
 };
 
 /// Waits for N worker ids to join, then drives the rounds of `clock` and

@@ -70,8 +70,26 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
   // Same sender, same receiver: the trace arrives before the model.
   if (!snapshots.steps.empty())
     self->send(server, std::move(snapshots));
-  self->send(server, model{e.round, st.layout.first_worker, st.layout.workers,
-                           pack(st.block->models())});
+  model m{e.round, st.layout.first_worker, st.layout.workers, pack(st.block->models()), {}};
+  if (e.report_streams)
+    m.positions = stream_positions(*st.block);
+  self->send(server, std::move(m));
+}
+
+// Resumed runs and replacements: the streams continue where the server says.
+void restore(self_ptr self, const stream_state& s) {
+  auto& st = self->state;
+  if (!st.block || s.first_worker != st.layout.first_worker
+      || s.workers != st.layout.workers) {
+    self->quit(caf::make_error(caf::sec::runtime_error,
+                               "worker: stream state for workers it does not host"));
+    return;
+  }
+  try {
+    restore_streams(*st.block, st.layout, s.positions, s.incarnations);
+  } catch (const std::invalid_argument& e) {
+    self->quit(caf::make_error(caf::sec::runtime_error, std::string("worker: ") + e.what()));
+  }
 }
 
 } // namespace
@@ -79,7 +97,9 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
 worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> self,
                                    worker_spec spec, server_actor server) {
   self->state.spec = std::move(spec);
-  self->link_to(server);
+  // Monitored, not linked: the server decides what a lost worker means.
+  self->monitor(server);
+  self->set_down_handler([self](caf::down_msg& msg) { self->quit(msg.reason); });
   self->request(server, caf::infinite, atom::join_v, self->state.spec.workers)
     .then([self](uint32_t first_worker) {
       auto& st = self->state;
@@ -91,6 +111,7 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
     [self, server](const epoch& e, const param_bytes& averages) {
       run_epoch(self, server, e, averages);
     },
+    [self](const stream_state& s) { restore(self, s); },
   };
 }
 

@@ -31,7 +31,7 @@ struct worker_state {
   std::vector<double> buffer;             // iterates at recorded steps, see worker.cpp
 };
 
-/// Joins `server` (linked: if either fails, both go down), then for every
+/// Joins `server` (and quits when it goes down), then for every
 /// epoch loads the averages, runs the local steps, and sends a trace of the
 /// recorded steps and the block's models.
 worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> self,

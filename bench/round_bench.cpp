@@ -82,8 +82,12 @@ int main(int argc, char** argv) {
     auto method = null_method(d);
     auto out = std::make_shared<run_record>();
     auto clock = sys.spawn(schedule, schedules::synchronous(rounds));
-    server_spec spec{std::make_shared<null_objective>(d), method->initial_model(), N, 1,
-                     record_plan(rounds, rounds), {out}, {}, nullptr};
+    server_spec spec;
+    spec.f = std::make_shared<null_objective>(d);
+    spec.initial_model = method->initial_model();
+    spec.workers = N;
+    spec.records = record_plan(rounds, rounds);
+    spec.out = {out};
     auto srv = sys.spawn(server, std::move(spec), clock);
     auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
     if (!port)

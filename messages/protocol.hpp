@@ -8,6 +8,7 @@
 //       |  <------------ first id   |                            |
 //       |                           |  next(0) ----------------> |  once N workers joined
 //       |                           |  <--------------- epoch 1  |
+//       |  <---- stream state       |                            |  resumed or replacement only
 //       |  <---- epoch r, averages  |                            |  x0 for r = 1
 //       |  (local steps tau_{r-1} .. tau_r)                      |
 //       |  trace r (snapshots) ---> |                            |  monitoring only
@@ -38,33 +39,56 @@ namespace lsgd {
 
 /// The local steps of round `round` (1-based): step indices first_step ..
 /// last_step - 1, i.e. from tau_{round-1} to tau_round; `rounds` is R.
+/// If `report_streams`, the models of this round come with the positions of
+/// their random streams (the server writes a checkpoint after the round).
 struct epoch {
   uint32_t round = 0;
   uint32_t rounds = 0;
   uint64_t first_step = 0;
   uint64_t last_step = 0;
+  bool report_streams = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, epoch& x) {
   return f(caf::meta::type_name("lsgd.epoch"), x.round, x.rounds, x.first_step,
-           x.last_step);
+           x.last_step, x.report_streams);
 }
 
 /// The models of workers first_worker .. first_worker + workers - 1 of every
 /// repetition of the batch at the end of round `round`: a column-major
 /// (model size x (reps * workers)) matrix, repetition-major.
+/// `positions`: empty, or (when the epoch asked) the position of every
+/// column's random stream, in column order.
 struct model {
   uint32_t round = 0;
   uint32_t first_worker = 0;
   uint32_t workers = 0;
   param_bytes values;
+  std::vector<uint64_t> positions;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, model& x) {
   return f(caf::meta::type_name("lsgd.model"), x.round, x.first_worker, x.workers,
-           x.values);
+           x.values, x.positions);
+}
+
+/// Where a block's random streams must continue from, sent before its first
+/// epoch when that is not the start of fresh streams: a run resumed from a
+/// checkpoint, or a replacement for lost workers. Per column (column order)
+/// a position; per worker id of the block an incarnation (see random_stream).
+struct stream_state {
+  uint32_t first_worker = 0;
+  uint32_t workers = 0;
+  std::vector<uint64_t> positions;
+  std::vector<uint32_t> incarnations;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stream_state& x) {
+  return f(caf::meta::type_name("lsgd.stream_state"), x.first_worker, x.workers,
+           x.positions, x.incarnations);
 }
 
 /// Monitoring, not communication: the iterates (first d entries of the
@@ -112,6 +136,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(lsgd, (lsgd::model))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::trace))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::run_description))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::stream_state))
 
   // join(count): a worker block asks for `count` consecutive worker ids.
   CAF_ADD_ATOM(lsgd, lsgd::atom, join, "join")
@@ -119,6 +144,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_ATOM(lsgd, lsgd::atom, next, "next")
   // describe(): a node that wants to join asks the server for the run.
   CAF_ADD_ATOM(lsgd, lsgd::atom, describe, "describe")
+  // deadline(r): the server's own timer for round r.
+  CAF_ADD_ATOM(lsgd, lsgd::atom, deadline, "deadline")
 CAF_END_TYPE_ID_BLOCK(lsgd)
 
 namespace lsgd {
@@ -129,7 +156,8 @@ using schedule_actor
 
 /// Hosts a block of workers: runs an epoch's local steps from the given
 /// averages (model size x reps), then sends a trace and its models.
-using worker_actor = caf::typed_actor<caf::reacts_to<epoch, param_bytes>>;
+using worker_actor
+  = caf::typed_actor<caf::reacts_to<epoch, param_bytes>, caf::reacts_to<stream_state>>;
 
 /// Collects the models of a round, averages them in worker-id order and
 /// records the error; assigns worker ids on join; describes its run to
@@ -137,6 +165,7 @@ using worker_actor = caf::typed_actor<caf::reacts_to<epoch, param_bytes>>;
 using server_actor
   = caf::typed_actor<caf::replies_to<atom::join, uint32_t>::with<uint32_t>,
                      caf::replies_to<atom::describe>::with<run_description>,
-                     caf::reacts_to<trace>, caf::reacts_to<model>>;
+                     caf::reacts_to<trace>, caf::reacts_to<model>,
+                     caf::reacts_to<atom::deadline, uint32_t>>;
 
 } // namespace lsgd

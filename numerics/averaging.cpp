@@ -36,6 +36,33 @@ void average_column_groups(const const_matrix_ref& columns, Eigen::Index group,
     average_columns(columns.middleCols(g * group, group), out.col(g).data());
 }
 
+void average_column_groups_where(const const_matrix_ref& columns,
+                                 const std::vector<bool>& included, Eigen::Ref<matrix> out) {
+  const auto group = static_cast<Eigen::Index>(included.size());
+  if (group < 1 || columns.cols() != group * out.cols() || columns.rows() != out.rows())
+    throw std::invalid_argument("average_column_groups_where: shapes do not match");
+  const auto rows = columns.rows();
+  double count = 0;
+  for (bool b : included)
+    count += b ? 1.0 : 0.0;
+  if (count == 0)
+    throw std::invalid_argument("average_column_groups_where: no member included");
+  for (Eigen::Index g = 0; g < out.cols(); ++g) {
+    double* sum = out.col(g).data();
+    bool first = true;
+    for (Eigen::Index k = 0; k < group; ++k) {
+      if (!included[static_cast<size_t>(k)])
+        continue;
+      const double* column = columns.col(g * group + k).data();
+      for (Eigen::Index i = 0; i < rows; ++i)
+        sum[i] = first ? column[i] : sum[i] + column[i];
+      first = false;
+    }
+    for (Eigen::Index i = 0; i < rows; ++i)
+      sum[i] /= count;
+  }
+}
+
 double error_of_average(const objective& f, const const_vector_ref& average) {
   return f.error(average.head(f.dimension()));
 }

@@ -3,6 +3,8 @@
 
 #include "numerics/objective.hpp"
 
+#include <vector>
+
 namespace lsgd {
 
 /// out = (1/N) sum_{n=0}^{N-1} models.col(n), summed in column (worker-id)
@@ -17,6 +19,13 @@ void average_columns(const const_matrix_ref& models, double* out);
 /// `columns`, each summed in column order as average_columns does.
 void average_column_groups(const const_matrix_ref& columns, Eigen::Index group,
                            Eigen::Ref<matrix> out);
+
+/// The same over the members of each group with included[k] set (k = the
+/// column's place in its group): the average of the workers a round could
+/// use when some were lost. With every member included it gives exactly
+/// average_column_groups' numbers. Throws if no member is included.
+void average_column_groups_where(const const_matrix_ref& columns,
+                                 const std::vector<bool>& included, Eigen::Ref<matrix> out);
 
 /// The error F(xbar) - F* at the first d entries of an averaged model.
 double error_of_average(const objective& f, const const_vector_ref& average);

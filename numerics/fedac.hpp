@@ -51,6 +51,9 @@ public:
   const matrix& models() const override {
     return m_;
   }
+  std::vector<random_stream>& streams() override {
+    return streams_;
+  }
 
 private:
   std::shared_ptr<const objective> f_;

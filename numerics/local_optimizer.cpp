@@ -9,8 +9,45 @@ std::vector<random_stream> block_layout::streams() const {
   out.reserve(static_cast<size_t>(columns()));
   for (uint32_t r = 0; r < reps; ++r)
     for (uint32_t w = 0; w < workers; ++w)
-      out.emplace_back(seed, first_rep + r, first_worker + w);
+      out.emplace_back(seed, first_rep + r, first_worker + w, incarnation);
   return out;
+}
+
+std::vector<uint64_t> stream_positions(local_optimizer& block) {
+  std::vector<uint64_t> out;
+  for (const auto& s : block.streams())
+    out.push_back(s.position());
+  return out;
+}
+
+void seek_streams(local_optimizer& block, const std::vector<uint64_t>& positions) {
+  auto& streams = block.streams();
+  if (positions.size() != streams.size())
+    throw std::invalid_argument("seek_streams: " + std::to_string(positions.size())
+                                + " positions for " + std::to_string(streams.size())
+                                + " streams");
+  for (size_t i = 0; i < streams.size(); ++i)
+    streams[i].seek(positions[i]);
+}
+
+void restore_streams(local_optimizer& block, const block_layout& layout,
+                     const std::vector<uint64_t>& positions,
+                     const std::vector<uint32_t>& incarnations) {
+  auto& streams = block.streams();
+  if (positions.size() != streams.size() || incarnations.size() != layout.workers
+      || streams.size() != static_cast<size_t>(layout.columns()))
+    throw std::invalid_argument("restore_streams: " + std::to_string(positions.size())
+                                + " positions and " + std::to_string(incarnations.size())
+                                + " incarnations for a block of "
+                                + std::to_string(layout.reps) + " x "
+                                + std::to_string(layout.workers));
+  size_t c = 0;
+  for (uint32_t r = 0; r < layout.reps; ++r)
+    for (uint32_t w = 0; w < layout.workers; ++w, ++c) {
+      streams[c] = random_stream(layout.seed, layout.first_rep + r, layout.first_worker + w,
+                                 incarnations[w]);
+      streams[c].seek(positions[c]);
+    }
 }
 
 void load_averages(matrix& models, const const_matrix_ref& averages, uint32_t workers) {

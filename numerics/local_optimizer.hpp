@@ -20,12 +20,15 @@ struct block_layout {
   uint32_t reps = 1;
   uint32_t first_worker = 0;
   uint32_t workers = 1;
+  /// 0 for the workers a run starts with; a replacement that takes over lost
+  /// ids gets a higher one, and with it streams independent of the lost ones.
+  uint32_t incarnation = 0;
 
   Eigen::Index columns() const {
     return Eigen::Index{reps} * workers;
   }
 
-  /// One stream per column, keyed by (seed, repetition, worker id).
+  /// One stream per column, keyed by (seed, repetition, worker id, incarnation).
   std::vector<random_stream> streams() const;
 };
 
@@ -47,7 +50,18 @@ public:
 
   /// The models, one column per (repetition, worker), repetition-major.
   virtual const matrix& models() const = 0;
+
+  /// The random streams, one per column: with the models, the whole state
+  /// of the block between rounds (what a checkpoint needs).
+  virtual std::vector<random_stream>& streams() = 0;
 };
+
+/// Where every stream of `block` stands, column order.
+std::vector<uint64_t> stream_positions(local_optimizer& block);
+
+/// Moves every stream of `block` to `positions` (column order); throws
+/// std::invalid_argument if the count does not match.
+void seek_streams(local_optimizer& block, const std::vector<uint64_t>& positions);
 
 /// A local method: makes the optimizer of a block and knows the model
 /// layout. Immutable and shared across threads.
@@ -65,6 +79,14 @@ public:
 
   virtual std::string describe() const = 0;
 };
+
+/// Rebuilds every stream of `block` (laid out as `layout`) as the stream of
+/// its (repetition, worker id) in incarnation incarnations[w] (per worker of
+/// the block), moved to positions[column]. Throws std::invalid_argument if
+/// the sizes do not match.
+void restore_streams(local_optimizer& block, const block_layout& layout,
+                     const std::vector<uint64_t>& positions,
+                     const std::vector<uint32_t>& incarnations);
 
 /// Sets the columns of every repetition's workers to that repetition's average.
 void load_averages(matrix& models, const const_matrix_ref& averages, uint32_t workers);

@@ -25,8 +25,12 @@ public:
   random_stream() : random_stream(0, 0, 0) {
   }
 
-  random_stream(uint64_t seed, uint32_t repetition, uint32_t worker)
-    : key_{{seed, (uint64_t{repetition} << 32) | worker}} {
+  /// `incarnation` > 0 gives an independent stream for the same worker id
+  /// (a replacement worker that takes over a lost id); it lives in the
+  /// counter's top word, which the word-0 counting never reaches.
+  random_stream(uint64_t seed, uint32_t repetition, uint32_t worker, uint32_t incarnation = 0)
+    : key_{{seed, (uint64_t{repetition} << 32) | worker}},
+      counter_{{0, 0, 0, incarnation}} {
   }
 
   static constexpr result_type min() {
@@ -50,6 +54,25 @@ public:
   /// A standard normal draw.
   double normal() {
     return normal_(*this);
+  }
+
+  /// How many words this stream has produced: with the key, its whole state
+  /// (the normal sampler keeps none), so a checkpoint stores just this.
+  uint64_t position() const {
+    return 4 * counter_.v[0] - left_;
+  }
+
+  /// Continues as if `position` words had been drawn.
+  void seek(uint64_t position) {
+    const uint64_t blocks = position / 4;
+    const unsigned used = static_cast<unsigned>(position % 4);
+    counter_.v[0] = blocks;
+    left_ = 0;
+    if (used > 0) {
+      counter_.v[0] = blocks + 1;
+      block_ = philox_(counter_, key_);
+      left_ = 4 - used;
+    }
   }
 
 private:

@@ -1,5 +1,6 @@
 #include "runtime/cli.hpp"
 
+#include "runtime/checkpoint.hpp"
 #include "runtime/config.hpp"
 #include "runtime/distributed.hpp"
 #include "runtime/results.hpp"
@@ -82,9 +83,12 @@ int run_cli(int argc, char** argv) {
   int threads = -1;
   bool quiet = false;
 
+  std::string resume_dir;
   auto run = app.add_subcommand("run", "run every method, N and repetition of a config");
-  run->add_option("config", config_file, "the TOML config")->required();
+  run->add_option("config", config_file, "the TOML config");
   run->add_option("--out", out_dir, "results folder (default results/<name>)");
+  run->add_option("--resume", resume_dir,
+                  "continue the interrupted run whose results folder this is");
   run->add_option("--set", overrides, "override a config key: key.path=value")
     ->take_all();
   run->add_option("--threads", threads, "worker threads (default: the config's, or all cores)")
@@ -98,7 +102,9 @@ int run_cli(int argc, char** argv) {
   serve_options serving;
   auto serve_cmd = app.add_subcommand(
     "serve", "serve one method and N of a config to workers on other nodes");
-  serve_cmd->add_option("config", serving.config_file, "the TOML config")->required();
+  serve_cmd->add_option("config", serving.config_file, "the TOML config");
+  serve_cmd->add_option("--resume", serving.resume_dir,
+                        "continue the interrupted run whose results folder this is");
   serve_cmd->add_option("--listen", serving.listen, "HOST:PORT to listen on (port 0: any)")
     ->capture_default_str();
   serve_cmd->add_option("--method", serving.method, "the method, if the config lists several");
@@ -138,9 +144,36 @@ int run_cli(int argc, char** argv) {
   if (*join_cmd)
     return join(joining);
 
+  // What to run: a config (with --set overrides), or the one an interrupted
+  // run stored with its checkpoints.
+  run_description what;
+  if (*run && !resume_dir.empty()) {
+    if (!config_file.empty() || !overrides.empty()
+        || (!out_dir.empty() && out_dir != resume_dir)) {
+      std::fprintf(stderr, "localsgd: run --resume DIR takes no config, --set or other --out: "
+                           "it continues the run stored in DIR\n");
+      return exit_bad_input;
+    }
+    out_dir = resume_dir;
+    try {
+      what = checkpoint_store(resume_dir).description();
+    } catch (const checkpoint_error& e) {
+      std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
+      return exit_bad_input;
+    }
+  } else if (config_file.empty()) {
+    std::fprintf(stderr, "localsgd: %s: the config is required\n", *run ? "run" : "check");
+    return exit_bad_input;
+  }
+
   run_plan plan;
   try {
-    auto config = load_config(config_file, overrides);
+    if (resume_dir.empty()) {
+      what.config = read_config_file(config_file);
+      what.file = config_file;
+      what.overrides = overrides;
+    }
+    auto config = parse_config(what.config, what.file, what.overrides);
     if (threads > 0)
       config.runtime.threads = threads;
     plan = make_plan(config);
@@ -156,11 +189,22 @@ int run_cli(int argc, char** argv) {
 
   if (out_dir.empty())
     out_dir = "results/" + plan.config.name;
+  const checkpoint_store store(out_dir);
+  checkpointing ck;
+  if (plan.config.checkpoint.enabled || !resume_dir.empty()) {
+    ck.store = &store;
+    ck.interval = plan.config.checkpoint.interval;
+    ck.resume = !resume_dir.empty();
+  }
   try {
+    if (ck.store && !ck.resume)
+      store.begin(what);
     const bool progress = !quiet && ::isatty(STDERR_FILENO);
-    auto result = execute(plan, progress);
+    auto result = execute(plan, progress, ck);
     auto summary = summarize(plan, result);
     write_results(out_dir, plan, summary);
+    if (ck.store)
+      store.remove();
     if (!quiet) {
       print_table(summary);
       std::printf("%zu runs in %.2f s on %u threads; results in %s\n", plan.runs(),
@@ -168,6 +212,9 @@ int run_cli(int argc, char** argv) {
     }
   } catch (const run_error& e) {
     std::fprintf(stderr, "localsgd: %s\n", e.what());
+    if (ck.store)
+      std::fprintf(stderr, "localsgd: to continue: localsgd run --resume %s\n",
+                   out_dir.c_str());
     return exit_failure;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "localsgd: error: %s\n", e.what());

@@ -249,6 +249,16 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.runtime.repetitions_per_actor = rt.integer("repetitions_per_actor", 0, max_int, 0);
   c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs", 0, max_int, 0);
   rt.finish();
+  auto faults = r.table("faults");
+  c.faults.on_worker_loss = one_of("on_worker_loss", faults, {"abort", "continue"}, "abort");
+  c.faults.deadline_factor = faults.number("deadline_factor", 1, true, 10);
+  c.faults.deadline_floor = faults.number("deadline_floor", 0, false, 60);
+  c.faults.first_round_deadline = faults.number("first_round_deadline", 0, false, 3600);
+  faults.finish();
+  auto checkpoint = r.table("checkpoint");
+  c.checkpoint.enabled = checkpoint.boolean("enabled", true);
+  c.checkpoint.interval = checkpoint.number("interval", 0, true, 30);
+  checkpoint.finish();
   r.finish();
   return c;
 }
@@ -276,14 +286,18 @@ experiment_config parse_config(const std::string& text, const std::string& file,
   return read_experiment(root, file);
 }
 
-experiment_config load_config(const std::string& file,
-                              const std::vector<std::string>& overrides) {
+std::string read_config_file(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
     throw config_error(file + ": cannot open the config file");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), file, overrides);
+  return text.str();
+}
+
+experiment_config load_config(const std::string& file,
+                              const std::vector<std::string>& overrides) {
+  return parse_config(read_config_file(file), file, overrides);
 }
 
 } // namespace lsgd

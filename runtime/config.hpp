@@ -63,6 +63,22 @@ struct runtime_config {
   int64_t max_concurrent_runs = 0; // batches in flight; 0: 4 x threads
 };
 
+/// What the server does when workers are lost; see fault_policy in
+/// actors/server.hpp.
+struct faults_config {
+  std::string on_worker_loss = "abort"; // "abort" or "continue"
+  double deadline_factor = 10;
+  double deadline_floor = 60;        // seconds
+  double first_round_deadline = 3600; // seconds
+};
+
+/// Checkpoints after rounds, at most one per `interval` seconds per batch of
+/// repetitions (0: after every round), into <results folder>/checkpoint.
+struct checkpoint_config {
+  bool enabled = true;
+  double interval = 30;
+};
+
 struct experiment_config {
   std::string name;
   std::string file;
@@ -77,6 +93,8 @@ struct experiment_config {
   bool speedup = false; // single-worker runs for s1, and the speed-up per entry
   int64_t speedup_repetitions = 1; // of the single-worker runs; default: repetitions
   runtime_config runtime;
+  faults_config faults;
+  checkpoint_config checkpoint;
 };
 
 /// The schedule types a config may name.
@@ -86,6 +104,9 @@ const std::vector<std::string>& schedule_types();
 /// TOML values; a bare word is a string). Throws config_error naming the key.
 experiment_config load_config(const std::string& file,
                               const std::vector<std::string>& overrides = {});
+
+/// The text of a config file; throws config_error if it cannot be read.
+std::string read_config_file(const std::string& file);
 
 /// The same from TOML text (for tests); `file` names it in errors.
 experiment_config parse_config(const std::string& text, const std::string& file,

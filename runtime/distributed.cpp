@@ -47,7 +47,7 @@ std::pair<std::string, uint16_t> parse_address(const std::string& text, const ch
 std::string explain(caf::actor_system& sys, const caf::error& reason, const char* peer) {
   if (reason == caf::exit_reason::remote_link_unreachable)
     return std::string("lost the connection to ") + peer + " (remote_link_unreachable)";
-  return sys.render(reason);
+  return error_text(sys, reason);
 }
 
 using slot_list = std::vector<std::shared_ptr<run_record>>;
@@ -71,6 +71,7 @@ void keep_completed_rounds(const run_plan& plan, slot_list& slots, size_t rounds
     s->trajectory.resize(kept);
     s->round_errors.resize(rounds + 1);
     s->round_steps.resize(rounds + 1);
+    s->round_workers.resize(rounds + 1);
   }
 }
 
@@ -80,15 +81,6 @@ execution_result collect(slot_list& slots, double wall) {
   for (auto& s : slots)
     result.records.push_back(std::move(*s));
   return result;
-}
-
-std::string read_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    throw config_error(file + ": cannot open the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 } // namespace
@@ -129,12 +121,27 @@ int serve(const serve_options& o) {
   run_description description;
   std::string host;
   uint16_t port = 0;
+  const bool resuming = !o.resume_dir.empty();
   try {
-    description.config = read_file(o.config_file);
-    description.file = o.config_file;
-    description.overrides = o.overrides;
-    auto config = restrict_to(parse_config(description.config, o.config_file, o.overrides),
-                              o.method, o.N);
+    if (resuming) {
+      if (!o.config_file.empty() || !o.overrides.empty() || !o.method.empty() || o.N != 0
+          || (!o.out_dir.empty() && o.out_dir != o.resume_dir))
+        throw config_error("serve --resume DIR takes no config, --set, --method, --n or "
+                           "other --out: it continues the run stored in DIR");
+      description = checkpoint_store(o.resume_dir).description();
+      if (description.method.empty())
+        throw config_error(o.resume_dir + " holds a checkpoint of localsgd run, not of serve: "
+                           "use localsgd run --resume");
+    } else {
+      if (o.config_file.empty())
+        throw config_error("serve: the config is required");
+      description.config = read_config_file(o.config_file);
+      description.file = o.config_file;
+      description.overrides = o.overrides;
+    }
+    auto config = restrict_to(
+      parse_config(description.config, description.file, description.overrides),
+      resuming ? description.method : o.method, resuming ? int64_t{description.N} : o.N);
     if (o.threads > 0)
       config.runtime.threads = o.threads;
     description.method = config.methods.front().name;
@@ -144,9 +151,36 @@ int serve(const serve_options& o) {
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
     return exit_bad_input;
+  } catch (const checkpoint_error& e) {
+    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
+    return exit_bad_input;
   }
   const auto& entry = plan.entries.front();
   const auto& batch = plan.batches.front();
+  const auto out_dir = resuming        ? o.resume_dir
+                       : o.out_dir.empty() ? "results/" + plan.config.name
+                                           : o.out_dir;
+  const checkpoint_store store(out_dir);
+  checkpointing ck;
+  std::shared_ptr<const server_checkpoint> resume_from;
+  try {
+    if (plan.config.checkpoint.enabled || resuming) {
+      ck.store = &store;
+      ck.interval = plan.config.checkpoint.interval;
+    }
+    if (resuming) {
+      auto c = store.load(0, identity_of(plan, 0));
+      if (!c)
+        throw checkpoint_error(store.folder() + ": no checkpoint of a completed round yet; "
+                               "start the run again");
+      resume_from = std::make_shared<const server_checkpoint>(std::move(*c));
+    } else if (ck.store) {
+      store.begin(description);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
+    return exit_bad_input;
+  }
 
   caf::actor_system_config cfg;
   configure_system(cfg, plan.threads, true);
@@ -155,9 +189,18 @@ int serve(const serve_options& o) {
   for (uint32_t r = 0; r < batch.reps; ++r)
     slots.push_back(std::make_shared<run_record>());
   auto started = std::make_shared<std::atomic<bool>>(false);
+  if (resume_from && resume_from->records.front().complete) {
+    for (uint32_t r = 0; r < batch.reps; ++r)
+      *slots[r] = resume_from->records[r];
+    write_results(out_dir, plan, summarize(plan, collect(slots, 0)));
+    store.remove();
+    std::printf("localsgd: the run had finished; results in %s\n", out_dir.c_str());
+    return 0;
+  }
   auto clock = sys.spawn(schedule, entry.times);
-  server_spec spec{plan.f,       entry.local->initial_model(), entry.N, batch.reps,
-                   plan.records, slots,                        description, started};
+  auto spec = make_server_spec(plan, 0, slots, ck, resume_from);
+  spec.description = description;
+  spec.started = started;
   auto srv = sys.spawn(server, std::move(spec), clock);
   auto bound = sys.middleman().publish(srv, port, host.c_str(), true);
   if (!bound) {
@@ -194,7 +237,6 @@ int serve(const serve_options& o) {
         });
     }
   }
-  const auto out_dir = o.out_dir.empty() ? "results/" + plan.config.name : o.out_dir;
   const double wall
     = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   if (!failure.empty()) {
@@ -213,10 +255,14 @@ int serve(const serve_options& o) {
         std::fprintf(stderr, "localsgd: error: %s\n", e.what());
       }
     }
+    if (ck.store && (resume_from || rounds > 0))
+      std::fprintf(stderr, "localsgd: to continue: localsgd serve --resume %s --listen %s\n",
+                   out_dir.c_str(), o.listen.c_str());
     return exit_failure;
   }
   try {
     write_results(out_dir, plan, summarize(plan, collect(slots, wall)));
+    store.remove();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "localsgd: error: %s\n", e.what());
     return exit_failure;

@@ -24,6 +24,7 @@ struct serve_options {
   int64_t N = 0;          // required if the config lists several
   std::string listen = "127.0.0.1:0"; // port 0: the OS picks one
   std::string out_dir;
+  std::string resume_dir; // continue the interrupted run stored there
   double join_timeout = 60; // seconds until all N workers must have joined
   int threads = 0;
   bool quiet = false;

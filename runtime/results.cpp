@@ -4,6 +4,7 @@
 #include "runtime/atomic_file.hpp"
 #include "runtime/problem.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -109,6 +110,10 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
       trajectories.push_back(result.records[i].trajectory.data());
     }
     s.round_errors = summarize_columns(rounds, first.round_errors.size());
+    s.round_workers = first.round_workers;
+    for (auto i : runs_of[e])
+      for (size_t r = 0; r < s.round_workers.size(); ++r)
+        s.round_workers[r] = std::min(s.round_workers[r], result.records[i].round_workers[r]);
     s.trajectory = summarize_columns(trajectories, first.trajectory.size());
     s.exact_trajectory = exact_trajectory(plan, pe);
     if (pe.single_worker)
@@ -171,7 +176,14 @@ nlohmann::json config_to_json(const experiment_config& c) {
            {{"threads", c.runtime.threads},
             {"workers_per_actor", c.runtime.workers_per_actor},
             {"repetitions_per_actor", c.runtime.repetitions_per_actor},
-            {"max_concurrent_runs", c.runtime.max_concurrent_runs}}}};
+            {"max_concurrent_runs", c.runtime.max_concurrent_runs}}},
+          {"faults",
+           {{"on_worker_loss", c.faults.on_worker_loss},
+            {"deadline_factor", c.faults.deadline_factor},
+            {"deadline_floor", c.faults.deadline_floor},
+            {"first_round_deadline", c.faults.first_round_deadline}}},
+          {"checkpoint",
+           {{"enabled", c.checkpoint.enabled}, {"interval", c.checkpoint.interval}}}};
 }
 
 nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s,
@@ -190,6 +202,13 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
                         {"bytes", e.bytes},
                         {"wall_seconds", e.wall_seconds},
                         {"local_method", e.local_method}};
+    // Rounds that averaged fewer than N workers (the "continue" loss policy).
+    const auto fewest = e.round_workers.empty()
+                          ? e.N
+                          : *std::min_element(e.round_workers.begin(), e.round_workers.end());
+    j["fewest_workers_averaged"] = fewest;
+    if (fewest < e.N)
+      j["workers_averaged"] = e.round_workers;
     if (e.speedup)
       j["speedup"] = to_json(*e.speedup);
     if (e.speedup_median)
@@ -237,12 +256,12 @@ void write_results(const std::string& dir, const run_plan& plan, const experimen
   write_file_atomically((fs::path(dir) / "trajectory.csv").string(), traj.str());
 
   std::ostringstream rounds;
-  rounds << "method,N,round,t,mean_error,stderr\n";
+  rounds << "method,N,round,t,mean_error,stderr,workers\n";
   for (const auto& e : s.entries)
     for (size_t r = 0; r < e.round_errors.size(); ++r)
       rounds << e.method << ',' << e.N << ',' << r << ',' << e.round_steps[r] << ','
              << csv_number(e.round_errors[r].mean) << ','
-             << csv_number(e.round_errors[r].se) << '\n';
+             << csv_number(e.round_errors[r].se) << ',' << e.round_workers[r] << '\n';
   write_file_atomically((fs::path(dir) / "rounds.csv").string(), rounds.str());
 
   write_file_atomically(summary_path, summary_to_json(plan, s, failure).dump(2) + "\n");

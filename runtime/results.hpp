@@ -26,6 +26,7 @@ struct entry_summary {
   double wall_seconds = 0;  // summed over the entry's runs
   std::vector<uint64_t> round_steps;
   std::vector<mean_se> round_errors; // per round, over repetitions
+  std::vector<uint32_t> round_workers; // per round: workers averaged (fewest over repetitions)
   std::vector<mean_se> trajectory;   // per recorded step, over repetitions
   mean_se trajectory_median; // per run: median error over recorded t >= 10; over runs
   std::optional<mean_se> speedup;    // s1 / mean final error

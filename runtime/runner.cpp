@@ -15,9 +15,19 @@ namespace lsgd {
 
 namespace {
 
+fault_policy policy_of(const faults_config& c) {
+  fault_policy p;
+  p.continue_on_loss = c.on_worker_loss == "continue";
+  p.deadline_factor = c.deadline_factor;
+  p.deadline_floor = c.deadline_floor;
+  p.first_round_deadline = c.first_round_deadline;
+  return p;
+}
+
 struct launcher_state {
   static inline const char* name = "lsgd.launcher";
   const run_plan* plan = nullptr;
+  checkpointing ck;
   std::vector<std::shared_ptr<run_record>>* slots = nullptr;
   std::atomic<size_t>* completed = nullptr;
   std::string* failure = nullptr;
@@ -28,45 +38,57 @@ struct launcher_state {
 
 using launcher_ptr = caf::stateful_actor<launcher_state>*;
 
-// Spawns the schedule, server and worker blocks of batch `index`.
-void launch(launcher_ptr self, size_t index) {
+// Spawns the schedule, server and worker blocks of batch `index`; or, when
+// resuming and its checkpoint holds the finished batch, just takes its
+// records (returns false: nothing to wait for).
+bool launch(launcher_ptr self, size_t index) {
   auto& st = self->state;
   const auto& plan = *st.plan;
   const auto& batch = plan.batches[index];
   const auto& entry = plan.entries[batch.entry];
-  auto& sys = self->system();
-  auto clock = sys.spawn(schedule, entry.times);
-  server_spec ss{plan.f,       entry.local->initial_model(), entry.N, batch.reps,
-                 plan.records, {},                            {},      nullptr};
+  std::vector<std::shared_ptr<run_record>> out;
   for (uint32_t r = 0; r < batch.reps; ++r)
-    ss.out.push_back((*st.slots)[plan.run_index(batch.entry, batch.first_rep + r)]);
-  auto srv = sys.spawn(server, std::move(ss), clock);
-  const auto per_actor = plan.workers_per_actor(entry.N);
-  for (uint32_t first = 0; first < entry.N; first += per_actor) {
-    worker_spec ws{entry.local,  plan.config.seed,
-                   batch.first_rep, batch.reps,
-                   std::min(per_actor, entry.N - first), entry.N,
-                   plan.f->dimension(), plan.records};
-    sys.spawn(worker, std::move(ws), srv);
+    out.push_back((*st.slots)[plan.run_index(batch.entry, batch.first_rep + r)]);
+  std::shared_ptr<const server_checkpoint> resume;
+  if (st.ck.resume && st.ck.store) {
+    if (auto c = st.ck.store->load(index, identity_of(plan, index))) {
+      if (c->records.front().complete) {
+        for (uint32_t r = 0; r < batch.reps; ++r)
+          *out[r] = c->records[r];
+        *st.completed += batch.reps;
+        return false;
+      }
+      resume = std::make_shared<const server_checkpoint>(std::move(*c));
+    }
   }
+  auto srv = spawn_batch(self->system(), plan, index,
+                         make_server_spec(plan, index, std::move(out), st.ck, resume));
   self->monitor(srv);
   st.in_flight.emplace(srv.address(), index);
+  return true;
 }
 
 void fill(launcher_ptr self) {
   auto& st = self->state;
   while (st.failure->empty() && st.next < st.plan->batches.size()
-         && st.in_flight.size() < st.max_in_flight)
-    launch(self, st.next++);
+         && st.in_flight.size() < st.max_in_flight) {
+    const auto index = st.next++;
+    try {
+      launch(self, index);
+    } catch (const checkpoint_error& e) {
+      *st.failure = e.what();
+    }
+  }
   if (st.in_flight.empty())
     self->quit();
 }
 
-caf::behavior launcher(launcher_ptr self, const run_plan* plan,
+caf::behavior launcher(launcher_ptr self, const run_plan* plan, checkpointing ck,
                        std::vector<std::shared_ptr<run_record>>* slots,
                        std::atomic<size_t>* completed, std::string* failure) {
   auto& st = self->state;
   st.plan = plan;
+  st.ck = ck;
   st.slots = slots;
   st.completed = completed;
   st.failure = failure;
@@ -87,7 +109,7 @@ caf::behavior launcher(launcher_ptr self, const run_plan* plan,
       *st.failure = "run of method \"" + entry.method + "\", N = " + std::to_string(entry.N)
                     + ", repetitions " + std::to_string(batch.first_rep) + " .. "
                     + std::to_string(batch.first_rep + batch.reps - 1) + " failed: "
-                    + (msg.reason ? self->system().render(msg.reason) : "incomplete");
+                    + (msg.reason ? error_text(self->system(), msg.reason) : "incomplete");
       // Stop the others: their workers and schedules are linked to them.
       for (auto& [addr, _] : st.in_flight)
         self->send_exit(addr, caf::exit_reason::user_shutdown);
@@ -101,7 +123,62 @@ caf::behavior launcher(launcher_ptr self, const run_plan* plan,
 
 } // namespace
 
-execution_result execute(const run_plan& plan, bool show_progress) {
+std::string error_text(caf::actor_system& sys, const caf::error& e) {
+  const auto& context = e.context();
+  if (context.match_elements<std::string>())
+    return context.get_as<std::string>(0);
+  return sys.render(e);
+}
+
+batch_identity identity_of(const run_plan& plan, size_t index) {
+  const auto& batch = plan.batches[index];
+  const auto& entry = plan.entries[batch.entry];
+  return {entry.method, entry.N, batch.first_rep, batch.reps,
+          static_cast<uint64_t>(entry.local->model_size())};
+}
+
+server_spec make_server_spec(const run_plan& plan, size_t index,
+                             std::vector<std::shared_ptr<run_record>> out,
+                             const checkpointing& ck,
+                             std::shared_ptr<const server_checkpoint> resume) {
+  const auto& batch = plan.batches[index];
+  const auto& entry = plan.entries[batch.entry];
+  server_spec s;
+  s.f = plan.f;
+  s.initial_model = entry.local->initial_model();
+  s.workers = entry.N;
+  s.reps = batch.reps;
+  s.records = plan.records;
+  s.out = std::move(out);
+  s.faults = policy_of(plan.config.faults);
+  if (ck.store) {
+    const auto* store = ck.store;
+    s.save_checkpoint = [store, index, id = identity_of(plan, index)](
+                          const server_checkpoint& c) { store->save(index, id, c); };
+    s.checkpoint_interval = ck.interval;
+  }
+  s.resume = std::move(resume);
+  return s;
+}
+
+server_actor spawn_batch(caf::actor_system& sys, const run_plan& plan, size_t index,
+                         server_spec spec) {
+  const auto& batch = plan.batches[index];
+  const auto& entry = plan.entries[batch.entry];
+  auto clock = sys.spawn(schedule, entry.times);
+  auto srv = sys.spawn(server, std::move(spec), clock);
+  const auto per_actor = plan.workers_per_actor(entry.N);
+  for (uint32_t first = 0; first < entry.N; first += per_actor) {
+    worker_spec ws{entry.local,  plan.config.seed,
+                   batch.first_rep, batch.reps,
+                   std::min(per_actor, entry.N - first), entry.N,
+                   plan.f->dimension(), plan.records};
+    sys.spawn(worker, std::move(ws), srv);
+  }
+  return srv;
+}
+
+execution_result execute(const run_plan& plan, bool show_progress, const checkpointing& ck) {
   caf::actor_system_config cfg;
   configure_system(cfg, plan.threads, false);
   caf::actor_system sys{cfg};
@@ -115,7 +192,7 @@ execution_result execute(const run_plan& plan, bool show_progress) {
   const auto started = std::chrono::steady_clock::now();
   progress_line progress(plan.runs(), show_progress);
   {
-    auto boss = sys.spawn(launcher, &plan, &slots, &completed, &failure);
+    auto boss = sys.spawn(launcher, &plan, ck, &slots, &completed, &failure);
     caf::scoped_actor self{sys};
     self->monitor(boss);
     for (bool done = false; !done;) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "actors/server.hpp"
+#include "runtime/checkpoint.hpp"
 #include "runtime/run_plan.hpp"
 
 #include <stdexcept>
@@ -21,7 +22,37 @@ struct execution_result {
   double wall_seconds = 0;
 };
 
+/// Checkpointing for execute() and serve: where, how often, and whether to
+/// continue from what the store holds.
+struct checkpointing {
+  const checkpoint_store* store = nullptr; // none: no checkpoints
+  double interval = 30;                    // seconds between a batch's checkpoints
+  bool resume = false;
+};
+
+/// The text an actor quit with (our errors carry one), else CAF's rendering.
+std::string error_text(caf::actor_system& sys, const caf::error& e);
+
+/// Which batch of `plan` batch `index` is, as checkpoints name it.
+batch_identity identity_of(const run_plan& plan, size_t index);
+
+/// The server of batch `index` of `plan`, writing into `out`: the config's
+/// fault policy, and checkpoints as `ck` says (resuming from `resume`).
+server_spec make_server_spec(const run_plan& plan, size_t index,
+                             std::vector<std::shared_ptr<run_record>> out,
+                             const checkpointing& ck,
+                             std::shared_ptr<const server_checkpoint> resume);
+
+/// Spawns the schedule, the server (from `spec`) and the worker blocks of
+/// batch `index` of `plan` in `sys`; returns the server.
+server_actor spawn_batch(caf::actor_system& sys, const run_plan& plan, size_t index,
+                         server_spec spec);
+
 /// Executes every run of `plan`; `progress` prints a progress line to stderr.
-execution_result execute(const run_plan& plan, bool progress);
+/// With ck.resume, batches whose checkpoint is complete are not run again and
+/// the others continue from their checkpoints; the numbers equal those of an
+/// uninterrupted run. Throws run_error, or checkpoint_error for a checkpoint
+/// that cannot be used.
+execution_result execute(const run_plan& plan, bool progress, const checkpointing& ck = {});
 
 } // namespace lsgd

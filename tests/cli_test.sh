@@ -42,7 +42,7 @@ for f in summary.json trajectory.csv rounds.csv; do
 done
 check "no temporary files left" test -z "$(ls "$tmp/t1" | grep tmp)"
 check "trajectory header" test "$(head -1 "$tmp/t1/trajectory.csv")" = "method,N,t,mean_error,stderr,exact_error"
-check "rounds header" test "$(head -1 "$tmp/t1/rounds.csv")" = "method,N,round,t,mean_error,stderr"
+check "rounds header" test "$(head -1 "$tmp/t1/rounds.csv")" = "method,N,round,t,mean_error,stderr,workers"
 # 8 methods x 101 recorded steps (0, 10, ..., 1000) + header
 check "trajectory rows" test "$(wc -l <"$tmp/t1/trajectory.csv")" -eq $((8 * 101 + 1))
 if command -v python3 >/dev/null; then

@@ -90,11 +90,11 @@ sleep 1
 kill -9 "$victim"
 wait_for "$serve_pid" 10
 check "server exits 1 when a worker process dies" test "$rc" -eq 1
-check "server names the failure" grep -q "the run failed: lost the connection to a worker process" "$tmp/kill_worker.log"
+check "server names the failure" grep -q "the run failed: server: workers [0-9.]*: lost the connection to their node" "$tmp/kill_worker.log"
 if grep -q "completed rounds are in" "$tmp/kill_worker.log"; then
   check "partial results say they are incomplete" \
     grep -q '"complete": false' "$tmp/kill_worker/summary.json"
-  check "partial results name the failure" grep -q '"failure": "lost the connection' \
+  check "partial results name the failure" grep -q '"failure": ".*lost the connection to their node' \
     "$tmp/kill_worker/summary.json"
   check "partial rounds.csv has only completed rounds" \
     test "$(wc -l <"$tmp/kill_worker/rounds.csv")" -lt 34

@@ -245,39 +245,6 @@ TEST_CASE("speed-up: single-worker reference runs and s1 / E_N") {
   CHECK(summary.entries[1].speedup_median->mean > 1.0);
 }
 
-namespace {
-
-// A server for N = 2 workers, both joined by `self` as one block of 2, after
-// the first epoch arrived; returns the server, monitored by `self`.
-server_actor joined_server(caf::actor_system& sys, caf::scoped_actor& self,
-                           std::shared_ptr<run_record> out) {
-  Eigen::VectorXd a(2);
-  a << 1, 2;
-  auto f = std::make_shared<noisy_quadratic>(a, 1.0, 0.5);
-  auto clock = sys.spawn(schedule, schedules::one_shot(10));
-  auto srv = sys.spawn(
-    server, server_spec{f, Eigen::VectorXd::Ones(2), 2, 1, record_plan(10, 10), {out}, {}, nullptr},
-    clock);
-  self->monitor(srv);
-  self->request(srv, std::chrono::seconds(5), atom::join_v, 2u)
-    .receive([&](uint32_t id) { CHECK(id == 0); }, [&](caf::error&) { FAIL("join refused"); });
-  self->receive([&](const epoch& e, const param_bytes& avg) {
-    CHECK(e.round == 1);
-    CHECK(e.last_step == 10);
-    CHECK(avg.size() == 2);
-  });
-  return srv;
-}
-
-std::string down_reason(caf::actor_system& sys, caf::scoped_actor& self) {
-  std::string reason;
-  self->receive([&](const caf::down_msg& d) { reason = sys.render(d.reason); },
-                caf::after(std::chrono::seconds(5)) >> [&] { reason = "timeout"; });
-  return reason;
-}
-
-} // namespace
-
 TEST_CASE("reduced speed-up sweep (experiment S at N = 16): sync >= increasing > one-shot") {
   const auto s = experiment_s("seed = 5\nrepetitions = 300\nT = 1000\nN = 16\nrecord_every = 1\n",
                               R"toml(
@@ -307,69 +274,4 @@ schedule = "one_shot"
   // The plain definition keeps the order too.
   CHECK(summary.entries[1].speedup->mean >= summary.entries[2].speedup->mean);
   CHECK(summary.entries[2].speedup->mean > summary.entries[3].speedup->mean);
-}
-
-TEST_CASE("the server rejects a second trace of the same round") {
-  caf::actor_system_config cfg;
-  cfg.add_message_types<caf::id_block::lsgd>();
-  caf::actor_system sys{cfg};
-  caf::scoped_actor self{sys};
-  auto out = std::make_shared<run_record>();
-  auto srv = joined_server(sys, self, out);
-  const trace t{1, 0, 2, false, {10}, pack(Eigen::MatrixXd::Zero(2, 2))};
-  self->send(srv, t);
-  self->send(srv, t);
-  CHECK(down_reason(sys, self).find("a second trace of round 1") != std::string::npos);
-  CHECK(!out->complete);
-}
-
-TEST_CASE("the server rejects models from unregistered workers or closed rounds") {
-  caf::actor_system_config cfg;
-  cfg.add_message_types<caf::id_block::lsgd>();
-  caf::actor_system sys{cfg};
-  {
-    caf::scoped_actor self{sys};
-    auto srv = joined_server(sys, self, std::make_shared<run_record>());
-    self->send(srv, model{1, 1, 1, pack(Eigen::VectorXd::Ones(2))});
-    CHECK(down_reason(sys, self).find("unregistered workers 1 + 1") != std::string::npos);
-  }
-  {
-    caf::scoped_actor self{sys};
-    auto srv = joined_server(sys, self, std::make_shared<run_record>());
-    self->send(srv, model{2, 0, 2, pack(Eigen::MatrixXd::Ones(2, 2))});
-    CHECK(down_reason(sys, self).find("round 2 while round 1 is open") != std::string::npos);
-  }
-}
-
-TEST_CASE("the server rejects a model of the wrong size and fails the run") {
-  caf::actor_system_config cfg;
-  cfg.add_message_types<caf::id_block::lsgd>();
-  caf::actor_system sys{cfg};
-  Eigen::VectorXd a(2);
-  a << 1, 2;
-  auto f = std::make_shared<noisy_quadratic>(a, 1.0, 0.5);
-  auto out = std::make_shared<run_record>();
-  auto clock = sys.spawn(schedule, schedules::one_shot(10));
-  auto srv = sys.spawn(
-    server, server_spec{f, Eigen::VectorXd::Ones(2), 1, 1, record_plan(10, 10), {out}, {}, nullptr},
-    clock);
-  caf::scoped_actor self{sys};
-  self->monitor(srv);
-  uint32_t first = 99;
-  self->request(srv, std::chrono::seconds(5), atom::join_v, 1u)
-    .receive([&](uint32_t id) { first = id; }, [&](caf::error&) { FAIL("join refused"); });
-  CHECK(first == 0);
-  bool got_epoch = false;
-  self->receive([&](const epoch& e, const param_bytes& avg) {
-    got_epoch = true;
-    CHECK(e.round == 1);
-    CHECK(e.last_step == 10);
-    CHECK(avg.size() == 2);
-  });
-  CHECK(got_epoch);
-  self->send(srv, model{1, 0, 1, pack(Eigen::VectorXd::Ones(3))});
-  std::string reason;
-  self->receive([&](const caf::down_msg& d) { reason = sys.render(d.reason); });
-  CHECK(reason.find("parameter block of 24 bytes, expected 16") != std::string::npos);
-  CHECK(!out->complete);
 }

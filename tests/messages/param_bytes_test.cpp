@@ -60,12 +60,14 @@ TEST_CASE("protocol messages survive CAF's binary serialization unchanged") {
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::lsgd>();
   caf::actor_system sys{cfg};
-  const auto e = round_trip(sys, epoch{3, 20, 14, 28});
+  const auto e = round_trip(sys, epoch{3, 20, 14, 28, true});
+  CHECK(e.report_streams);
   CHECK(e.round == 3);
   CHECK(e.rounds == 20);
   CHECK(e.first_step == 14);
   CHECK(e.last_step == 28);
-  const auto m = round_trip(sys, model{2, 5, 2, pack(awkward_values())});
+  const auto m = round_trip(sys, model{2, 5, 2, pack(awkward_values()), {7, uint64_t{1} << 60}});
+  CHECK(m.positions == std::vector<uint64_t>{7, uint64_t{1} << 60});
   CHECK(m.round == 2);
   CHECK(m.first_worker == 5);
   CHECK(m.workers == 2);

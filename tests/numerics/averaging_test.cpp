@@ -31,6 +31,22 @@ TEST_CASE("average_column_groups averages each group like average_columns") {
   CHECK_THROWS_AS(average_column_groups(m, 5, out), std::invalid_argument);
 }
 
+TEST_CASE("average_column_groups_where: all included is exact, a subset skips columns") {
+  Eigen::MatrixXd m = Eigen::MatrixXd::Random(3, 12);
+  Eigen::MatrixXd all(3, 4), where(3, 4);
+  average_column_groups(m, 3, all);
+  average_column_groups_where(m, {true, true, true}, where);
+  CHECK(where == all); // bit for bit
+  average_column_groups_where(m, {true, false, true}, where);
+  for (Eigen::Index g = 0; g < 4; ++g) {
+    Eigen::VectorXd expected = (m.col(3 * g) + m.col(3 * g + 2)) / 2.0;
+    CHECK(where.col(g) == expected);
+  }
+  CHECK_THROWS_AS(average_column_groups_where(m, {false, false, false}, where),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(average_column_groups_where(m, {true, true}, where), std::invalid_argument);
+}
+
 TEST_CASE("record plan") {
   record_plan every(10, 3);
   CHECK(every.steps() == std::vector<uint64_t>{0, 3, 6, 9, 10});

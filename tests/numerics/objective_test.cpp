@@ -89,3 +89,39 @@ TEST_CASE("random streams: reproducible and distinct per (seed, repetition, work
   CHECK(va != d.normal());
   CHECK(va != e.normal());
 }
+
+TEST_CASE("random streams: position and seek continue a stream exactly") {
+  random_stream a(7, 1, 2);
+  std::vector<uint64_t> positions;
+  std::vector<double> draws;
+  for (int i = 0; i < 50; ++i) { // normals draw a varying number of words
+    positions.push_back(a.position());
+    draws.push_back(a.normal());
+  }
+  CHECK(positions.front() == 0);
+  CHECK(positions.back() >= 49);
+  for (size_t i = 0; i < positions.size(); ++i) {
+    random_stream b(7, 1, 2);
+    b.seek(positions[i]);
+    CHECK(b.position() == positions[i]);
+    for (size_t k = i; k < draws.size(); ++k)
+      REQUIRE(b.normal() == draws[k]);
+  }
+  for (uint64_t p : {0, 1, 2, 3, 4, 5, 11, 12, 13}) { // every place in a block
+    random_stream c(3, 0, 0), d(3, 0, 0);
+    for (uint64_t k = 0; k < p; ++k)
+      c();
+    d.seek(p);
+    CHECK(d.position() == p);
+    CHECK(c() == d());
+  }
+}
+
+TEST_CASE("random streams: a new incarnation of a worker id draws other numbers") {
+  random_stream a(1, 2, 3), b(1, 2, 3, 1), c(1, 2, 3, 2);
+  const double va = a.normal();
+  const double vb = b.normal();
+  CHECK(va != vb);
+  CHECK(vb != c.normal());
+  CHECK(b.position() == a.position());
+}
