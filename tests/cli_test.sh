@@ -89,5 +89,29 @@ check "plot of a missing folder fails" test $? -ne 0
 check "check exits 0" test $? -eq 0
 check "check shows the increasing schedule" grep -q "increasing .* R = 20 .* times: 4 14 28 47" "$tmp/plan"
 
+# --- a run killed mid-way resumes to the numbers of an uninterrupted one -----
+long=("$cfg" --set repetitions=100 --set T=2000 --set record_every=100
+      --set checkpoint.interval=0.05 --quiet)
+"$bin" run "${long[@]}" --set checkpoint.enabled=false --out "$tmp/whole"
+"$bin" run "${long[@]}" --out "$tmp/killed" & victim=$!
+for _ in $(seq 400); do
+  ls "$tmp/killed/checkpoint/"batch-*.ckpt >/dev/null 2>&1 && break
+  sleep 0.02
+done
+kill -9 "$victim"; wait "$victim" 2>/dev/null
+check "a killed run leaves checkpoints and no summary" \
+  test -e "$tmp/killed/checkpoint/run.json" -a ! -e "$tmp/killed/summary.json"
+"$bin" run --resume "$tmp/killed" --quiet --threads 1
+check "run --resume exits 0" test $? -eq 0
+for f in trajectory.csv rounds.csv; do
+  check "resumed $f identical to the uninterrupted run" cmp -s "$tmp/whole/$f" "$tmp/killed/$f"
+done
+check "a finished run removes its checkpoints" test ! -e "$tmp/killed/checkpoint"
+"$bin" run --resume "$tmp/killed" 2>"$tmp/err"
+check "resume without a checkpoint exits 2" test $? -eq 2
+check "resume without a checkpoint says so" grep -q "no checkpoint to resume from" "$tmp/err"
+"$bin" run "$cfg" --resume "$tmp/killed" 2>"$tmp/err"
+check "resume with a config exits 2" test $? -eq 2
+
 echo "cli: $passes passed, $failures failed"
 test "$failures" -eq 0

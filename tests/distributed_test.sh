@@ -117,6 +117,56 @@ for o in "$o1" "$o2"; do
 done
 check "worker process names the failure" grep -q "lost the connection to the server" "$tmp/orphan1.log"
 
+# --- a killed server resumes from its checkpoint with new worker processes ----
+res=(--set repetitions=100 --set T=8000 --set record_every=400 --set checkpoint.interval=0)
+start_server "$tmp/resume1.log" "$cfg" --method increasing "${res[@]}" --out "$tmp/resumed"
+"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & r1=$!
+"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & r2=$!
+pids+=("$r1" "$r2")
+for _ in $(seq 300); do
+  [ -e "$tmp/resumed/checkpoint/batch-0.ckpt" ] && break
+  sleep 0.02
+done
+kill -9 "$serve_pid"
+wait_for "$r1" 10; wait_for "$r2" 10
+check "a killed server leaves a checkpoint and no summary" \
+  test -e "$tmp/resumed/checkpoint/batch-0.ckpt" -a ! -e "$tmp/resumed/summary.json"
+start_server "$tmp/resume2.log" --resume "$tmp/resumed"
+"$bin" join "127.0.0.1:$port" --workers 7 >/dev/null 2>&1 & r3=$!
+"$bin" join "127.0.0.1:$port" --workers 13 >/dev/null 2>&1 & r4=$!
+pids+=("$r3" "$r4")
+wait_for "$serve_pid" 60; check "serve --resume exits 0" test "$rc" -eq 0
+"$bin" run "$cfg" "${res[@]}" --set checkpoint.enabled=false --quiet --out "$tmp/resume_local"
+for f in trajectory.csv rounds.csv; do
+  grep '^increasing,' "$tmp/resume_local/$f" >"$tmp/resume_local.$f"
+  check "resumed served $f identical to one process" \
+    cmp -s "$tmp/resume_local.$f" <(tail -n +2 "$tmp/resumed/$f")
+done
+check "serve removes its checkpoint when done" test ! -e "$tmp/resumed/checkpoint"
+
+# --- continue policy: a killed worker process is replaced mid-run -----------
+cont=("$cfg" --method increasing --set repetitions=50 --set T=40000 --set record_every=4000
+      --set faults.on_worker_loss=continue --set checkpoint.interval=0)
+start_server "$tmp/continue.log" "${cont[@]}" --out "$tmp/continued"
+"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & c1=$!
+"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & c2=$!
+pids+=("$c1" "$c2")
+for _ in $(seq 300); do
+  [ -e "$tmp/continued/checkpoint/batch-0.ckpt" ] && break
+  sleep 0.02
+done
+kill -9 "$c1"
+"$bin" join "127.0.0.1:$port" --workers 10 >"$tmp/replacement.log" 2>&1 & c3=$!
+pids+=("$c3")
+wait_for "$serve_pid" 60; check "continue policy: the run completes (exit 0)" test "$rc" -eq 0
+wait_for "$c3" 10; check "the replacement exits 0" test "$rc" -eq 0
+check "the loss is logged" grep -q "lost workers .*; 10 of 20 workers remain" "$tmp/continue.log"
+check "the replacement is logged" grep -q "replaced; they take part from round" "$tmp/continue.log"
+check "summary: fewest workers averaged is 10" \
+  grep -q '"fewest_workers_averaged": 10' "$tmp/continued/summary.json"
+check "rounds.csv: the last round averaged all 20 again" \
+  test "$(tail -1 "$tmp/continued/rounds.csv" | cut -d, -f7)" = 20
+
 # --- bad input ---------------------------------------------------------------
 "$bin" serve "$cfg" >/dev/null 2>"$tmp/err"
 check "serve without --method on a multi-method config exits 2" test $? -eq 2
