@@ -64,6 +64,10 @@ void lose(self_ptr self, block& b, const std::string& why) {
     return;
   }
   b.lost = true;
+  // If it is alive (late or broken), it stops instead of waiting for a run
+  // that goes on without it.
+  self->send_exit(b.handle, caf::make_error(caf::sec::runtime_error,
+                                            "server: dropped " + ids(b) + ": " + why));
   const auto N = st.spec.workers;
   for (uint32_t w = b.first; w < b.first + b.count; ++w) {
     st.owner[w] = -1;
