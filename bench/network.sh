@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One averaging round across processes on loopback: localsgd's server and
 # worker actors over caf_io (bench/round_bench.cpp: real actors, models of d
-# doubles, no local work) against MPI_Allreduce of the same d with OpenMPI,
-# over TCP and over shared memory, measured in the same run. Prints a
+# doubles, no local work) against the floor of caf_io itself (a plain CAF
+# actor exchanging byte vectors of the same size with N clients) and against
+# MPI_Allreduce of the same d with OpenMPI, over TCP and over shared memory,
+# all measured in the same run. Prints a
 # markdown table. ./setup.sh bench installs OpenMPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,27 +18,27 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 root=(); [ "$(id -u)" -eq 0 ] && root=(--allow-run-as-root)
 ms_of() { sed -E 's/.*: ([0-9.]+) ms per.*/\1/'; }
 
-caf_round() { # d N -> ms per round
-  local d=$1 N=$2
-  $b/bench_round serve "$d" "$N" $rounds >"$tmp/serve.log" 2>&1 &
-  local server=$!
+caf_round() { # prefix ("" or "echo-") d N -> ms per round
+  local mode=$1 d=$2 N=$3
+  $b/bench_round "${mode}serve" "$d" "$N" $rounds >"$tmp/serve.log" 2>&1 &
   for _ in $(seq 100); do grep -q listening "$tmp/serve.log" && break; sleep 0.05; done
   local port; port=$(awk '/listening/{print $2}' "$tmp/serve.log")
-  for _ in $(seq "$N"); do $b/bench_round join "$port" "$d" "$N" $rounds & done
+  for _ in $(seq "$N"); do $b/bench_round "${mode}join" "$port" "$d" "$N" $rounds & done
   wait
-  grep "caf round" "$tmp/serve.log" | ms_of
+  grep "ms per round" "$tmp/serve.log" | ms_of
 }
 mpi() { # d N btl -> ms per allreduce
   mpirun "${root[@]}" --oversubscribe -np "$2" --mca btl "$3" $b/bench_mpi_allreduce "$1" \
     $rounds 2>/dev/null | grep "mpi allreduce" | ms_of
 }
 
-echo "| d | N | localsgd round (caf_io) | MPI_Allreduce, TCP | MPI_Allreduce, shared memory | localsgd / MPI-TCP |"
-echo "|---|---|---|---|---|---|"
+echo "| d | N | localsgd round (caf_io) | caf_io floor (echo) | MPI_Allreduce, TCP | MPI_Allreduce, shared memory | localsgd / floor | localsgd / MPI-TCP | floor / MPI-TCP |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for d in 1000 100000 1000000; do
   for N in 2 4; do
-    c=$(caf_round $d $N); t=$(mpi $d $N tcp,self); s=$(mpi $d $N vader,self)
-    ratio=$(awk -v c="$c" -v t="$t" 'BEGIN { printf "%.1f", c / t }')
-    echo "| $d | $N | $c ms | $t ms | $s ms | ${ratio}x |"
+    c=$(caf_round "" $d $N); e=$(caf_round echo- $d $N)
+    t=$(mpi $d $N tcp,self); s=$(mpi $d $N vader,self)
+    r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+    echo "| $d | $N | $c ms | $e ms | $t ms | $s ms | $(r "$c" "$e")x | $(r "$c" "$t")x | $(r "$e" "$t")x |"
   done
 done

@@ -4,6 +4,14 @@
 //
 //   bench_round serve D N ROUNDS      # prints "listening PORT", then the result
 //   bench_round join PORT D N ROUNDS
+//
+// The floor: the same traffic with no localsgd code at all. A plain CAF actor
+// waits for a byte vector of d doubles from each of N clients, then sends one
+// to each; each client echoes what it gets. What this takes per round is
+// what caf_io itself costs for a star of N over loopback.
+//
+//   bench_round echo-serve D N ROUNDS
+//   bench_round echo-join PORT D N ROUNDS
 #include "actors/schedule.hpp"
 #include "actors/server.hpp"
 #include "actors/worker.hpp"
@@ -12,6 +20,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <malloc.h>
 #include <cstdlib>
@@ -62,19 +71,87 @@ void configure(caf::actor_system_config& cfg) {
   cfg.set("scheduler.policy", caf::atom("sharing")); // as localsgd serve / join
 }
 
+struct echo_state {
+  std::vector<caf::actor> clients;
+  uint32_t arrived = 0;
+  uint64_t round = 0;
+  std::chrono::steady_clock::time_point start;
+};
+
+// Rounds start when all N clients have sent their first vector.
+caf::behavior echo_server(caf::stateful_actor<echo_state>* self, uint32_t N, uint64_t rounds,
+                          long d) {
+  const auto reply = caf::make_message(param_bytes{std::vector<char>(sizeof(double) * size_t(d))});
+  return {
+    [=](const param_bytes&) {
+      auto& st = self->state;
+      if (st.clients.size() < N)
+        st.clients.push_back(caf::actor_cast<caf::actor>(self->current_sender()));
+      if (++st.arrived < N)
+        return;
+      st.arrived = 0;
+      if (st.round++ == 0)
+        st.start = std::chrono::steady_clock::now();
+      if (st.round > rounds) {
+        const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - st.start;
+        std::printf("caf echo: d = %ld, N = %u: %.3f ms per round (%llu rounds)\n", d, N,
+                    wall.count() * 1e3 / double(rounds), static_cast<unsigned long long>(rounds));
+        for (auto& c : st.clients)
+          self->send_exit(c, caf::exit_reason::user_shutdown);
+        self->quit();
+        return;
+      }
+      for (auto& c : st.clients)
+        self->send(c, reply);
+    },
+  };
+}
+
+caf::behavior echo_client(caf::event_based_actor* self, caf::actor server, long d) {
+  self->send(server, param_bytes{std::vector<char>(sizeof(double) * size_t(d))});
+  return {
+    [=](param_bytes& x) { self->send(server, std::move(x)); },
+  };
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20); // as localsgd's main
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  if (argc < 5 || (std::string(argv[1]) == "join" && argc < 6)) {
-    std::fprintf(stderr, "usage: bench_round serve D N ROUNDS | join PORT D N ROUNDS\n");
+  if (argc < 5 || (std::string(argv[1]).find("join") != std::string::npos && argc < 6)) {
+    std::fprintf(stderr, "usage: bench_round [echo-]serve D N ROUNDS | [echo-]join PORT D N "
+                         "ROUNDS\n");
     return 2;
   }
   const std::string mode = argv[1];
   caf::actor_system_config cfg;
   configure(cfg);
   caf::actor_system sys{cfg};
+  if (mode == "echo-serve") {
+    const auto d = std::atol(argv[2]);
+    const auto N = static_cast<uint32_t>(std::atol(argv[3]));
+    const auto rounds = static_cast<uint64_t>(std::atol(argv[4]));
+    auto srv = sys.spawn(echo_server, N, rounds, d);
+    auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
+    if (!port)
+      return 1;
+    std::printf("listening %u\n", *port);
+    std::fflush(stdout);
+    caf::scoped_actor self{sys};
+    self->wait_for(srv);
+    return 0;
+  }
+  if (mode == "echo-join") {
+    const auto port = static_cast<uint16_t>(std::atol(argv[2]));
+    auto srv = sys.middleman().remote_actor("127.0.0.1", port);
+    if (!srv)
+      return 1;
+    auto c = sys.spawn(echo_client, *srv, std::atol(argv[3]));
+    caf::scoped_actor self{sys};
+    self->wait_for(c);
+    return 0;
+  }
   if (mode == "serve") {
     const auto d = std::atol(argv[2]);
     const auto N = static_cast<uint32_t>(std::atol(argv[3]));
