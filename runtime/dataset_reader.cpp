@@ -14,8 +14,8 @@ namespace lsgd {
 
 namespace {
 
-// At most this many numbers are stored (dense): 16 GB.
-constexpr uint64_t max_entries = uint64_t{1} << 31;
+// At most this many numbers are stored (dense): 2 GB.
+constexpr uint64_t max_entries = uint64_t{1} << 28;
 
 std::string quote(std::string_view s) {
   std::string out = "\"";

@@ -32,7 +32,11 @@ std::string optimum_settings(const objective_config& c) {
   return out.str();
 }
 
-prepared_objective prepare_data_objective(const objective_config& c) {
+// Newton's method factorises the d x d Hessian: beyond this d it would not fit.
+constexpr Eigen::Index max_newton_dimension = 5000;
+
+// The data set of `c`, scaled as configured; `bytes` receives the file's content.
+std::shared_ptr<const dataset> load_data(const objective_config& c, std::string& bytes) {
   dataset_format format;
   format.format = c.format;
   format.header = c.header;
@@ -42,7 +46,6 @@ prepared_objective prepare_data_objective(const objective_config& c) {
                   : c.type == "logistic_regression" ? label_kind::binary
                                                     : label_kind::classes;
   format.label_values = c.labels;
-  std::string bytes;
   dataset data;
   try {
     bytes = read_data_file(c.data);
@@ -50,36 +53,50 @@ prepared_objective prepare_data_objective(const objective_config& c) {
   } catch (const dataset_error& e) {
     throw config_error(c.data_location + ": " + e.what());
   }
-  const auto p = data.features_per_sample();
   if (c.standardize)
     standardize(data);
   if (c.intercept)
     append_intercept(data);
-  auto shared = std::make_shared<const dataset>(std::move(data));
-  std::shared_ptr<const finite_sum> f;
-  if (c.type == "least_squares")
-    f = std::make_shared<least_squares>(shared, c.lambda);
-  else if (c.type == "logistic_regression")
-    f = std::make_shared<logistic_regression>(shared, c.lambda);
-  else
-    f = std::make_shared<multinomial_logistic>(shared, c.lambda);
+  return std::make_shared<const dataset>(std::move(data));
+}
 
-  prepared_objective out;
-  out.config = c;
-  const auto d = f->dimension();
-  out.config.dimension = d;
-  if (c.x0.empty())
-    out.config.x0.assign(static_cast<size_t>(d), 0.0);
-  else if (c.x0.size() == 1)
-    out.config.x0.assign(static_cast<size_t>(d), c.x0[0]);
-  else if (static_cast<Eigen::Index>(c.x0.size()) != d)
+// x0 of length d: all zero by default, one number for all, or d numbers.
+std::vector<double> resolve_x0(const objective_config& c, const finite_sum& f) {
+  const auto d = f.dimension();
+  if (c.x0.empty() || c.x0.size() == 1)
+    return std::vector<double>(static_cast<size_t>(d), c.x0.empty() ? 0.0 : c.x0[0]);
+  if (static_cast<Eigen::Index>(c.x0.size()) != d) {
+    const auto K = f.data().classes;
     throw config_error(c.x0_location + ": has " + std::to_string(c.x0.size())
                        + " entries but the objective has d = " + std::to_string(d) + " ("
-                       + std::to_string(p) + " features" + (c.intercept ? " + intercept" : "")
-                       + (shared->classes > 2 || c.type == "multinomial_logistic"
-                            ? ", times " + std::to_string(shared->classes) + " classes"
+                       + std::to_string(f.data().features_per_sample() - (c.intercept ? 1 : 0))
+                       + " features" + (c.intercept ? " + intercept" : "")
+                       + (c.type == "multinomial_logistic"
+                            ? ", times " + std::to_string(K) + " classes"
                             : "")
                        + ")");
+  }
+  return c.x0;
+}
+
+prepared_objective prepare_data_objective(const objective_config& c) {
+  std::string bytes;
+  const auto data = load_data(c, bytes);
+  std::shared_ptr<const finite_sum> f;
+  if (c.type == "least_squares")
+    f = std::make_shared<least_squares>(data, c.lambda);
+  else if (c.type == "logistic_regression")
+    f = std::make_shared<logistic_regression>(data, c.lambda);
+  else
+    f = std::make_shared<multinomial_logistic>(data, c.lambda);
+  prepared_objective out;
+  out.config = c;
+  out.config.dimension = f->dimension();
+  out.config.x0 = resolve_x0(c, *f);
+  if (f->dimension() > max_newton_dimension)
+    throw config_error(c.data_location + ": d = " + std::to_string(f->dimension())
+                       + " is too large for computing F* by Newton's method (at most "
+                       + std::to_string(max_newton_dimension) + ")");
   const auto settings = optimum_settings(c);
   optimum opt;
   try {

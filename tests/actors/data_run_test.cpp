@@ -57,19 +57,25 @@ bool same(const std::vector<run_record>& a, const std::vector<run_record>& b) {
 } // namespace
 
 TEST_CASE("data objectives: identical numbers for any thread count and grouping") {
+  // d = 4 and d = 3 (odd: model columns at every 8-byte alignment).
   for (const char* split : {"\"shared\"", "\"sharded\""}) {
-    CAPTURE(split);
-    const std::string s = std::string("objective.split=") + split;
-    const auto base = records({s, "runtime.threads=1", "runtime.workers_per_actor=1",
-                               "runtime.repetitions_per_actor=1"});
-    for (const auto& r : base) {
-      REQUIRE(r.complete);
-      CHECK(std::isfinite(r.round_errors.back()));
-      CHECK(r.round_errors.back() >= 0);
+    for (const char* intercept : {"true", "false"}) {
+      CAPTURE(split);
+      CAPTURE(intercept);
+      const std::string s = std::string("objective.split=") + split;
+      const std::string i = std::string("objective.intercept=") + intercept;
+      const auto base = records({s, i, "runtime.threads=1", "runtime.workers_per_actor=1",
+                                 "runtime.repetitions_per_actor=1"});
+      for (const auto& r : base) {
+        REQUIRE(r.complete);
+        CHECK(std::isfinite(r.round_errors.back()));
+        CHECK(r.round_errors.back() >= 0);
+      }
+      CHECK(same(base, records({s, i, "runtime.threads=2", "runtime.workers_per_actor=2"})));
+      CHECK(same(base, records({s, i, "runtime.threads=3", "runtime.workers_per_actor=3",
+                                "runtime.repetitions_per_actor=5"})));
+      CHECK(same(base, records({s, i, "runtime.threads=2", "runtime.repetitions_per_actor=2"})));
     }
-    CHECK(same(base, records({s, "runtime.threads=2", "runtime.workers_per_actor=2"})));
-    CHECK(same(base, records({s, "runtime.threads=3", "runtime.workers_per_actor=3",
-                              "runtime.repetitions_per_actor=5"})));
   }
 }
 
