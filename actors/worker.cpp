@@ -103,8 +103,8 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
   self->request(server, caf::infinite, atom::join_v, self->state.spec.workers)
     .then([self](uint32_t first_worker) {
       auto& st = self->state;
-      st.layout = block_layout{st.spec.seed, st.spec.first_rep, st.spec.reps, first_worker,
-                               st.spec.workers};
+      st.layout = block_layout{st.spec.seed,    st.spec.first_rep, st.spec.reps,
+                               first_worker,    st.spec.workers,   st.spec.total_workers};
       st.block = st.spec.method->make_block(st.layout);
     });
   return {

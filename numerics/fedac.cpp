@@ -43,7 +43,7 @@ fedac_parameters fedac_choose(fedac_variant v, const fedac_problem& p, uint64_t 
 
 fedac_block::fedac_block(std::shared_ptr<const objective> f, fedac_parameters p,
                          const block_layout& layout)
-  : f_(std::move(f)),
+  : f_(block_objective(std::move(f), layout)),
     p_(p),
     workers_(layout.workers),
     streams_(layout.streams()),

@@ -50,6 +50,12 @@ void restore_streams(local_optimizer& block, const block_layout& layout,
     }
 }
 
+std::shared_ptr<const objective> block_objective(std::shared_ptr<const objective> f,
+                                                 const block_layout& layout) {
+  auto view = f->for_block(layout);
+  return view ? view : f;
+}
+
 void load_averages(matrix& models, const const_matrix_ref& averages, uint32_t workers) {
   if (averages.rows() != models.rows() || averages.cols() * workers != models.cols())
     throw std::invalid_argument("load_averages: " + std::to_string(averages.rows()) + " x "

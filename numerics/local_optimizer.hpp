@@ -20,12 +20,18 @@ struct block_layout {
   uint32_t reps = 1;
   uint32_t first_worker = 0;
   uint32_t workers = 1;
+  uint32_t total_workers = 0; // N of the run (0: not known)
   /// 0 for the workers a run starts with; a replacement that takes over lost
   /// ids gets a higher one, and with it streams independent of the lost ones.
   uint32_t incarnation = 0;
 
   Eigen::Index columns() const {
     return Eigen::Index{reps} * workers;
+  }
+
+  /// The worker id of column c.
+  uint32_t worker(Eigen::Index c) const {
+    return first_worker + static_cast<uint32_t>(c % workers);
   }
 
   /// One stream per column, keyed by (seed, repetition, worker id, incarnation).
@@ -87,6 +93,10 @@ public:
 void restore_streams(local_optimizer& block, const block_layout& layout,
                      const std::vector<uint64_t>& positions,
                      const std::vector<uint32_t>& incarnations);
+
+/// The objective the columns of `layout` sample: f->for_block(layout), or f.
+std::shared_ptr<const objective> block_objective(std::shared_ptr<const objective> f,
+                                                 const block_layout& layout);
 
 /// Sets the columns of every repetition's workers to that repetition's average.
 void load_averages(matrix& models, const const_matrix_ref& averages, uint32_t workers);

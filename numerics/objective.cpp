@@ -13,6 +13,10 @@ void write_snapshot(const snapshot_sink& sink, size_t& s, uint64_t t,
   ++s;
 }
 
+std::shared_ptr<const objective> objective::for_block(const block_layout&) const {
+  return nullptr;
+}
+
 void objective::errors(const const_matrix_ref& points, double* out) const {
   for (Eigen::Index j = 0; j < points.cols(); ++j)
     out[j] = error(points.col(j));

@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ using matrix = Eigen::MatrixXd;
 using vector = Eigen::VectorXd;
 using const_vector_ref = Eigen::Ref<const vector>;
 using const_matrix_ref = Eigen::Ref<const matrix>;
+
+struct block_layout; // numerics/local_optimizer.hpp
 
 /// Where a run of SGD steps writes the iterates at recorded steps: column j's
 /// d entries once it has reached step steps[s] (s < count) go to
@@ -61,6 +64,13 @@ public:
 
   /// A short human-readable description for logs.
   virtual std::string describe() const = 0;
+
+  /// The objective whose gradients the columns of a block draw, if it is not
+  /// this one. nullptr (the default): every worker samples F itself, the
+  /// paper's setting. A data set split among the workers returns a view whose
+  /// column c samples only the shard of the worker id of column c; a block
+  /// calls that view with all its columns, in order.
+  virtual std::shared_ptr<const objective> for_block(const block_layout& layout) const;
 
   /// The error F(x) - F*.
   double error(const const_vector_ref& x) const {

@@ -75,6 +75,24 @@ public:
     }
   }
 
+  /// A uniform integer in [0, n), n >= 1, exactly unbiased: Lemire's
+  /// multiply-and-reject ("Fast random integer generation in an interval",
+  /// 2019). The high word of x n is the draw; the few x whose low word falls
+  /// below 2^64 mod n are rejected, so each value has the same number of x.
+  uint64_t below(uint64_t n) {
+    __extension__ using u128 = unsigned __int128;
+    u128 m = u128{(*this)()} * n;
+    auto low = static_cast<uint64_t>(m);
+    if (low < n) {
+      const uint64_t threshold = (0 - n) % n; // 2^64 mod n
+      while (low < threshold) {
+        m = u128{(*this)()} * n;
+        low = static_cast<uint64_t>(m);
+      }
+    }
+    return static_cast<uint64_t>(m >> 64);
+  }
+
 private:
   using philox = r123::Philox4x64;
   philox philox_;

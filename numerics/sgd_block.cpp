@@ -6,7 +6,7 @@ namespace lsgd {
 
 sgd_block::sgd_block(std::shared_ptr<const objective> f, step_size eta,
                      const block_layout& layout)
-  : f_(std::move(f)),
+  : f_(block_objective(std::move(f), layout)),
     eta_(eta),
     workers_(layout.workers),
     streams_(layout.streams()),

@@ -41,11 +41,26 @@ void print_table(const experiment_summary& s) {
     std::printf("s1 (single worker, mean error at T) = %.4e ± %.1e\n", s.s1->mean, s.s1->se);
 }
 
+// Where F* of a data objective came from.
+void print_optimum(const run_plan& plan) {
+  if (!plan.optimum)
+    return;
+  const auto& o = *plan.optimum;
+  if (o.from_cache)
+    std::printf("F* = %.17g from the cache %s (|grad F(x*)| = %.1e)\n", o.value,
+                o.cache_file.c_str(), o.gradient_norm);
+  else
+    std::printf("F* = %.17g by Newton's method, %d iterations (|grad F(x*)| = %.1e)%s%s\n",
+                o.value, o.newton_iterations, o.gradient_norm,
+                o.note.empty() ? "" : "; not from the cache: ", o.note.c_str());
+}
+
 void print_plan(const run_plan& plan) {
   std::printf("%s: %zu runs (%zu entries, %lld repetitions each), T = %lld, %s\n",
               plan.config.name.c_str(), plan.runs(), plan.entries.size(),
               static_cast<long long>(plan.config.repetitions),
               static_cast<long long>(plan.config.T), plan.f->describe().c_str());
+  print_optimum(plan);
   for (const auto& e : plan.entries) {
     std::printf("  %-14s N = %-5u R = %-6llu times:", e.method.c_str(), e.N,
                 static_cast<unsigned long long>(schedules::rounds(e.times)));
@@ -206,6 +221,7 @@ int run_cli(int argc, char** argv) {
     if (ck.store)
       store.remove();
     if (!quiet) {
+      print_optimum(plan);
       print_table(summary);
       std::printf("%zu runs in %.2f s on %u threads; results in %s\n", plan.runs(),
                   result.wall_seconds, plan.threads, out_dir.c_str());

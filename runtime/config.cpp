@@ -3,6 +3,9 @@
 #include "numerics/schedule.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -97,9 +100,78 @@ step_size_config read_step_size(toml_reader r, const step_size_config& defaults)
   return s;
 }
 
-objective_config read_objective(toml_reader r) {
+// The keys of an objective on a data set; the data are read later (make_plan).
+void read_data_objective(toml_reader& r, objective_config& o, const std::string& file) {
+  namespace fs = std::filesystem;
+  o.data_location = r.location("data");
+  const auto data = r.string("data");
+  if (data.empty())
+    r.fail("data", "must name a data file");
+  const fs::path path(data);
+  o.data = path.is_absolute() ? data
+                              : (fs::path(file).parent_path() / path).lexically_normal().string();
+  auto ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::optional<std::string> by_extension;
+  if (ext == ".csv")
+    by_extension = "csv";
+  else if (ext == ".libsvm" || ext == ".svm" || ext == ".svmlight")
+    by_extension = "libsvm";
+  if (!r.has("format") && !by_extension)
+    r.fail("format", "missing: the extension of \"" + data
+                       + "\" does not tell (\"csv\" or \"libsvm\")");
+  o.format = one_of("format", r, {"csv", "libsvm"}, by_extension);
+  if (o.format == "csv") {
+    o.header = r.boolean("header", false);
+    if (auto n = r.node("label_column")) {
+      if (auto i = n->value_exact<int64_t>())
+        o.label_index = *i;
+      else if (auto name = n->value_exact<std::string>(); name && !name->empty())
+        o.label_name = *name;
+      else
+        r.fail("label_column", "expected a column index (from 0, negative from the end) or "
+                               "the column's name in the header");
+    }
+  } else {
+    for (const char* key : {"header", "label_column"})
+      if (r.has(key))
+        r.fail(key, "only for format = \"csv\" (a LIBSVM line starts with its label)");
+  }
+  if (r.has("labels")) {
+    if (o.type == "least_squares")
+      r.fail("labels", "only for classification (least squares takes any real label)");
+    o.labels = r.numbers("labels");
+    for (size_t i = 0; i < o.labels.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (o.labels[i] == o.labels[j])
+          r.fail("labels", "lists a label twice");
+    if (o.type == "logistic_regression" && o.labels.size() != 2)
+      r.fail("labels", "a binary task takes two labels [class 0, class 1], got "
+                         + std::to_string(o.labels.size()));
+    if (o.labels.size() < 2)
+      r.fail("labels", "needs two or more classes");
+  }
+  o.standardize = r.boolean("standardize", true);
+  o.intercept = r.boolean("intercept", true);
+  o.lambda = r.number("lambda", 0, false);
+  o.batch_size = r.integer("batch_size", 1, 1'000'000, 1);
+  o.split = one_of("split", r, {"shared", "sharded"}, "shared");
+  o.dimension = 0; // known once the data are read
+  o.x0_location = r.location("x0");
+  if (r.has("x0"))
+    o.x0 = r.numbers("x0");
+}
+
+objective_config read_objective(toml_reader r, const std::string& file) {
   objective_config o;
-  o.type = one_of("type", r, {"noisy_quadratic", "skewed_quadratic"});
+  std::vector<std::string> types{"noisy_quadratic", "skewed_quadratic"};
+  types.insert(types.end(), data_objective_types().begin(), data_objective_types().end());
+  o.type = one_of("type", r, types);
+  if (is_data_objective(o)) {
+    read_data_objective(r, o, file);
+    r.finish();
+    return o;
+  }
   if (o.type == "noisy_quadratic") {
     o.dimension = r.integer("dimension", 1, max_int, 3);
     if (r.has("curvature")) {
@@ -224,7 +296,7 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.record_every = r.integer("record_every", 1, max_steps, 1);
   if (!r.has("objective"))
     r.fail("objective", "missing: add an [objective] table");
-  c.objective = read_objective(r.table("objective"));
+  c.objective = read_objective(r.table("objective"), file);
   c.step_size = read_step_size(r.table("step_size"), step_size_config{});
   auto methods = r.node("method");
   if (!methods)
@@ -235,6 +307,11 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   for (size_t i = 0; i < arr->size(); ++i) {
     toml_reader m(*arr->get(i)->as_table(), file, "method[" + std::to_string(i) + "]");
     c.methods.push_back(read_method(m, c.step_size));
+    if (is_data_objective(c.objective) && c.methods[i].optimizer != "sgd"
+        && std::isnan(c.methods[i].fedac.sigma))
+      m.fail("fedac", "sigma is required with a data objective: write fedac = { sigma = ... } "
+                      "(mu defaults to lambda and L to the smoothness bound; the gradient "
+                      "noise of mini-batches is not known in closed form)");
     for (size_t j = 0; j < i; ++j)
       if (c.methods[j].name == c.methods[i].name)
         m.fail("name", "\"" + c.methods[i].name + "\" is used by two methods");
@@ -264,6 +341,17 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
 }
 
 } // namespace
+
+const std::vector<std::string>& data_objective_types() {
+  static const std::vector<std::string> types{"least_squares", "logistic_regression",
+                                              "multinomial_logistic"};
+  return types;
+}
+
+bool is_data_objective(const objective_config& c) {
+  const auto& types = data_objective_types();
+  return std::find(types.begin(), types.end(), c.type) != types.end();
+}
 
 const std::vector<std::string>& schedule_types() {
   static const std::vector<std::string> types{

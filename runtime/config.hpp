@@ -12,7 +12,7 @@
 namespace lsgd {
 
 struct objective_config {
-  std::string type; // "noisy_quadratic" or "skewed_quadratic"
+  std::string type; // "noisy_quadratic", "skewed_quadratic" or a data_objective_types() one
   // noisy_quadratic
   int64_t dimension = 3;
   std::vector<double> curvature; // a_i, default 1..d
@@ -22,9 +22,29 @@ struct objective_config {
   double mu = 1.0;
   double L = 2.0;
   double sigma = 8.0;
-  // both
-  std::vector<double> x0; // resolved to length d
+  // data objectives (least_squares, logistic_regression, multinomial_logistic)
+  std::string data;            // the data file, resolved against the config's folder
+  std::string data_location;   // "file:line: objective.data", for errors in the data
+  std::string format;          // "csv" or "libsvm"
+  bool header = false;         // csv
+  std::string label_name;      // csv: label column by header name, or else
+  int64_t label_index = -1;    // by index from 0 (negative: from the end)
+  std::vector<double> labels;  // the label of each class; empty: the default
+  bool standardize = true;
+  bool intercept = true;
+  double lambda = 0;           // > 0, required
+  int64_t batch_size = 1;
+  std::string split = "shared"; // "shared" or "sharded"
+  std::string x0_location;     // "file:line: objective.x0", checked once d is known
+  // all
+  std::vector<double> x0; // resolved to length d (data objectives: once loaded; default 0)
 };
+
+/// The objective types that are defined by a data set.
+const std::vector<std::string>& data_objective_types();
+
+/// True for least_squares, logistic_regression and multinomial_logistic.
+bool is_data_objective(const objective_config& c);
 
 struct step_size_config {
   std::string type = "inverse_time"; // "inverse_time", "harmonic" or "constant"
@@ -41,7 +61,8 @@ struct schedule_config {
 
 /// FedAC's problem constants; unset (NaN) ones come from the objective: the
 /// noisy quadratic's smallest and largest curvature and additive noise, the
-/// skewed quadratic's mu, L and sigma.
+/// skewed quadratic's mu, L and sigma, a data objective's mu = lambda and its
+/// smoothness bound L (sigma must be given).
 struct fedac_config {
   double mu = std::numeric_limits<double>::quiet_NaN();
   double L = std::numeric_limits<double>::quiet_NaN();

@@ -137,6 +137,22 @@ nlohmann::json config_to_json(const experiment_config& c) {
     o["curvature"] = c.objective.curvature;
     o["multiplicative_noise"] = c.objective.multiplicative_noise;
     o["additive_noise"] = c.objective.additive_noise;
+  } else if (is_data_objective(c.objective)) {
+    const auto& d = c.objective;
+    o["data"] = d.data;
+    o["format"] = d.format;
+    if (d.format == "csv") {
+      o["header"] = d.header;
+      o["label_column"] = d.label_name.empty() ? nlohmann::json(d.label_index)
+                                               : nlohmann::json(d.label_name);
+    }
+    if (!d.labels.empty())
+      o["labels"] = d.labels;
+    o["standardize"] = d.standardize;
+    o["intercept"] = d.intercept;
+    o["lambda"] = d.lambda;
+    o["batch_size"] = d.batch_size;
+    o["split"] = d.split;
   } else {
     o["mu"] = c.objective.mu;
     o["L"] = c.objective.L;
@@ -224,6 +240,16 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
                         {"threads", plan.threads}};
   if (!failure.empty())
     out["failure"] = failure;
+  if (plan.optimum) {
+    const auto& o = *plan.optimum;
+    out["optimum"] = {{"F*", o.value},
+                      {"gradient_norm", o.gradient_norm},
+                      {"source", o.from_cache ? "cache" : "Newton"},
+                      {"newton_iterations", o.newton_iterations},
+                      {"cache_file", o.cache_file}};
+    if (!o.note.empty())
+      out["optimum"]["note"] = o.note;
+  }
   if (s.s1) {
     out["s1"] = to_json(*s.s1);
     out["speedup_definition"]

@@ -36,7 +36,10 @@ run_plan make_plan(const experiment_config& c) {
   plan.threads = c.runtime.threads > 0
                    ? static_cast<uint32_t>(c.runtime.threads)
                    : std::max(1u, std::thread::hardware_concurrency());
-  plan.f = make_objective(c.objective);
+  auto prepared = prepare_objective(c.objective);
+  plan.f = prepared.f;
+  plan.optimum = prepared.optimum;
+  plan.config.objective = prepared.config;
   const auto T = static_cast<uint64_t>(c.T);
   plan.records = record_plan(T, static_cast<uint64_t>(c.record_every));
   auto add = [&](const method_config& m, uint32_t N, bool single) {
@@ -49,7 +52,8 @@ run_plan make_plan(const experiment_config& c) {
     e.config = m;
     try {
       e.times = make_schedule(m.schedule, T, N);
-      e.local = make_local_method(m, c.objective, plan.f, N, T, schedules::rounds(e.times));
+      e.local = make_local_method(m, plan.config.objective, plan.f, N, T,
+                                  schedules::rounds(e.times));
     } catch (const std::invalid_argument& err) {
       throw config_error(c.file + ": method \"" + m.name + "\" at N = " + std::to_string(N)
                          + ": " + err.what());

@@ -5,8 +5,10 @@
 #include "numerics/record_plan.hpp"
 #include "numerics/schedule.hpp"
 #include "runtime/config.hpp"
+#include "runtime/optimum_cache.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,7 @@ struct run_batch {
 struct run_plan {
   experiment_config config;
   std::shared_ptr<const objective> f;
+  std::optional<optimum_report> optimum; // a data objective's F*: from the cache or Newton
   record_plan records{1, 1};
   std::vector<plan_entry> entries;
   std::vector<run_batch> batches; // entry-major, then repetition

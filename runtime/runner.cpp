@@ -40,12 +40,11 @@ using launcher_ptr = caf::stateful_actor<launcher_state>*;
 
 // Spawns the schedule, server and worker blocks of batch `index`; or, when
 // resuming and its checkpoint holds the finished batch, just takes its
-// records (returns false: nothing to wait for).
-bool launch(launcher_ptr self, size_t index) {
+// records.
+void launch(launcher_ptr self, size_t index) {
   auto& st = self->state;
   const auto& plan = *st.plan;
   const auto& batch = plan.batches[index];
-  const auto& entry = plan.entries[batch.entry];
   std::vector<std::shared_ptr<run_record>> out;
   for (uint32_t r = 0; r < batch.reps; ++r)
     out.push_back((*st.slots)[plan.run_index(batch.entry, batch.first_rep + r)]);
@@ -56,7 +55,7 @@ bool launch(launcher_ptr self, size_t index) {
         for (uint32_t r = 0; r < batch.reps; ++r)
           *out[r] = c->records[r];
         *st.completed += batch.reps;
-        return false;
+        return;
       }
       resume = std::make_shared<const server_checkpoint>(std::move(*c));
     }
@@ -65,7 +64,6 @@ bool launch(launcher_ptr self, size_t index) {
                          make_server_spec(plan, index, std::move(out), st.ck, resume));
   self->monitor(srv);
   st.in_flight.emplace(srv.address(), index);
-  return true;
 }
 
 void fill(launcher_ptr self) {

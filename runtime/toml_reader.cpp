@@ -70,6 +70,10 @@ void toml_reader::fail(const std::string& key, const std::string& reason) const 
   throw config_error(where(table_.get(key), key) + ": " + reason);
 }
 
+std::string toml_reader::location(const std::string& key) const {
+  return where(table_.get(key), key);
+}
+
 int64_t toml_reader::integer(const std::string& key, int64_t min, int64_t max,
                              std::optional<int64_t> fallback) {
   if (absent_with_fallback(key, fallback.has_value()))

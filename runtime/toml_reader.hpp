@@ -51,6 +51,10 @@ public:
   /// Throws a config_error for `key` with `reason`.
   [[noreturn]] void fail(const std::string& key, const std::string& reason) const;
 
+  /// "file:line: path.key" of `key` (of the table if absent), for errors
+  /// found later.
+  std::string location(const std::string& key) const;
+
   const std::string& path() const {
     return path_;
   }

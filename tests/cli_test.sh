@@ -112,6 +112,65 @@ check "resume without a checkpoint exits 2" test $? -eq 2
 check "resume without a checkpoint says so" grep -q "no checkpoint to resume from" "$tmp/err"
 "$bin" run "$cfg" --resume "$tmp/killed" 2>"$tmp/err"
 check "resume with a config exits 2" test $? -eq 2
+# A data set end to end: logistic regression on tests/data/tiny.csv, copied so that the
+# F* cache is written next to the copy.
+mkdir -p "$tmp/data"
+cp "$src/tests/data/tiny.csv" "$tmp/data/"
+cat >"$tmp/data/tiny.toml" <<'TOML'
+seed = 3
+repetitions = 4
+T = 200
+N = [2, 4]
+record_every = 20
+[objective]
+type = "logistic_regression"
+data = "tiny.csv"
+header = true
+lambda = 0.1
+batch_size = 2
+[step_size]
+type = "inverse_time"
+alpha = 2.0
+mu = 0.1
+beta = 10.0
+[[method]]
+name = "increasing"
+schedule = { type = "increasing", rounds = "N" }
+[[method]]
+name = "one_shot"
+schedule = "one_shot"
+[speedup]
+enabled = true
+TOML
+"$bin" run "$tmp/data/tiny.toml" --out "$tmp/d1" --threads 1 >"$tmp/d1.out"
+check "data run exits 0" test $? -eq 0
+check "data run computes F* by Newton" grep -q "^F\* = .* by Newton's method" "$tmp/d1.out"
+check "data run writes the F* cache" test -s "$tmp/data/tiny.csv.optimum.json"
+"$bin" run "$tmp/data/tiny.toml" --out "$tmp/d2" --threads 2 >"$tmp/d2.out"
+check "second data run reads F* from the cache" grep -q "^F\* = .* from the cache" "$tmp/d2.out"
+check "data run: same trajectory with 2 threads" cmp -s "$tmp/d1/trajectory.csv" "$tmp/d2/trajectory.csv"
+if command -v python3 >/dev/null; then
+  check "data summary.json: optimum and objective" python3 - "$tmp/d1/summary.json" "$tmp/d2/summary.json" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a["optimum"]["source"] == "Newton" and b["optimum"]["source"] == "cache"
+assert a["optimum"]["F*"] == b["optimum"]["F*"] and a["optimum"]["gradient_norm"] < 1e-8
+o = a["config"]["objective"]
+assert o["type"] == "logistic_regression" and o["dimension"] == 4 and o["x0"] == [0, 0, 0, 0]
+assert o["lambda"] == 0.1 and o["batch_size"] == 2 and o["split"] == "shared"
+r = {(e["method"], e["N"]): e for e in a["results"]}
+assert r[("increasing", 4)]["bytes"] == r[("increasing", 4)]["messages"] * 4 * 8
+assert all(e["final_error"]["mean"] > 0 for e in a["results"])
+PY
+fi
+# A bad data file: exit 2 and one line naming the config key and the data file's line.
+printf 'x1,x2,x3,label\n1,2,3,1\n4,5,6\n' >"$tmp/data/tiny.csv"
+"$bin" run "$tmp/data/tiny.toml" --out "$tmp/d3" 2>"$tmp/err"
+check "bad data file exits 2" test $? -eq 2
+check "bad data error is one line" test "$(wc -l <"$tmp/err")" -eq 1
+check "bad data error names key, file and line" \
+  grep -q "tiny.toml:8: objective.data: .*tiny.csv:3: ragged row: 3 fields, expected 4" "$tmp/err"
+check "bad data writes nothing" test ! -e "$tmp/d3"
 
 echo "cli: $passes passed, $failures failed"
 test "$failures" -eq 0

@@ -1,0 +1,44 @@
+// Binary logistic regression with an L2 penalty on a data set.
+#pragma once
+
+#include "numerics/finite_sum.hpp"
+
+#include <cmath>
+
+namespace lsgd {
+
+/// Labels y in {0, 1}; with z = a.x,
+/// loss(a, y; x) = log(1 + e^z) - y z, its gradient (sigma(z) - y) a with
+/// sigma(z) = 1/(1 + e^-z), and the Hessian of F
+/// (1/n) sum_i sigma(z_i)(1 - sigma(z_i)) a_i a_i^T + lambda I.
+class logistic_regression final : public finite_sum {
+public:
+  logistic_regression(std::shared_ptr<const dataset> data, double lambda);
+
+  Eigen::Index dimension() const override {
+    return data_->features_per_sample();
+  }
+  double value(const const_vector_ref& x) const override;
+  void gradient(const const_vector_ref& x, Eigen::Ref<vector> g) const override;
+  void hessian(const const_vector_ref& x, matrix& H) const override;
+  void add_sample_gradient(Eigen::Index i, const double* x, double* g,
+                           double* scratch) const override;
+  /// L = lambda_max((1/n) A A^T) / 4 + lambda, as sigma' <= 1/4.
+  double smoothness() const override;
+  std::string describe() const override;
+};
+
+/// sigma(z) = 1/(1 + e^-z), without overflow for large |z|.
+inline double sigmoid(double z) {
+  if (z >= 0)
+    return 1.0 / (1.0 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1.0 + e);
+}
+
+/// log(1 + e^z), without overflow or loss of small values.
+inline double softplus(double z) {
+  return (z > 0 ? z : 0.0) + std::log1p(std::exp(-std::abs(z)));
+}
+
+} // namespace lsgd
