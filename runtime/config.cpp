@@ -3,6 +3,7 @@
 #include "numerics/schedule.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -210,6 +211,33 @@ method_config read_method(toml_reader r, const step_size_config& default_step) {
   return m;
 }
 
+// A path as the config names it, relative ones taken from the config's folder.
+file_setting read_file_setting(toml_reader& r, const std::string& key,
+                               const std::string& file) {
+  file_setting f;
+  f.where = r.locate(key);
+  const std::filesystem::path p = r.string(key);
+  if (p.empty())
+    r.fail(key, "must not be empty");
+  f.path = p.is_absolute() ? p.string()
+                           : (std::filesystem::path(file).parent_path() / p).string();
+  return f;
+}
+
+tls_config read_tls(toml_reader r, const std::string& file) {
+  tls_config t;
+  t.enabled = r.boolean("enabled", true);
+  // Off: the files may stay in the table, unchecked.
+  auto setting = [&](const char* key) {
+    return t.enabled || r.has(key) ? read_file_setting(r, key, file) : file_setting{};
+  };
+  t.certificate = setting("certificate");
+  t.key = setting("key");
+  t.ca = setting("ca");
+  r.finish();
+  return t;
+}
+
 experiment_config read_experiment(const toml::table& root, const std::string& file) {
   toml_reader r(root, file, "");
   experiment_config c;
@@ -249,6 +277,8 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.runtime.repetitions_per_actor = rt.integer("repetitions_per_actor", 0, max_int, 0);
   c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs", 0, max_int, 0);
   rt.finish();
+  if (r.has("tls"))
+    c.tls = read_tls(r.table("tls"), file);
   r.finish();
   return c;
 }
@@ -283,7 +313,19 @@ experiment_config load_config(const std::string& file,
     throw config_error(file + ": cannot open the config file");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), file, overrides);
+  auto config = parse_config(text.str(), file, overrides);
+  check_local_files(config);
+  return config;
+}
+
+void check_local_files(const experiment_config& c) {
+  if (!c.tls.enabled)
+    return;
+  for (const auto* f : {&c.tls.certificate, &c.tls.key, &c.tls.ca}) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(f->path, ec) || !std::ifstream(f->path))
+      throw config_error(f->where + ": cannot read the file " + f->path);
+  }
 }
 
 } // namespace lsgd

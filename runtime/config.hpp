@@ -63,6 +63,22 @@ struct runtime_config {
   int64_t max_concurrent_runs = 0; // batches in flight; 0: 4 x threads
 };
 
+/// A file a config names: the path (relative ones resolved against the config
+/// file's folder) and where it was set ("file:line: key") for error messages.
+struct file_setting {
+  std::string path;
+  std::string where;
+};
+
+/// [tls]: certificates for `serve` (runtime/tls.hpp). A [tls] table turns TLS
+/// on unless it says enabled = false; then all three files are required.
+struct tls_config {
+  bool enabled = false;
+  file_setting certificate; // this node's certificate (PEM, may carry its chain)
+  file_setting key;         // its private key (PEM, unencrypted)
+  file_setting ca;          // the CA that signs every node's certificate
+};
+
 struct experiment_config {
   std::string name;
   std::string file;
@@ -77,6 +93,7 @@ struct experiment_config {
   bool speedup = false; // single-worker runs for s1, and the speed-up per entry
   int64_t speedup_repetitions = 1; // of the single-worker runs; default: repetitions
   runtime_config runtime;
+  tls_config tls;
 };
 
 /// The schedule types a config may name.
@@ -87,8 +104,13 @@ const std::vector<std::string>& schedule_types();
 experiment_config load_config(const std::string& file,
                               const std::vector<std::string>& overrides = {});
 
-/// The same from TOML text (for tests); `file` names it in errors.
+/// The same from TOML text (for tests); `file` names it in errors. Touches no
+/// other file: the files the config names are checked by check_local_files.
 experiment_config parse_config(const std::string& text, const std::string& file,
                                const std::vector<std::string>& overrides = {});
+
+/// Throws config_error if a file the config names (the [tls] files, when TLS
+/// is on) is not a readable file on this machine. load_config calls it.
+void check_local_files(const experiment_config& c);
 
 } // namespace lsgd

@@ -51,6 +51,11 @@ public:
   /// Throws a config_error for `key` with `reason`.
   [[noreturn]] void fail(const std::string& key, const std::string& reason) const;
 
+  /// "file:line: path.key", how errors name `key`.
+  std::string locate(const std::string& key) const {
+    return where(table_.get(key), key);
+  }
+
   const std::string& path() const {
     return path_;
   }

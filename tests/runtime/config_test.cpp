@@ -112,3 +112,46 @@ schedule = "one_shot"
   CHECK(c.methods[0].optimizer == "sgd");
   CHECK(!c.speedup);
 }
+
+TEST_CASE("[tls]: on with the table, paths from the config's folder, files checked on load") {
+  const std::string base = R"(
+seed = 1
+repetitions = 1
+T = 10
+N = 2
+[objective]
+type = "skewed_quadratic"
+x0 = 1.0
+[[method]]
+name = "a"
+schedule = "one_shot"
+)";
+  const std::string text = base + R"([tls]
+certificate = "certs/node.pem"
+key = "/etc/lsgd/node.key"
+ca = "ca.pem"
+)";
+  CHECK(!parse_config(base, "cluster/run.toml").tls.enabled);
+  auto c = parse_config(text, "cluster/run.toml");
+  CHECK(c.tls.enabled);
+  CHECK(c.tls.certificate.path == "cluster/certs/node.pem");
+  CHECK(c.tls.key.path == "/etc/lsgd/node.key");
+  CHECK(c.tls.ca.path == "cluster/ca.pem");
+  CHECK(c.tls.certificate.where == "cluster/run.toml:13: tls.certificate");
+  CHECK(parse_config(text, "run.toml").tls.ca.path == "ca.pem");
+  // parse_config reads no file; check_local_files (and load_config) does.
+  CHECK_THROWS_WITH_AS(check_local_files(c),
+                       "cluster/run.toml:13: tls.certificate: cannot read the file "
+                       "cluster/certs/node.pem",
+                       config_error);
+  const auto off = parse_config(text, "cluster/run.toml", {"tls.enabled=false"});
+  CHECK(!off.tls.enabled);
+  CHECK_NOTHROW(check_local_files(off));
+  CHECK(!parse_config(base, "t.toml", {"tls.enabled=false"}).tls.enabled);
+  CHECK_THROWS_WITH_AS(parse_config(base, "t.toml", {"tls.certificate=a.pem", "tls.ca=c.pem"}),
+                       "t.toml: tls.key: missing (required)", config_error);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"tls.ca=3"}),
+                       doctest::Contains("tls.ca: expected a string"), config_error);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"tls.ca=\"\""}),
+                       "t.toml: tls.ca: must not be empty", config_error);
+}
