@@ -41,11 +41,17 @@ void apply_override(toml::table& root, const std::string& assignment) {
   const std::string path = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
   toml::table parsed;
-  try {
-    parsed = toml::parse("v = " + text);
-  } catch (const toml::parse_error&) {
-    parsed.insert_or_assign("v", text); // a bare word is a string
+  const std::string line = "v = " + text;
+  bool value = false;
+  if (!find_unsafe_text(line)) {
+    try {
+      parsed = toml::parse(line);
+      value = true;
+    } catch (const toml::parse_error&) {
+    }
   }
+  if (!value)
+    parsed.insert_or_assign("v", text); // a bare word is a string
   std::vector<std::string> keys;
   std::stringstream in(path);
   for (std::string k; std::getline(in, k, '.');)
@@ -294,6 +300,9 @@ const std::vector<std::string>& schedule_types() {
 
 experiment_config parse_config(const std::string& text, const std::string& file,
                                const std::vector<std::string>& overrides) {
+  if (auto problem = find_unsafe_text(text))
+    throw config_error(file + ":" + std::to_string(problem->line)
+                       + ": TOML syntax error: " + problem->reason);
   toml::table root;
   try {
     root = toml::parse(text, file);

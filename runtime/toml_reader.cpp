@@ -186,4 +186,79 @@ void toml_reader::finish() const {
   }
 }
 
+std::optional<toml_text_problem> find_unsafe_text(std::string_view s) {
+  enum class in { code, comment, basic, literal, ml_basic, ml_literal };
+  auto state = in::code;
+  int64_t line = 1;
+  auto non_ascii = [&](size_t i) { return static_cast<unsigned char>(s[i]) >= 0x80; };
+  auto blank = [&](size_t i) { return s[i] == ' ' || s[i] == '\t' || s[i] == '\r'; };
+  // The end of a multi-line string: three quotes, up to two more belong to it.
+  auto closes = [&](size_t& i, char quote) {
+    if (s.compare(i, 3, std::string(3, quote)) != 0)
+      return false;
+    size_t n = 3;
+    while (n < 5 && i + n < s.size() && s[i + n] == quote)
+      ++n;
+    i += n - 1;
+    return true;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '\n') {
+      ++line;
+      if (state != in::ml_basic && state != in::ml_literal)
+        state = in::code;
+      continue;
+    }
+    switch (state) {
+      case in::code:
+        if (non_ascii(i))
+          return toml_text_problem{line, "a non-ASCII character outside a string or comment"};
+        if (c == '#')
+          state = in::comment;
+        else if (c == '"')
+          state = s.compare(i, 3, "\"\"\"") == 0 ? (i += 2, in::ml_basic) : in::basic;
+        else if (c == '\'')
+          state = s.compare(i, 3, "'''") == 0 ? (i += 2, in::ml_literal) : in::literal;
+        break;
+      case in::comment:
+        break;
+      case in::basic:
+        if (c == '\\' && i + 1 < s.size() && s[i + 1] != '\n')
+          ++i; // an escape
+        else if (c == '"')
+          state = in::code;
+        break;
+      case in::literal:
+        if (c == '\'')
+          state = in::code;
+        break;
+      case in::ml_basic:
+        if (c == '\\') {
+          size_t j = i + 1;
+          while (j < s.size() && blank(j))
+            ++j;
+          if (j < s.size() && s[j] == '\n') { // a line-ending backslash
+            while (j < s.size() && (blank(j) || s[j] == '\n'))
+              line += s[j++] == '\n';
+            if (j < s.size() && non_ascii(j))
+              return toml_text_problem{line, "a non-ASCII character right after a line-ending "
+                                             "backslash (toml++ 3.3 mishandles it)"};
+            i = j - 1;
+          } else if (i + 1 < s.size()) {
+            ++i; // an escape
+          }
+        } else if (closes(i, '"')) {
+          state = in::code;
+        }
+        break;
+      case in::ml_literal:
+        if (closes(i, '\''))
+          state = in::code;
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace lsgd

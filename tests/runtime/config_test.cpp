@@ -155,3 +155,22 @@ ca = "ca.pem"
   CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"tls.ca=\"\""}),
                        "t.toml: tls.ca: must not be empty", config_error);
 }
+
+TEST_CASE("non-ASCII text: fine in strings and comments, refused where toml++ 3.3 would go wrong") {
+  CHECK(!find_unsafe_text("name = \"caf\xc3\xa9\" # \xc3\xa9t\xc3\xa9\n'k\xc3\xa9' = 'x'\n"));
+  CHECK(!find_unsafe_text("a = \"\"\"x\\\"\"\"\xc3\xa9\"\"\"\nb = '''y''''' # \xc3\xa9\n"));
+  CHECK(!find_unsafe_text("a = \"\"\"\\\n   x\xc3\xa9\"\"\"\n"));
+  auto p = find_unsafe_text("a = 1\ncaf\xc3\xa9 = 2\n");
+  REQUIRE(p);
+  CHECK(p->line == 2);
+  CHECK(find_unsafe_text("a = 'x\\' \xc3\xa9\n")); // no escapes in literal strings
+  p = find_unsafe_text("a = \"\"\"\\  \n\n  \xc2\xa7\"\"\"\n");
+  REQUIRE(p);
+  CHECK(p->line == 3);
+  // --set takes such a value as a bare word, a string
+  const char* text = "seed = 1\nrepetitions = 1\nT = 10\nN = 2\n[objective]\n"
+                     "type = \"skewed_quadratic\"\nx0 = 1.0\n[[method]]\nname = \"a\"\n"
+                     "schedule = \"one_shot\"\n";
+  CHECK(parse_config(text, "t.toml", {"method.0.name=caf\xc3\xa9"}).methods[0].name
+        == "caf\xc3\xa9");
+}
