@@ -14,6 +14,8 @@ namespace {
 
 constexpr int64_t max_int = std::numeric_limits<int32_t>::max();
 constexpr int64_t max_steps = int64_t{1} << 40;
+// 80 MB per vector of d doubles (x0, curvature); configs/cluster has d = 1e6.
+constexpr int64_t max_dimension = 10'000'000;
 
 template <class T>
 std::string join(const std::vector<T>& xs) {
@@ -108,7 +110,7 @@ objective_config read_objective(toml_reader r) {
   objective_config o;
   o.type = one_of("type", r, {"noisy_quadratic", "skewed_quadratic"});
   if (o.type == "noisy_quadratic") {
-    o.dimension = r.integer("dimension", 1, max_int, 3);
+    o.dimension = r.integer("dimension", 1, max_dimension, 3);
     if (r.has("curvature")) {
       o.curvature = r.numbers("curvature");
       if (o.curvature.size() == 1)
