@@ -191,6 +191,9 @@ std::optional<toml_text_problem> find_unsafe_text(std::string_view s) {
   auto state = in::code;
   int64_t line = 1;
   auto non_ascii = [&](size_t i) { return static_cast<unsigned char>(s[i]) >= 0x80; };
+  // toml++ asks whether an escaped character is whitespace (a line-ending
+  // backslash) before it finds the escape invalid.
+  const char* escape_problem = "a non-ASCII character after a backslash (not a TOML escape)";
   auto blank = [&](size_t i) { return s[i] == ' ' || s[i] == '\t' || s[i] == '\r'; };
   // The end of a multi-line string: three quotes, up to two more belong to it.
   auto closes = [&](size_t& i, char quote) {
@@ -224,6 +227,8 @@ std::optional<toml_text_problem> find_unsafe_text(std::string_view s) {
       case in::comment:
         break;
       case in::basic:
+        if (c == '\\' && i + 1 < s.size() && non_ascii(i + 1))
+          return toml_text_problem{line, escape_problem};
         if (c == '\\' && i + 1 < s.size() && s[i + 1] != '\n')
           ++i; // an escape
         else if (c == '"')
@@ -246,6 +251,8 @@ std::optional<toml_text_problem> find_unsafe_text(std::string_view s) {
                                              "backslash (toml++ 3.3 mishandles it)"};
             i = j - 1;
           } else if (i + 1 < s.size()) {
+            if (non_ascii(i + 1))
+              return toml_text_problem{line, escape_problem};
             ++i; // an escape
           }
         } else if (closes(i, '"')) {

@@ -164,6 +164,8 @@ TEST_CASE("non-ASCII text: fine in strings and comments, refused where toml++ 3.
   REQUIRE(p);
   CHECK(p->line == 2);
   CHECK(find_unsafe_text("a = 'x\\' \xc3\xa9\n")); // no escapes in literal strings
+  CHECK(find_unsafe_text("a = \"\\\xc3\xa9\"\n"));           // "\é"
+  CHECK(find_unsafe_text("a = \"\"\"x\\\xef\xbb\xaf\"\"\"\n")); // found by the fuzzer
   p = find_unsafe_text("a = \"\"\"\\  \n\n  \xc2\xa7\"\"\"\n");
   REQUIRE(p);
   CHECK(p->line == 3);
