@@ -77,9 +77,11 @@ private:
 /// __builtin_unreachable() (undefined behaviour) when it asks whether certain
 /// non-ASCII characters are whitespace (upstream marzer/tomlplusplus issues
 /// 190 and 295). TOML allows non-ASCII text only in strings and comments, so
-/// this finds any outside them or right after a backslash in a string (never
-/// a TOML escape), and the one legal place toml++ mishandles: the first
-/// character after a line-ending backslash in a multi-line string.
+/// this finds any outside them, right after a backslash in a string (never a
+/// TOML escape) or up to the end of a bare value (toml++ reads ahead through
+/// quotes to tell a number from a date), and the one legal place toml++
+/// mishandles: the first character after a line-ending backslash in a
+/// multi-line string.
 struct toml_text_problem {
   int64_t line = 0;
   std::string reason;

@@ -166,6 +166,9 @@ TEST_CASE("non-ASCII text: fine in strings and comments, refused where toml++ 3.
   CHECK(find_unsafe_text("a = 'x\\' \xc3\xa9\n")); // no escapes in literal strings
   CHECK(find_unsafe_text("a = \"\\\xc3\xa9\"\n"));           // "\é"
   CHECK(find_unsafe_text("a = \"\"\"x\\\xef\xbb\xaf\"\"\"\n")); // found by the fuzzer
+  CHECK(find_unsafe_text("N = 400'''\x02\xc6\xbd'''\n"));       // also found by it
+  CHECK(!find_unsafe_text("a=\"\xc3\xa9\"\nb.'\xc3\xa9'=[1,'\xc3\xa9',{c=\"\xc3\xa9\"}]\n"
+                          "d = [\n  1,\n  \"\xc3\xa9\",\n]\n[t.\"\xc3\xa9\"]\n"));
   p = find_unsafe_text("a = \"\"\"\\  \n\n  \xc2\xa7\"\"\"\n");
   REQUIRE(p);
   CHECK(p->line == 3);
