@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian bookworm packages), builds, then runs the
 # default experiment (./setup.sh run), every test (./setup.sh test), the
-# benchmarks with their NumPy and MPI baselines (./setup.sh bench), or the
-# config parser's fuzzer for SECONDS (./setup.sh fuzz [SECONDS]).
+# benchmarks with their NumPy and MPI baselines (./setup.sh bench), the
+# config parser's fuzzer for SECONDS (./setup.sh fuzz [SECONDS]), or every
+# test under ASan and UBSan in build-asan/ (./setup.sh sanitize).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -47,6 +48,9 @@ if [ "${1:-}" = fuzz ]; then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
+if [ "${1:-}" = sanitize ]; then
+  JOBS=$jobs exec tests/sanitize.sh
+fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
 
@@ -57,5 +61,5 @@ case "${1:-run}" in
   test) ctest --test-dir build --output-on-failure -j "$jobs" ;;
   build) ;;
   bench) bench/run.sh --full && bench/network.sh ;;
-  *) echo "usage: ./setup.sh [run|test|build|bench|fuzz [SECONDS]]" >&2; exit 2 ;;
+  *) echo "usage: ./setup.sh [run|test|build|bench|fuzz [SECONDS]|sanitize]" >&2; exit 2 ;;
 esac
