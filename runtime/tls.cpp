@@ -142,8 +142,8 @@ std::string connect_hint(const caf::error& e, const tls_config& t) {
   // A peer that drops the connection before CAF's handshake: a refused or
   // untrusted certificate, or TLS on one side only.
   if (e == caf::sec::disconnect_during_handshake)
-    return t.enabled ? " (TLS: the server refused our certificate or we refused its one; both"
-                       " must be signed by the CA of --tls-ca)"
+    return t.enabled ? " (TLS: the server does not run TLS, or one side refused the other's"
+                       " certificate; both must be signed by the CA of --tls-ca)"
                      : " (if the server runs TLS: give --tls-certificate, --tls-key and --tls-ca)";
   if (t.enabled && e == caf::sec::cannot_connect_to_node)
     return " (no server there, or it does not run TLS)";
