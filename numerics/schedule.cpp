@@ -1,6 +1,7 @@
 #include "numerics/schedule.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -17,6 +18,13 @@ void require_T(uint64_t T) {
     throw std::invalid_argument("schedule: T must be >= 1");
 }
 
+void require_at_most_max_rounds(uint64_t R) {
+  if (R > schedules::max_rounds)
+    throw std::invalid_argument("schedule: " + std::to_string(R)
+                                + " rounds exceed the limit of "
+                                + std::to_string(schedules::max_rounds));
+}
+
 void require_R(uint64_t T, uint64_t R) {
   require_T(T);
   if (R < 1)
@@ -25,6 +33,7 @@ void require_R(uint64_t T, uint64_t R) {
     throw std::invalid_argument("schedule: " + std::to_string(R)
                                 + " rounds do not fit in T = " + std::to_string(T)
                                 + " steps");
+  require_at_most_max_rounds(R);
 }
 
 // The largest H >= 1 with H^k N <= T^m, i.e. floor((T^m / N)^(1/k)).
@@ -88,8 +97,14 @@ rounds_rule rounds_rule::parse(const std::string& text) {
     result.exponent_ = p;
     return result;
   }
-  if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit)) {
-    const auto r = std::stoull(text);
+  const auto digit = [](unsigned char c) { return std::isdigit(c) != 0; };
+  if (!text.empty() && std::all_of(text.begin(), text.end(), digit)) {
+    uint64_t r = 0;
+    try {
+      r = std::stoull(text);
+    } catch (const std::out_of_range&) {
+      throw std::invalid_argument("\"" + text + "\": too many rounds");
+    }
     if (r < 1)
       throw std::invalid_argument("the number of rounds must be >= 1");
     return fixed(r);
@@ -111,6 +126,11 @@ uint64_t rounds_rule::resolve(uint64_t N) const {
   if (fixed_ > 0)
     return fixed_;
   const double r = std::pow(static_cast<double>(N), exponent_);
+  if (!(r < 0x1p63)) { // N^4 reaches 1e24 for N = 1e6
+    std::ostringstream reason;
+    reason << "schedule: " << describe() << " is " << r << " rounds, too many";
+    throw std::invalid_argument(reason.str());
+  }
   // Guard against pow(16, 0.75) = 7.999999999999999.
   const auto R = static_cast<uint64_t>(std::ceil(r * (1 - 1e-12)));
   return std::max<uint64_t>(R, 1);
@@ -150,6 +170,7 @@ comm_times constant_period(uint64_t T, uint64_t H) {
   require_T(T);
   if (H < 1)
     throw std::invalid_argument("schedule: the period H must be >= 1");
+  require_at_most_max_rounds(T / H + (T % H != 0));
   comm_times times;
   for (uint64_t t = 0; t < T; t += H)
     times.push_back(t);

@@ -20,7 +20,8 @@ public:
   static rounds_rule parse(const std::string& text);
   static rounds_rule fixed(uint64_t rounds);
 
-  /// R for N workers: ceil(N^p), or the fixed count; at least 1.
+  /// R for N workers: ceil(N^p), or the fixed count; at least 1. Throws
+  /// std::invalid_argument where N^p is beyond 2^63 (no schedule fits it).
   uint64_t resolve(uint64_t N) const;
 
   std::string describe() const;
@@ -31,6 +32,11 @@ private:
 };
 
 namespace schedules {
+
+/// The most rounds a schedule may have: its times alone then take 80 MB, and a
+/// run would average 10^7 times. More is refused as surely a mistake (and
+/// T = 2^40 with H = 1 would otherwise ask for 8 TB).
+constexpr uint64_t max_rounds = 10'000'000;
 
 /// H = 1: tau_r = r, R = T (mini-batch SGD).
 comm_times synchronous(uint64_t T);

@@ -140,6 +140,11 @@ int run_cli(int argc, char** argv) {
   join_cmd->add_option("--workers", joining.workers, "worker ids to host on this node")
     ->capture_default_str();
   join_cmd->add_option("--threads", joining.threads, "threads")->check(CLI::Range(1, 1024));
+  join_cmd->add_option("--tls-certificate", joining.tls_certificate,
+                       "TLS: this node's certificate (PEM), signed by the --tls-ca");
+  join_cmd->add_option("--tls-key", joining.tls_key, "TLS: its private key (PEM, unencrypted)");
+  join_cmd->add_option("--tls-ca", joining.tls_ca,
+                       "TLS: the CA certificate that signs the server's and ours");
 
   std::string plot_dir;
   auto plot = app.add_subcommand("plot", "draw the figures of a results folder (matplotlib)");
@@ -189,6 +194,7 @@ int run_cli(int argc, char** argv) {
       what.overrides = overrides;
     }
     auto config = parse_config(what.config, what.file, what.overrides);
+    check_local_files(config);
     if (threads > 0)
       config.runtime.threads = threads;
     plan = make_plan(config);

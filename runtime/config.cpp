@@ -16,6 +16,8 @@ namespace {
 
 constexpr int64_t max_int = std::numeric_limits<int32_t>::max();
 constexpr int64_t max_steps = int64_t{1} << 40;
+// 80 MB per vector of d doubles (x0, curvature); configs/cluster has d = 1e6.
+constexpr int64_t max_dimension = 10'000'000;
 
 template <class T>
 std::string join(const std::vector<T>& xs) {
@@ -43,11 +45,17 @@ void apply_override(toml::table& root, const std::string& assignment) {
   const std::string path = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
   toml::table parsed;
-  try {
-    parsed = toml::parse("v = " + text);
-  } catch (const toml::parse_error&) {
-    parsed.insert_or_assign("v", text); // a bare word is a string
+  const std::string line = "v = " + text;
+  bool value = false;
+  if (!find_unsafe_text(line)) {
+    try {
+      parsed = toml::parse(line);
+      value = true;
+    } catch (const toml::parse_error&) {
+    }
   }
+  if (!value)
+    parsed.insert_or_assign("v", text); // a bare word is a string
   std::vector<std::string> keys;
   std::stringstream in(path);
   for (std::string k; std::getline(in, k, '.');)
@@ -173,7 +181,7 @@ objective_config read_objective(toml_reader r, const std::string& file) {
     return o;
   }
   if (o.type == "noisy_quadratic") {
-    o.dimension = r.integer("dimension", 1, max_int, 3);
+    o.dimension = r.integer("dimension", 1, max_dimension, 3);
     if (r.has("curvature")) {
       o.curvature = r.numbers("curvature");
       if (o.curvature.size() == 1)
@@ -282,6 +290,33 @@ method_config read_method(toml_reader r, const step_size_config& default_step) {
   return m;
 }
 
+// A path as the config names it, relative ones taken from the config's folder.
+file_setting read_file_setting(toml_reader& r, const std::string& key,
+                               const std::string& file) {
+  file_setting f;
+  f.where = r.location(key);
+  const std::filesystem::path p = r.string(key);
+  if (p.empty())
+    r.fail(key, "must not be empty");
+  f.path = p.is_absolute() ? p.string()
+                           : (std::filesystem::path(file).parent_path() / p).string();
+  return f;
+}
+
+tls_config read_tls(toml_reader r, const std::string& file) {
+  tls_config t;
+  t.enabled = r.boolean("enabled", true);
+  // Off: the files may stay in the table, unchecked.
+  auto setting = [&](const char* key) {
+    return t.enabled || r.has(key) ? read_file_setting(r, key, file) : file_setting{};
+  };
+  t.certificate = setting("certificate");
+  t.key = setting("key");
+  t.ca = setting("ca");
+  r.finish();
+  return t;
+}
+
 experiment_config read_experiment(const toml::table& root, const std::string& file) {
   toml_reader r(root, file, "");
   experiment_config c;
@@ -336,6 +371,8 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.checkpoint.enabled = checkpoint.boolean("enabled", true);
   c.checkpoint.interval = checkpoint.number("interval", 0, true, 30);
   checkpoint.finish();
+  if (r.has("tls"))
+    c.tls = read_tls(r.table("tls"), file);
   r.finish();
   return c;
 }
@@ -362,6 +399,9 @@ const std::vector<std::string>& schedule_types() {
 
 experiment_config parse_config(const std::string& text, const std::string& file,
                                const std::vector<std::string>& overrides) {
+  if (auto problem = find_unsafe_text(text))
+    throw config_error(file + ":" + std::to_string(problem->line)
+                       + ": TOML syntax error: " + problem->reason);
   toml::table root;
   try {
     root = toml::parse(text, file);
@@ -385,7 +425,19 @@ std::string read_config_file(const std::string& file) {
 
 experiment_config load_config(const std::string& file,
                               const std::vector<std::string>& overrides) {
-  return parse_config(read_config_file(file), file, overrides);
+  auto config = parse_config(read_config_file(file), file, overrides);
+  check_local_files(config);
+  return config;
+}
+
+void check_local_files(const experiment_config& c) {
+  if (!c.tls.enabled)
+    return;
+  for (const auto* f : {&c.tls.certificate, &c.tls.key, &c.tls.ca}) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(f->path, ec) || !std::ifstream(f->path))
+      throw config_error(f->where + ": cannot read the file " + f->path);
+  }
 }
 
 } // namespace lsgd

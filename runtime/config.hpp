@@ -100,6 +100,22 @@ struct checkpoint_config {
   double interval = 30;
 };
 
+/// A file a config names: the path (relative ones resolved against the config
+/// file's folder) and where it was set ("file:line: key") for error messages.
+struct file_setting {
+  std::string path;
+  std::string where;
+};
+
+/// [tls]: certificates for `serve` (runtime/tls.hpp). A [tls] table turns TLS
+/// on unless it says enabled = false; then all three files are required.
+struct tls_config {
+  bool enabled = false;
+  file_setting certificate; // this node's certificate (PEM, may carry its chain)
+  file_setting key;         // its private key (PEM, unencrypted)
+  file_setting ca;          // the CA that signs every node's certificate
+};
+
 struct experiment_config {
   std::string name;
   std::string file;
@@ -116,6 +132,7 @@ struct experiment_config {
   runtime_config runtime;
   faults_config faults;
   checkpoint_config checkpoint;
+  tls_config tls;
 };
 
 /// The schedule types a config may name.
@@ -129,8 +146,13 @@ experiment_config load_config(const std::string& file,
 /// The text of a config file; throws config_error if it cannot be read.
 std::string read_config_file(const std::string& file);
 
-/// The same from TOML text (for tests); `file` names it in errors.
+/// The same from TOML text (for tests); `file` names it in errors. Touches no
+/// other file: the files the config names are checked by check_local_files.
 experiment_config parse_config(const std::string& text, const std::string& file,
                                const std::vector<std::string>& overrides = {});
+
+/// Throws config_error if a file the config names (the [tls] files, when TLS
+/// is on) is not a readable file on this machine. load_config calls it.
+void check_local_files(const experiment_config& c);
 
 } // namespace lsgd

@@ -6,6 +6,7 @@
 #include "runtime/results.hpp"
 #include "runtime/run_plan.hpp"
 #include "runtime/system_config.hpp"
+#include "runtime/tls.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -148,6 +149,8 @@ int serve(const serve_options& o) {
     description.N = static_cast<uint32_t>(config.N.front());
     plan = make_plan(config);
     std::tie(host, port) = parse_address(o.listen, "--listen");
+    check_local_files(config);
+    tls::check(config.tls, tls::role::server);
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
     return exit_bad_input;
@@ -184,6 +187,7 @@ int serve(const serve_options& o) {
 
   caf::actor_system_config cfg;
   configure_system(cfg, plan.threads, true);
+  tls::configure(cfg, plan.config.tls);
   caf::actor_system sys{cfg};
   std::vector<std::shared_ptr<run_record>> slots;
   for (uint32_t r = 0; r < batch.reps; ++r)
@@ -202,7 +206,7 @@ int serve(const serve_options& o) {
   spec.description = description;
   spec.started = started;
   auto srv = sys.spawn(server, std::move(spec), clock);
-  auto bound = sys.middleman().publish(srv, port, host.c_str(), true);
+  auto bound = tls::publish(srv, port, host, plan.config.tls);
   if (!bound) {
     std::fprintf(stderr, "localsgd: cannot listen on %s: %s\n", o.listen.c_str(),
                  sys.render(bound.error()).c_str());
@@ -275,19 +279,23 @@ int serve(const serve_options& o) {
 int join(const join_options& o) {
   std::string host;
   uint16_t port = 0;
+  tls_config tls;
   try {
     std::tie(host, port) = parse_address(o.address, "join");
+    tls = tls::from_flags(o.tls_certificate, o.tls_key, o.tls_ca);
+    tls::check(tls, tls::role::worker);
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: %s\n", e.what());
     return exit_bad_input;
   }
   caf::actor_system_config cfg;
   configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, true);
+  tls::configure(cfg, tls);
   caf::actor_system sys{cfg};
-  auto srv = sys.middleman().remote_actor<server_actor>(host, port);
+  auto srv = tls::connect(sys, host, port, tls);
   if (!srv) {
-    std::fprintf(stderr, "localsgd: cannot reach a server at %s: %s\n", o.address.c_str(),
-                 sys.render(srv.error()).c_str());
+    std::fprintf(stderr, "localsgd: cannot reach a server at %s: %s%s\n", o.address.c_str(),
+                 sys.render(srv.error()).c_str(), tls::connect_hint(srv.error(), tls).c_str());
     return exit_failure;
   }
   caf::scoped_actor self{sys};

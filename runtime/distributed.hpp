@@ -37,6 +37,8 @@ struct join_options {
   std::string address; // HOST:PORT of a serve
   int64_t workers = 1; // worker ids hosted by this process
   int threads = 0;
+  // TLS (runtime/tls.hpp): all three or none
+  std::string tls_certificate, tls_key, tls_ca;
 };
 
 /// Exit codes: 0 the server ended the run, 1 anything else, 2 bad input.

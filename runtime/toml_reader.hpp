@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lsgd {
@@ -70,6 +71,21 @@ private:
   std::string path_;
   std::set<std::string> used_;
 };
+
+/// A place in TOML text that Debian's toml++ 3.3.0 must not see: it reaches
+/// __builtin_unreachable() (undefined behaviour) when it asks whether certain
+/// non-ASCII characters are whitespace (upstream marzer/tomlplusplus issues
+/// 190 and 295). TOML allows non-ASCII text only in strings and comments, so
+/// this finds any outside them, right after a backslash in a string (never a
+/// TOML escape) or up to the end of a bare value (toml++ reads ahead through
+/// quotes to tell a number from a date), and the one legal place toml++
+/// mishandles: the first character after a line-ending backslash in a
+/// multi-line string.
+struct toml_text_problem {
+  int64_t line = 0;
+  std::string reason;
+};
+std::optional<toml_text_problem> find_unsafe_text(std::string_view text);
 
 /// Writes a node as a short TOML-like text for error messages.
 std::string show(const toml::node& n);
