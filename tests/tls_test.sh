@@ -14,30 +14,9 @@ if ! command -v openssl >/dev/null || ! command -v python3 >/dev/null; then
   exit 77
 fi
 tmp=$(mktemp -d)
-pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-failures=0
-passes=0
-check() { # description, then a command that must succeed
-  local what=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
-# Starts `localsgd serve ARGS...` in the background, logging to $1; sets
-# $serve_pid and $port once the server listens.
-start_server() {
-  local log=$1; shift
-  "$bin" serve "$@" >"$log" 2>&1 &
-  serve_pid=$!
-  pids+=("$serve_pid")
-  port=""
-  for _ in $(seq 100); do
-    port=$(sed -nE 's/^localsgd: serving .* on 127\.0\.0\.1:([0-9]+)$/\1/p' "$log" 2>/dev/null)
-    [ -n "$port" ] && return 0
-    sleep 0.1
-  done
-  echo "server did not start:"; cat "$log"; return 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh"
 # Starts a relay to port $1 that captures into $2; sets $relay_port.
 start_relay() {
   python3 "$src/tests/tcp_tee.py" "$1" "$2" >"$2.port" &
@@ -49,15 +28,6 @@ start_relay() {
     sleep 0.1
   done
   echo "relay did not start"; return 1
-}
-# Waits up to $2 seconds for pid $1 and sets $rc to its exit code (124 on timeout).
-wait_for() {
-  local pid=$1 limit=$2
-  for _ in $(seq $((limit * 10))); do
-    if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; rc=$?; return 0; fi
-    sleep 0.1
-  done
-  rc=124
 }
 # Runs `localsgd join ARGS...` in the foreground (at most 20 s), output in $1; sets $rc.
 join_now() {
