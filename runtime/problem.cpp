@@ -89,14 +89,16 @@ prepared_objective prepare_data_objective(const objective_config& c) {
     f = std::make_shared<logistic_regression>(data, c.lambda);
   else
     f = std::make_shared<multinomial_logistic>(data, c.lambda);
-  prepared_objective out;
-  out.config = c;
-  out.config.dimension = f->dimension();
-  out.config.x0 = resolve_x0(c, *f);
+  // Before anything of length d is allocated: d is features x classes for a
+  // multinomial objective, so a small file can ask for terabytes.
   if (f->dimension() > max_newton_dimension)
     throw config_error(c.data_location + ": d = " + std::to_string(f->dimension())
                        + " is too large for computing F* by Newton's method (at most "
                        + std::to_string(max_newton_dimension) + ")");
+  prepared_objective out;
+  out.config = c;
+  out.config.dimension = f->dimension();
+  out.config.x0 = resolve_x0(c, *f);
   const auto settings = optimum_settings(c);
   optimum opt;
   try {

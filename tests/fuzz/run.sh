@@ -34,7 +34,9 @@ flags=(-std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined
        "-DTOML_ASSERT(expr)=static_assert(true)" -I"$root" -I/usr/include/eigen3)
 sources=("$root"/tests/fuzz/config_fuzzer.cpp "$root"/runtime/config.cpp
          "$root"/runtime/toml_reader.cpp "$root"/runtime/run_plan.cpp
-         "$root"/runtime/problem.cpp "$root"/numerics/*.cpp)
+         "$root"/runtime/problem.cpp "$root"/runtime/dataset_reader.cpp
+         "$root"/runtime/optimum_cache.cpp "$root"/runtime/atomic_file.cpp
+         "$root"/numerics/*.cpp)
 echo "fuzz: building $out/config_fuzzer"
 printf '%s\n' "${sources[@]}" |
   xargs -P 2 -I{} sh -c '"$0" "$@" -c {} -o "'"$out"'/obj/$(basename {} .cpp).o"' "$cxx" "${flags[@]}"
