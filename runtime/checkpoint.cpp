@@ -108,20 +108,47 @@ void checkpoint_store::begin(const run_description& run) const {
   fs::create_directories(dir_, ec);
   if (ec)
     throw std::runtime_error("cannot create " + dir_ + ": " + ec.message());
-  const json j{{"format", format_name},  {"config", run.config}, {"file", run.file},
-               {"overrides", run.overrides}, {"method", run.method}, {"N", run.N}};
+  const json j{{"format", format_name},
+               {"config", run.config},
+               {"file", run.file},
+               {"path", fs::absolute(run.file).lexically_normal().string()},
+               {"overrides", run.overrides},
+               {"method", run.method},
+               {"N", run.N}};
   write_file_atomically(dir_ + "/run.json", j.dump(2) + "\n");
 }
 
-run_description checkpoint_store::description() const {
-  const auto path = dir_ + "/run.json";
+namespace {
+
+json read_run_json(const std::string& path) {
   std::ifstream in(path);
   if (!in)
     throw checkpoint_error(path + ": no checkpoint to resume from");
   try {
-    const auto j = json::parse(in);
+    auto j = json::parse(in);
     if (j.at("format") != format_name)
       throw std::invalid_argument("not a " + std::string(format_name));
+    return j;
+  } catch (const std::exception& e) {
+    throw checkpoint_error(path + ": unreadable: " + e.what());
+  }
+}
+
+} // namespace
+
+std::string checkpoint_store::config_path() const {
+  const auto path = dir_ + "/run.json";
+  try {
+    return read_run_json(path).at("path").get<std::string>();
+  } catch (const json::exception& e) {
+    throw checkpoint_error(path + ": unreadable: " + e.what());
+  }
+}
+
+run_description checkpoint_store::description() const {
+  const auto path = dir_ + "/run.json";
+  const auto j = read_run_json(path);
+  try {
     run_description d;
     d.config = j.at("config").get<std::string>();
     d.file = j.at("file").get<std::string>();

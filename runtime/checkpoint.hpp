@@ -48,6 +48,11 @@ public:
   /// The run.json of an interrupted run; throws checkpoint_error if there is none.
   run_description description() const;
 
+  /// The config file of that run as an absolute path: relative paths in the
+  /// config (data, TLS files) resolve against its folder, so a resumed run
+  /// finds them from any working directory.
+  std::string config_path() const;
+
   /// Writes batch `index`'s checkpoint atomically; safe to call from several
   /// threads for different batches. Throws std::runtime_error.
   void save(size_t index, const batch_identity& id, const server_checkpoint& c) const;

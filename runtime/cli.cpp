@@ -176,7 +176,9 @@ int run_cli(int argc, char** argv) {
     }
     out_dir = resume_dir;
     try {
-      what = checkpoint_store(resume_dir).description();
+      const checkpoint_store stored(resume_dir);
+      what = stored.description();
+      what.file = stored.config_path();
     } catch (const checkpoint_error& e) {
       std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
       return exit_bad_input;

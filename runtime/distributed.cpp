@@ -123,13 +123,16 @@ int serve(const serve_options& o) {
   std::string host;
   uint16_t port = 0;
   const bool resuming = !o.resume_dir.empty();
+  std::string config_path;
   try {
     if (resuming) {
       if (!o.config_file.empty() || !o.overrides.empty() || !o.method.empty() || o.N != 0
           || (!o.out_dir.empty() && o.out_dir != o.resume_dir))
         throw config_error("serve --resume DIR takes no config, --set, --method, --n or "
                            "other --out: it continues the run stored in DIR");
-      description = checkpoint_store(o.resume_dir).description();
+      const checkpoint_store stored(o.resume_dir);
+      description = stored.description();
+      config_path = stored.config_path(); // joiners get the path as first given
       if (description.method.empty())
         throw config_error(o.resume_dir + " holds a checkpoint of localsgd run, not of serve: "
                            "use localsgd run --resume");
@@ -141,7 +144,8 @@ int serve(const serve_options& o) {
       description.overrides = o.overrides;
     }
     auto config = restrict_to(
-      parse_config(description.config, description.file, description.overrides),
+      parse_config(description.config, resuming ? config_path : description.file,
+                   description.overrides),
       resuming ? description.method : o.method, resuming ? int64_t{description.N} : o.N);
     if (o.threads > 0)
       config.runtime.threads = o.threads;

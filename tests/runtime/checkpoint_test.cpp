@@ -122,6 +122,8 @@ TEST_CASE("checkpoint files: exact round trip, and refused when foreign or corru
   const auto d = store.description();
   CHECK(d.config == "T = 1");
   CHECK(d.overrides == std::vector<std::string>{"seed=3"});
+  CHECK(d.file == "x.toml"); // as given: joining nodes resolve it as before
+  CHECK(store.config_path() == (fs::current_path() / "x.toml").string()); // from anywhere
 
   const auto plan = make_plan(parse_config(resumable, "r.toml"));
   const auto checkpoints = run_one_batch(plan, 2, nullptr).second;
