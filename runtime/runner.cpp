@@ -108,7 +108,8 @@ caf::behavior launcher(launcher_ptr self, const run_plan* plan, checkpointing ck
                     + ", repetitions " + std::to_string(batch.first_rep) + " .. "
                     + std::to_string(batch.first_rep + batch.reps - 1) + " failed: "
                     + (msg.reason ? error_text(self->system(), msg.reason) : "incomplete");
-      // Stop the others: their workers and schedules are linked to them.
+      // Stop the others: their schedules are linked to them, and their
+      // workers monitor them.
       for (auto& [addr, _] : st.in_flight)
         self->send_exit(addr, caf::exit_reason::user_shutdown);
     }
