@@ -27,6 +27,7 @@
 // CAF-serialized doubles, so the same messages can cross the network.
 #pragma once
 
+#include "actors/run_data.hpp"
 #include "messages/param_bytes.hpp"
 
 #include <caf/all.hpp>
@@ -110,17 +111,6 @@ typename Inspector::result_type inspect(Inspector& f, trace& x) {
   return f(caf::meta::type_name("lsgd.trace"), x.round, x.first_worker, x.workers,
            x.averaged, x.steps, x.snapshots);
 }
-
-/// What a node needs to host workers of a run it did not start: the config
-/// (TOML text as given, plus --set overrides), the method and N. Every node
-/// builds the same run from it, so worker ids mean the same everywhere.
-struct run_description {
-  std::string config;
-  std::string file; // names the config in error messages
-  std::vector<std::string> overrides;
-  std::string method;
-  uint32_t N = 0;
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_description& x) {

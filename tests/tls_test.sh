@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TLS between nodes (runtime/tls.hpp) with throw-away certificates made by the
+# TLS between nodes (runtime/exec/tls.hpp) with throw-away certificates made by the
 # openssl command: a TLS run gives the numbers of one process; a worker with a
 # certificate of another CA, or with none, is refused and the server carries
 # on; a worker refuses a server whose certificate another CA signed; bytes on

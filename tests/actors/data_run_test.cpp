@@ -1,7 +1,7 @@
 // Whole runs on a data set through the actors: determinism, shards, FedAC.
-#include "runtime/results.hpp"
-#include "runtime/run_plan.hpp"
-#include "runtime/runner.hpp"
+#include "runtime/store/results.hpp"
+#include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/runner.hpp"
 
 #include <doctest/doctest.h>
 

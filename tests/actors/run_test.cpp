@@ -3,9 +3,9 @@
 #include "actors/server.hpp"
 #include "numerics/noisy_quadratic.hpp"
 #include "numerics/quadratic_moments.hpp"
-#include "runtime/results.hpp"
-#include "runtime/run_plan.hpp"
-#include "runtime/runner.hpp"
+#include "runtime/store/results.hpp"
+#include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/runner.hpp"
 
 #include <doctest/doctest.h>
 

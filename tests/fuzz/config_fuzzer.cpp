@@ -12,8 +12,8 @@
 // costs its size in memory), solve for F* by Newton's method and write an
 // F* cache next to that file. parse_config reads no file, so every key of a
 // data objective is still checked here; the data readers have their tests.
-#include "runtime/config.hpp"
-#include "runtime/run_plan.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/plan/run_plan.hpp"
 
 #include <cstddef>
 #include <cstdint>

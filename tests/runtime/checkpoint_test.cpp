@@ -1,7 +1,7 @@
 // Checkpoints: the file format, and exact continuation through the actors.
-#include "runtime/checkpoint.hpp"
-#include "runtime/run_plan.hpp"
-#include "runtime/runner.hpp"
+#include "runtime/store/checkpoint.hpp"
+#include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/runner.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,6 @@
-#include "runtime/config.hpp"
-#include "runtime/run_plan.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/config/toml_guard.hpp"
+#include "runtime/plan/run_plan.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // The data set reader: good CSV and LIBSVM files, and every error on a small broken file.
-#include "runtime/dataset_reader.hpp"
+#include "runtime/io/dataset_reader.hpp"
 
 #include <doctest/doctest.h>
 

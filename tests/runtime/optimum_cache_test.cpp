@@ -1,9 +1,9 @@
 // The F* cache next to a data set: hit, stale, corrupt, unwritable.
 #include "numerics/logistic_regression.hpp"
 #include "numerics/newton.hpp"
-#include "runtime/config.hpp"
-#include "runtime/optimum_cache.hpp"
-#include "runtime/run_plan.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/io/optimum_cache.hpp"
+#include "runtime/plan/run_plan.hpp"
 
 #include <doctest/doctest.h>
 

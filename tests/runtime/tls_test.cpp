@@ -1,4 +1,4 @@
-#include "runtime/tls.hpp"
+#include "runtime/exec/tls.hpp"
 
 #include <doctest/doctest.h>
 

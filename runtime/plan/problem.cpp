@@ -1,4 +1,4 @@
-#include "runtime/problem.hpp"
+#include "runtime/plan/problem.hpp"
 
 #include "numerics/data_objective.hpp"
 #include "numerics/fedac.hpp"
@@ -8,7 +8,7 @@
 #include "numerics/noisy_quadratic.hpp"
 #include "numerics/sgd_block.hpp"
 #include "numerics/skewed_quadratic.hpp"
-#include "runtime/dataset_reader.hpp"
+#include "runtime/io/dataset_reader.hpp"
 
 #include <algorithm>
 #include <cmath>

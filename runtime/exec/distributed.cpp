@@ -1,12 +1,12 @@
-#include "runtime/distributed.hpp"
+#include "runtime/exec/distributed.hpp"
 
 #include "actors/schedule.hpp"
 #include "actors/server.hpp"
 #include "actors/worker.hpp"
-#include "runtime/results.hpp"
-#include "runtime/run_plan.hpp"
-#include "runtime/system_config.hpp"
-#include "runtime/tls.hpp"
+#include "runtime/store/results.hpp"
+#include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/system_config.hpp"
+#include "runtime/exec/tls.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>

@@ -1,6 +1,6 @@
-#include "runtime/checkpoint.hpp"
+#include "runtime/store/checkpoint.hpp"
 
-#include "runtime/atomic_file.hpp"
+#include "runtime/io/atomic_file.hpp"
 
 #include <nlohmann/json.hpp>
 

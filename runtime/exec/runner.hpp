@@ -3,8 +3,8 @@
 #pragma once
 
 #include "actors/server.hpp"
-#include "runtime/checkpoint.hpp"
-#include "runtime/run_plan.hpp"
+#include "runtime/store/checkpoint.hpp"
+#include "runtime/plan/run_plan.hpp"
 
 #include <stdexcept>
 #include <vector>
@@ -17,10 +17,6 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-struct execution_result {
-  std::vector<run_record> records; // one per run, at plan.run_index(entry, rep)
-  double wall_seconds = 0;
-};
 
 /// Checkpointing for execute() and serve: where, how often, and whether to
 /// continue from what the store holds.

@@ -4,8 +4,8 @@
 #include "numerics/local_optimizer.hpp"
 #include "numerics/record_plan.hpp"
 #include "numerics/schedule.hpp"
-#include "runtime/config.hpp"
-#include "runtime/optimum_cache.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/io/optimum_cache.hpp"
 
 #include <memory>
 #include <optional>

@@ -2,7 +2,8 @@
 // configs/example.toml documents every key.
 #pragma once
 
-#include "runtime/toml_reader.hpp"
+#include "actors/run_data.hpp"
+#include "runtime/config/config_error.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -107,7 +108,7 @@ struct file_setting {
   std::string where;
 };
 
-/// [tls]: certificates for `serve` (runtime/tls.hpp). A [tls] table turns TLS
+/// [tls]: certificates for `serve` (runtime/exec/tls.hpp). A [tls] table turns TLS
 /// on unless it says enabled = false; then all three files are required.
 struct tls_config {
   bool enabled = false;

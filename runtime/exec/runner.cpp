@@ -1,9 +1,9 @@
-#include "runtime/runner.hpp"
+#include "runtime/exec/runner.hpp"
 
 #include "actors/schedule.hpp"
 #include "actors/worker.hpp"
-#include "runtime/progress.hpp"
-#include "runtime/system_config.hpp"
+#include "runtime/exec/progress.hpp"
+#include "runtime/exec/system_config.hpp"
 
 #include <caf/all.hpp>
 

@@ -1,7 +1,7 @@
-#include "runtime/optimum_cache.hpp"
+#include "runtime/io/optimum_cache.hpp"
 
 #include "numerics/newton.hpp"
-#include "runtime/atomic_file.hpp"
+#include "runtime/io/atomic_file.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -12,7 +12,7 @@
 #pragma once
 
 #include "messages/protocol.hpp"
-#include "runtime/config.hpp"
+#include "runtime/config/config.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/expected.hpp>

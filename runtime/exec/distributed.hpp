@@ -3,7 +3,7 @@
 // contributes worker actors from another process.
 #pragma once
 
-#include "runtime/config.hpp"
+#include "runtime/config/config.hpp"
 
 #include <cstdint>
 #include <string>
@@ -37,7 +37,7 @@ struct join_options {
   std::string address; // HOST:PORT of a serve
   int64_t workers = 1; // worker ids hosted by this process
   int threads = 0;
-  // TLS (runtime/tls.hpp): all three or none
+  // TLS (runtime/exec/tls.hpp): all three or none
   std::string tls_certificate, tls_key, tls_ca;
 };
 

@@ -1,4 +1,4 @@
-#include "runtime/dataset_reader.hpp"
+#include "runtime/io/dataset_reader.hpp"
 
 #include <algorithm>
 #include <cerrno>

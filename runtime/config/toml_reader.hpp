@@ -2,6 +2,8 @@
 // and rejects keys nobody asked for (typos must not pass silently).
 #pragma once
 
+#include "runtime/config/config_error.hpp"
+
 #include <toml++/toml.h>
 
 #include <cstdint>
@@ -13,12 +15,6 @@
 #include <vector>
 
 namespace lsgd {
-
-/// A bad configuration; what() is one line naming the file, line and key.
-class config_error : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
 
 class toml_reader {
 public:
@@ -71,21 +67,6 @@ private:
   std::string path_;
   std::set<std::string> used_;
 };
-
-/// A place in TOML text that Debian's toml++ 3.3.0 must not see: it reaches
-/// __builtin_unreachable() (undefined behaviour) when it asks whether certain
-/// non-ASCII characters are whitespace (upstream marzer/tomlplusplus issues
-/// 190 and 295). TOML allows non-ASCII text only in strings and comments, so
-/// this finds any outside them, right after a backslash in a string (never a
-/// TOML escape) or up to the end of a bare value (toml++ reads ahead through
-/// quotes to tell a number from a date), and the one legal place toml++
-/// mishandles: the first character after a line-ending backslash in a
-/// multi-line string.
-struct toml_text_problem {
-  int64_t line = 0;
-  std::string reason;
-};
-std::optional<toml_text_problem> find_unsafe_text(std::string_view text);
 
 /// Writes a node as a short TOML-like text for error messages.
 std::string show(const toml::node& n);

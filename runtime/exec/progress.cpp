@@ -1,4 +1,4 @@
-#include "runtime/progress.hpp"
+#include "runtime/exec/progress.hpp"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
-#include "runtime/run_plan.hpp"
+#include "runtime/plan/run_plan.hpp"
 
-#include "runtime/problem.hpp"
+#include "runtime/plan/problem.hpp"
 
 #include <algorithm>
 #include <thread>

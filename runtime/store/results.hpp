@@ -2,8 +2,8 @@
 #pragma once
 
 #include "numerics/statistics.hpp"
-#include "runtime/run_plan.hpp"
-#include "runtime/runner.hpp"
+#include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/runner.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,11 +1,11 @@
-#include "runtime/cli.hpp"
+#include "runtime/app/cli.hpp"
 
-#include "runtime/checkpoint.hpp"
-#include "runtime/config.hpp"
-#include "runtime/distributed.hpp"
-#include "runtime/results.hpp"
-#include "runtime/run_plan.hpp"
-#include "runtime/runner.hpp"
+#include "runtime/store/checkpoint.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/exec/distributed.hpp"
+#include "runtime/store/results.hpp"
+#include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/runner.hpp"
 
 #include <CLI/CLI.hpp>
 

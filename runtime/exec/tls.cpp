@@ -1,4 +1,4 @@
-#include "runtime/tls.hpp"
+#include "runtime/exec/tls.hpp"
 
 #include <caf/io/middleman.hpp>
 #include <caf/openssl/all.hpp>

@@ -1,4 +1,4 @@
-#include "runtime/system_config.hpp"
+#include "runtime/exec/system_config.hpp"
 
 #include "messages/protocol.hpp"
 

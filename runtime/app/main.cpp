@@ -1,5 +1,5 @@
 // localsgd: run Local SGD experiments from a TOML config.
-#include "runtime/cli.hpp"
+#include "runtime/app/cli.hpp"
 
 #include <malloc.h>
 

@@ -1,4 +1,6 @@
-#include "runtime/config.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/config/toml_guard.hpp"
+#include "runtime/config/toml_reader.hpp"
 
 #include "numerics/schedule.hpp"
 

@@ -4,8 +4,8 @@
 #include "numerics/local_optimizer.hpp"
 #include "numerics/schedule.hpp"
 #include "numerics/step_size.hpp"
-#include "runtime/config.hpp"
-#include "runtime/optimum_cache.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/io/optimum_cache.hpp"
 
 #include <memory>
 #include <optional>

@@ -1,8 +1,8 @@
-#include "runtime/results.hpp"
+#include "runtime/store/results.hpp"
 
 #include "numerics/quadratic_moments.hpp"
-#include "runtime/atomic_file.hpp"
-#include "runtime/problem.hpp"
+#include "runtime/io/atomic_file.hpp"
+#include "runtime/plan/problem.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "runtime/atomic_file.hpp"
+#include "runtime/io/atomic_file.hpp"
 
 #include <cstdio>
 #include <fstream>

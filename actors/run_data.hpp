@@ -1,0 +1,71 @@
+// The plain data of a run, shared by the actors, the launcher and the result
+// and checkpoint writers: what a run produced, what a checkpoint holds, what
+// the server does when workers are lost. No CAF here, so that code which only
+// stores or reports runs does not depend on the actor system.
+#pragma once
+
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lsgd {
+
+/// What one run produced; written by the server as rounds complete.
+struct run_record {
+  std::vector<double> trajectory;    // F(xbar_t) - F* at record_plan::steps()
+  std::vector<uint64_t> round_steps; // tau_0 .. tau_R
+  std::vector<double> round_errors;  // F(xbar) - F* after averaging at tau_r
+  std::vector<uint32_t> round_workers; // workers averaged at tau_r (index 0: N)
+  uint64_t messages = 0;             // models sent between server and workers
+  uint64_t bytes = 0;                // their parameter bytes
+  double wall_seconds = 0;           // the batch's wall time / its repetitions
+  bool complete = false;
+};
+
+/// What the server does when workers are lost (their process or node went
+/// down, they sent an invalid model, or they missed a round's deadline).
+struct fault_policy {
+  /// false: the run fails with a clear error (the completed rounds are kept);
+  /// true: the round completes with the survivors, and a worker that joins
+  /// later takes over lost ids from the next round on.
+  bool continue_on_loss = false;
+  /// A round may take deadline_factor x its steps x the slowest time per
+  /// step seen in a completed round, but at least deadline_floor seconds.
+  /// Before any round completed no rate is known: first_round_deadline.
+  double deadline_factor = 10;
+  double deadline_floor = 60;
+  double first_round_deadline = 3600;
+};
+
+/// Everything exact continuation needs after `rounds_completed` rounds: the
+/// averages the next round starts from, where every random stream stands,
+/// and the records so far. Streams of lost worker ids restart in a new
+/// incarnation, so the positions of lost workers are never needed.
+struct server_checkpoint {
+  uint32_t rounds_completed = 0;
+  Eigen::MatrixXd averages;           // model size x reps
+  std::vector<uint64_t> positions;    // reps * N: column r * N + worker id
+  std::vector<uint32_t> incarnations; // per worker id
+  std::vector<run_record> records;    // per repetition; complete after the last round
+};
+
+/// What a node needs to host workers of a run it did not start: the config
+/// (TOML text as given, plus --set overrides), the method and N. Every node
+/// builds the same run from it, so worker ids mean the same everywhere.
+struct run_description {
+  std::string config;
+  std::string file; // names the config in error messages
+  std::vector<std::string> overrides;
+  std::string method;
+  uint32_t N = 0;
+};
+
+/// Every run of a plan: the launcher's answer.
+struct execution_result {
+  std::vector<run_record> records; // one per run, at plan.run_index(entry, rep)
+  double wall_seconds = 0;
+};
+
+} // namespace lsgd
