@@ -1,5 +1,8 @@
 #include "runtime/app/cli.hpp"
 
+#include "runtime/app/keys.hpp"
+#include "runtime/components/builtins.hpp"
+
 #include "runtime/store/checkpoint.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/exec/distributed.hpp"
@@ -89,6 +92,7 @@ int draw_figures(const std::string& dir) {
 } // namespace
 
 int run_cli(int argc, char** argv) {
+  register_builtin_components();
   CLI::App app{"localsgd: Local SGD with communication schedules, on CAF actors"};
   app.require_subcommand(1);
 
@@ -146,6 +150,12 @@ int run_cli(int argc, char** argv) {
   join_cmd->add_option("--tls-ca", joining.tls_ca,
                        "TLS: the CA certificate that signs the server's and ours");
 
+  std::string keys_of;
+  auto keys = app.add_subcommand("keys", "print every config key with its type, default and doc");
+  keys->add_option("name", keys_of,
+                   "only a component (e.g. increasing), a table (faults) or a kind (objective, "
+                   "optimizer, schedule, step_size)");
+
   std::string plot_dir;
   auto plot = app.add_subcommand("plot", "draw the figures of a results folder (matplotlib)");
   plot->add_option("dir", plot_dir, "the results folder")->required();
@@ -159,6 +169,13 @@ int run_cli(int argc, char** argv) {
 
   if (*plot)
     return draw_figures(plot_dir);
+  if (*keys) {
+    if (print_keys(keys_of))
+      return 0;
+    std::fprintf(stderr, "localsgd: keys: nothing is named \"%s\" (see localsgd keys)\n",
+                 keys_of.c_str());
+    return exit_bad_input;
+  }
   if (*serve_cmd)
     return serve(serving);
   if (*join_cmd)

@@ -1,4 +1,5 @@
 #include "runtime/exec/distributed.hpp"
+#include "runtime/exec/runner.hpp"
 
 #include "actors/schedule.hpp"
 #include "actors/server.hpp"

@@ -15,15 +15,6 @@ namespace lsgd {
 
 namespace {
 
-fault_policy policy_of(const faults_config& c) {
-  fault_policy p;
-  p.continue_on_loss = c.on_worker_loss == "continue";
-  p.deadline_factor = c.deadline_factor;
-  p.deadline_floor = c.deadline_floor;
-  p.first_round_deadline = c.first_round_deadline;
-  return p;
-}
-
 struct launcher_state {
   static inline const char* name = "lsgd.launcher";
   const run_plan* plan = nullptr;
@@ -149,7 +140,7 @@ server_spec make_server_spec(const run_plan& plan, size_t index,
   s.reps = batch.reps;
   s.records = plan.records;
   s.out = std::move(out);
-  s.faults = policy_of(plan.config.faults);
+  s.faults = plan.config.faults;
   if (ck.store) {
     const auto* store = ck.store;
     s.save_checkpoint = [store, index, id = identity_of(plan, index)](

@@ -32,10 +32,10 @@ mkdir -p "$out/obj" "$out/corpus" "$out/findings"
 flags=(-std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined
        -fno-sanitize-recover=all -fno-omit-frame-pointer -DTOML_HEADER_ONLY=1
        "-DTOML_ASSERT(expr)=static_assert(true)" -I"$root" -I/usr/include/eigen3)
-sources=("$root"/tests/fuzz/config_fuzzer.cpp "$root"/runtime/config/config.cpp
-         "$root"/runtime/config/toml_reader.cpp "$root"/runtime/config/toml_guard.cpp
+sources=("$root"/tests/fuzz/config_fuzzer.cpp "$root"/runtime/config/*.cpp
+         "$root"/runtime/components/*.cpp
          "$root"/runtime/plan/run_plan.cpp
-         "$root"/runtime/plan/problem.cpp "$root"/runtime/io/dataset_reader.cpp
+         "$root"/runtime/io/dataset_reader.cpp
          "$root"/runtime/io/optimum_cache.cpp "$root"/runtime/io/atomic_file.cpp
          "$root"/numerics/*.cpp)
 echo "fuzz: building $out/config_fuzzer"

@@ -130,8 +130,8 @@ schedule = "one_shot"
   REQUIRE(first.optimum);
   CHECK(!first.optimum->from_cache);
   CHECK(first.optimum->cache_file == data.string() + ".optimum.json");
-  CHECK(first.config.objective.dimension == 4); // 3 features + intercept
-  CHECK(first.config.objective.x0 == std::vector<double>(4, 0.0));
+  CHECK(first.f->dimension() == 4); // 3 features + intercept
+  CHECK(first.x0 == std::vector<double>(4, 0.0));
   const auto second = make_plan(load_config(config));
   CHECK(second.optimum->from_cache);
   CHECK(second.optimum->value == first.optimum->value);
