@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <malloc.h>
 #include <unistd.h>
 
 namespace lsgd {
@@ -92,6 +93,11 @@ int draw_figures(const std::string& dir) {
 } // namespace
 
 int run_cli(int argc, char** argv) {
+  // Rounds allocate and free model-sized buffers (8 MB at d = 1e6) again and
+  // again: keep them in the heap instead of mapping fresh, zeroed pages each
+  // time (32 MB is glibc's largest mmap threshold).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   register_builtin_components();
   CLI::App app{"localsgd: Local SGD with communication schedules, on CAF actors"};
   app.require_subcommand(1);
