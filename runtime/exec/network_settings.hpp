@@ -14,10 +14,11 @@ constexpr double heartbeat_seconds = 1;     // BASP heartbeat interval
 constexpr double peer_timeout_seconds = 15; // silence after which a peer is lost
 constexpr double connect_timeout_seconds = 30; // join: TCP connect plus CAF handshake
 constexpr double retry_for_seconds = 0;     // join: keep retrying a refused connect
-// CAF's deserialization threads; its own default is min(3, cores / 4) + 1.
-// Two let a node decode one model while the multiplexer reads the next
-// (bench: see the README's network section).
-constexpr size_t middleman_workers = 2;
+// CAF's deserialization threads (its own default: min(3, cores / 4) + 1).
+// Measured with bench_round (real server and worker actors, 30 rounds, on 2
+// shared cores): 2 threads were no faster at d = 1e5 and 6-14 % slower at
+// d = 1e6, N = 2 and 4, than 1. Measure again on nodes with many cores.
+constexpr size_t middleman_workers = 1;
 } // namespace network_defaults
 
 /// The network settings of one serve or join process (CAF 0.17.6 leaves

@@ -1,7 +1,8 @@
-// serve's and join's network settings: their checks, who counts as local,
-// and join's retry backoff.
+// serve's and join's network settings: their checks, the CAF settings they
+// become, who counts as local, and join's retry backoff.
 #include "runtime/exec/network_settings.hpp"
 #include "runtime/exec/reach.hpp"
+#include "runtime/exec/system_config.hpp"
 
 #include "runtime/config/config_error.hpp"
 
@@ -42,4 +43,23 @@ TEST_CASE("reach: the backoff doubles from 0.1 s and stays at 2 s") {
   for (int i = 0; i < 8; ++i)
     seen.push_back((p = next_backoff(p)).count());
   CHECK(seen == std::vector<long>{100, 200, 400, 800, 1600, 2000, 2000, 2000});
+}
+
+TEST_CASE("configure_system: serve and join get heartbeats, the peer timeout and deserializers") {
+  network_settings n;
+  n.heartbeat = 0.5;
+  n.peer_timeout = 3;
+  n.middleman_workers = 2;
+  caf::actor_system_config cfg;
+  configure_system(cfg, 0, n);
+  using namespace std::chrono_literals;
+  CHECK(caf::get_or(cfg, "middleman.heartbeat-interval", caf::timespan{0})
+        == caf::timespan{500ms});
+  CHECK(caf::get_or(cfg, "middleman.connection-timeout", caf::timespan{0})
+        == caf::timespan{3s});
+  CHECK(caf::get_or(cfg, "middleman.workers", size_t{0}) == 2);
+  caf::actor_system_config local;
+  configure_system(local, 0);
+  CHECK(caf::get_or(local, "middleman.heartbeat-interval", caf::timespan{0})
+        == caf::timespan{0});
 }
