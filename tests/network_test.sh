@@ -80,6 +80,19 @@ check "... in one line naming --connect-timeout" \
 pids+=("$j")
 wait_for "$j" 15
 check "... also with heartbeats faster than the connect timeout" test "$rc" -eq 3
+if command -v openssl >/dev/null; then # over TLS too (a throw-away CA and worker)
+  ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  ( cd "$tmp" && openssl req -x509 "${ec[@]}" -keyout ca.key -out ca.pem -days 2 -subj /CN=ca &&
+    openssl req "${ec[@]}" -keyout w.key -out w.csr -subj /CN=w &&
+    openssl x509 -req -in w.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out w.pem
+  ) >/dev/null 2>&1
+  "$bin" join "127.0.0.1:$peer_port" --connect-timeout 2 --tls-certificate "$tmp/w.pem" \
+    --tls-key "$tmp/w.key" --tls-ca "$tmp/ca.pem" >/dev/null 2>"$tmp/err" & j=$!
+  pids+=("$j")
+  wait_for "$j" 15
+  check "join over TLS to a silent listener exits 3 at its connect timeout" test "$rc" -eq 3
+  check "... in one line" test "$(wc -l <"$tmp/err")" -eq 1
+fi
 start_fake_peer http
 "$bin" join "127.0.0.1:$peer_port" --connect-timeout 2 >/dev/null 2>"$tmp/err" & j=$!
 pids+=("$j")
