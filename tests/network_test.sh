@@ -152,7 +152,8 @@ for o in "$o1" "$o2"; do
   check "a worker process whose server is SIGSTOPped exits 1" test "$rc" -eq 1
 done
 check "... in one line naming the lost server" \
-  test "$(grep -c "lost the connection to the server" "$tmp/orphan1.log")" -eq 1
+  test "$(wc -l <"$tmp/orphan1.log")" -eq 1 -a \
+       "$(grep -c "lost the connection to the server" "$tmp/orphan1.log")" -eq 1
 kill -CONT "$serve_pid"; kill "$serve_pid" 2>/dev/null; wait_for "$serve_pid" 10
 
 echo "network: $passes passed, $failures failed"
