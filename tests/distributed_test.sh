@@ -144,7 +144,7 @@ check "... and says why" grep -q "pick one" "$tmp/err"
 "$bin" join 127.0.0.1:notaport 2>"$tmp/err"
 check "join with a bad address exits 2" test $? -eq 2
 "$bin" join 127.0.0.1:1 2>"$tmp/err"
-check "join with no server there exits 1" test $? -eq 1
+check "join with no server there exits 3" test $? -eq 3
 
 echo "distributed: $passes passed, $failures failed"
 test "$failures" -eq 0

@@ -53,7 +53,8 @@ done
 cfg="$src/configs/paper/quadratic.toml"
 small=(--method increasing --set repetitions=10 --set record_every=5)
 port=7411
-ip netns exec "$server_ns" "$bin" serve "$cfg" "${small[@]}" --listen "0.0.0.0:$port" \
+# --insecure: a plain port beyond loopback, but the namespaces exist only here.
+ip netns exec "$server_ns" "$bin" serve "$cfg" "${small[@]}" --listen "0.0.0.0:$port" --insecure \
   --join-timeout 30 --out "$tmp/served" >"$tmp/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 50); do grep -q "serving" "$tmp/serve.log" && break; sleep 0.1; done

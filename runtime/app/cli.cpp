@@ -6,6 +6,7 @@
 #include "runtime/store/checkpoint.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/exec/distributed.hpp"
+#include "runtime/exec/exit_codes.hpp"
 #include "runtime/store/results.hpp"
 #include "runtime/plan/run_plan.hpp"
 #include "runtime/exec/runner.hpp"
@@ -90,6 +91,17 @@ int draw_figures(const std::string& dir) {
   return status == 0 ? 0 : exit_failure;
 }
 
+// serve's and join's watch over their peers (runtime/exec/network_settings.hpp).
+void add_network_flags(CLI::App* cmd, network_settings& net) {
+  cmd->add_option("--heartbeat", net.heartbeat, "seconds between BASP heartbeats")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
+  cmd->add_option("--peer-timeout", net.peer_timeout,
+                  "seconds of silence after which a peer counts as lost")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
+}
+
 } // namespace
 
 int run_cli(int argc, char** argv) {
@@ -101,6 +113,7 @@ int run_cli(int argc, char** argv) {
   register_builtin_components();
   CLI::App app{"localsgd: Local SGD with communication schedules, on CAF actors"};
   app.require_subcommand(1);
+  app.footer(exit_code::help);
 
   std::string config_file;
   std::string out_dir;
@@ -143,6 +156,10 @@ int run_cli(int argc, char** argv) {
     ->check(CLI::PositiveNumber);
   serve_cmd->add_option("--threads", serving.threads, "threads")->check(CLI::Range(1, 1024));
   serve_cmd->add_flag("--quiet", serving.quiet, "no closing line");
+  serve_cmd->add_flag("--insecure", serving.insecure,
+                      "listen beyond loopback without TLS: anyone who reaches the port can "
+                      "make this process allocate 4 GB per connection");
+  add_network_flags(serve_cmd, serving.network);
 
   join_options joining;
   auto join_cmd = app.add_subcommand("join", "host workers of a run served elsewhere");
@@ -155,6 +172,16 @@ int run_cli(int argc, char** argv) {
   join_cmd->add_option("--tls-key", joining.tls_key, "TLS: its private key (PEM, unencrypted)");
   join_cmd->add_option("--tls-ca", joining.tls_ca,
                        "TLS: the CA certificate that signs the server's and ours");
+  join_cmd->add_option("--connect-timeout", joining.connect_timeout,
+                       "seconds for each attempt to connect and complete CAF's handshake")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
+  join_cmd->add_option("--retry-for", joining.retry_for,
+                       "seconds to keep retrying while no server listens yet (backoff "
+                       "0.1 .. 2 s), then exit 3")
+    ->capture_default_str()
+    ->check(CLI::NonNegativeNumber);
+  add_network_flags(join_cmd, joining.network);
 
   std::string keys_of;
   auto keys = app.add_subcommand("keys", "print every config key with its type, default and doc");

@@ -6,6 +6,8 @@
 #include "actors/worker.hpp"
 #include "runtime/store/results.hpp"
 #include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/exit_codes.hpp"
+#include "runtime/exec/reach.hpp"
 #include "runtime/exec/system_config.hpp"
 #include "runtime/exec/tls.hpp"
 
@@ -15,8 +17,10 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
+#include <optional>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -24,8 +28,18 @@ namespace lsgd {
 
 namespace {
 
-constexpr int exit_failure = 1;
-constexpr int exit_bad_input = 2;
+constexpr int exit_failure = exit_code::run_failed;
+constexpr int exit_bad_input = exit_code::bad_input;
+
+std::string seconds_text(double s) {
+  std::ostringstream out;
+  out << s << " s";
+  return out.str();
+}
+
+caf::timespan seconds_span(double s) {
+  return std::chrono::duration_cast<caf::timespan>(std::chrono::duration<double>(s));
+}
 
 // "host:port" -> (host, port); throws config_error.
 std::pair<std::string, uint16_t> parse_address(const std::string& text, const char* what) {
@@ -154,6 +168,8 @@ int serve(const serve_options& o) {
     description.N = static_cast<uint32_t>(config.N.front());
     plan = make_plan(config);
     std::tie(host, port) = parse_address(o.listen, "--listen");
+    check_exposure(host, config.tls.enabled, o.insecure);
+    o.network.check();
     check_local_files(config);
     tls::check(config.tls, tls::role::server);
   } catch (const config_error& e) {
@@ -191,7 +207,7 @@ int serve(const serve_options& o) {
   }
 
   caf::actor_system_config cfg;
-  configure_system(cfg, plan.threads, true);
+  configure_system(cfg, plan.threads, o.network);
   tls::configure(cfg, plan.config.tls);
   caf::actor_system sys{cfg};
   std::vector<std::shared_ptr<run_record>> slots;
@@ -289,30 +305,49 @@ int join(const join_options& o) {
     std::tie(host, port) = parse_address(o.address, "join");
     tls = tls::from_flags(o.tls_certificate, o.tls_key, o.tls_ca);
     tls::check(tls, tls::role::worker);
+    o.network.check();
+    if (!(o.connect_timeout > 0))
+      throw config_error("--connect-timeout must be a positive number of seconds");
+    if (!(o.retry_for >= 0))
+      throw config_error("--retry-for must be 0 or more seconds");
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: %s\n", e.what());
-    return exit_bad_input;
+    return exit_code::bad_input;
   }
   caf::actor_system_config cfg;
-  configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, true);
+  configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, o.network);
   tls::configure(cfg, tls);
   caf::actor_system sys{cfg};
-  auto srv = tls::connect(sys, host, port, tls);
+  auto srv = reach_server(sys, host, port, tls, o.connect_timeout, o.retry_for);
   if (!srv) {
-    std::fprintf(stderr, "localsgd: cannot reach a server at %s: %s%s\n", o.address.c_str(),
-                 sys.render(srv.error()).c_str(), tls::connect_hint(srv.error(), tls).c_str());
-    return exit_failure;
+    const auto why = srv.error() == caf::sec::request_timeout
+                       ? "no CAF handshake within " + seconds_text(o.connect_timeout)
+                           + " (--connect-timeout; is a localsgd serve on that port?)"
+                       : sys.render(srv.error()) + tls::connect_hint(srv.error(), tls);
+    std::fprintf(stderr, "localsgd: cannot reach a server at %s%s: %s\n", o.address.c_str(),
+                 o.retry_for > 0 ? (" (retried for " + seconds_text(o.retry_for) + ")").c_str()
+                                 : "",
+                 why.c_str());
+    if (srv.error() == caf::sec::request_timeout) {
+      // The abandoned connect lives on inside CAF: over TLS, a silent peer
+      // left CAF 0.17.6's multiplexer spinning a core and the actor system's
+      // destructor waiting for it forever (seen in tests/network_test.sh). No
+      // worker was started: there is nothing to save.
+      std::fflush(nullptr);
+      std::_Exit(exit_code::unreachable);
+    }
+    return exit_code::unreachable;
   }
   caf::scoped_actor self{sys};
   run_description description;
   std::string failure;
-  self->request(*srv, std::chrono::seconds(30), atom::describe_v)
+  self->request(*srv, seconds_span(o.connect_timeout), atom::describe_v)
     .receive([&](run_description& d) { description = std::move(d); },
              [&](caf::error& e) { failure = sys.render(e); });
   if (!failure.empty()) {
     std::fprintf(stderr, "localsgd: the server did not describe its run: %s\n",
                  failure.c_str());
-    return exit_failure;
+    return exit_code::unreachable;
   }
   run_plan plan;
   try {
@@ -324,13 +359,13 @@ int join(const join_options& o) {
     plan = make_plan(config);
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: the server's run does not build here: %s\n", e.what());
-    return exit_failure;
+    return exit_code::bad_input;
   }
   const auto& entry = plan.entries.front();
   const auto& batch = plan.batches.front();
   if (o.workers < 1 || o.workers > entry.N) {
     std::fprintf(stderr, "localsgd: --workers must be in 1 .. N = %u\n", entry.N);
-    return exit_bad_input;
+    return exit_code::bad_input;
   }
   const auto count = static_cast<uint32_t>(o.workers);
   // One actor per thread at most; ids are assigned by the server on join.
@@ -344,18 +379,50 @@ int join(const join_options& o) {
   }
   for (auto& w : workers)
     self->monitor(w);
-  for (size_t down = 0; down < workers.size(); ++down)
+  // The server actor too: it quits normally only when the run completed. At a
+  // normal end it first sends our workers user_shutdown; when it gave up (a
+  // join timeout) they only see it go down with user_shutdown.
+  self->monitor(*srv);
+  std::optional<caf::error> server_end;
+  bool refused = false;
+  auto on_down = [&](caf::down_msg& d) {
+    if (d.source == srv->address()) {
+      server_end = std::move(d.reason);
+      return;
+    }
+    if (d.reason == caf::exit_reason::user_shutdown || !failure.empty())
+      return;
+    // The server answers a join it cannot take with invalid_argument.
+    refused = d.reason == caf::sec::invalid_argument;
+    failure = d.reason ? explain(sys, d.reason, "the server")
+                       : "a worker stopped before the run ended";
+  };
+  // A refused worker actor ends the node at once: the ids it holds elsewhere
+  // would only wait for the server's join timeout.
+  for (size_t down = 0; down < workers.size() && !refused;)
     self->receive([&](caf::down_msg& d) {
-      // The server ends a run by shutting its workers down.
-      if (d.reason != caf::exit_reason::user_shutdown && failure.empty())
-        failure = d.reason ? explain(sys, d.reason, "the server")
-                           : "a worker stopped before the run ended";
+      down += d.source == srv->address() ? 0 : 1;
+      on_down(d);
     });
+  if (refused) {
+    for (auto& w : workers)
+      self->send_exit(w, caf::exit_reason::user_shutdown);
+    std::fprintf(stderr, "localsgd: the server refused this node: %s\n", failure.c_str());
+    return exit_code::unreachable;
+  }
+  // The server's own end travels with (or just before) its workers' ends.
+  if (!server_end)
+    self->receive(on_down, caf::after(std::chrono::seconds(1)) >> [] {});
+  if (failure.empty() && server_end && *server_end
+      && *server_end != caf::exit_reason::normal
+      && *server_end != caf::exit_reason::remote_link_unreachable)
+    failure = "the server ended the run before it completed (" + sys.render(*server_end)
+              + "; see the server's log)";
   if (!failure.empty()) {
     std::fprintf(stderr, "localsgd: the run ended badly: %s\n", failure.c_str());
-    return exit_failure;
+    return exit_code::run_failed;
   }
-  return 0;
+  return exit_code::done;
 }
 
 } // namespace lsgd

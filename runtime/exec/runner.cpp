@@ -170,7 +170,7 @@ server_actor spawn_batch(caf::actor_system& sys, const run_plan& plan, size_t in
 
 execution_result execute(const run_plan& plan, bool show_progress, const checkpointing& ck) {
   caf::actor_system_config cfg;
-  configure_system(cfg, plan.threads, false);
+  configure_system(cfg, plan.threads);
   caf::actor_system sys{cfg};
 
   std::vector<std::shared_ptr<run_record>> slots;
