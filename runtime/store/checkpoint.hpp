@@ -6,8 +6,7 @@
 // finished batch holds its complete records, so a resumed run skips it.
 #pragma once
 
-#include "actors/server.hpp"
-#include "messages/protocol.hpp"
+#include "actors/run_data.hpp"
 
 #include <cstdint>
 #include <optional>
