@@ -36,6 +36,21 @@ schedule_component fixed_schedule(std::string name, std::string doc, schedule_ru
   return c;
 }
 
+// A schedule whose one key is its number of rounds R.
+schedule_component rounds_schedule(std::string name, std::string doc,
+                                   comm_times (*times)(uint64_t T, uint64_t R)) {
+  schedule_component c;
+  c.name = std::move(name);
+  c.doc = std::move(doc);
+  c.shorthand = false;
+  c.keys = {rounds_key("R").needed()};
+  c.make = [times](values& v) -> schedule_rule {
+    const auto R = read_rounds(v);
+    return [R, times](uint64_t T, uint64_t N) { return times(T, R.resolve(N)); };
+  };
+  return c;
+}
+
 } // namespace
 
 schedule_component synchronous_schedule() {
@@ -80,30 +95,15 @@ schedule_component constant_schedule() {
 }
 
 schedule_component increasing_schedule() {
-  schedule_component c;
-  c.name = "increasing";
-  c.doc = "the paper's schedule: H_i = a (i + 1), a = 2T/(R(R+1)); times that repeat after "
-          "rounding down count as one round";
-  c.shorthand = false;
-  c.keys = {rounds_key("R").needed()};
-  c.make = [](values& v) -> schedule_rule {
-    const auto R = read_rounds(v);
-    return [R](uint64_t T, uint64_t N) { return schedules::increasing(T, R.resolve(N)); };
-  };
-  return c;
+  return rounds_schedule("increasing",
+                         "the paper's schedule: H_i = a (i + 1), a = 2T/(R(R+1)); times that "
+                         "repeat after rounding down count as one round",
+                         schedules::increasing);
 }
 
 schedule_component decreasing_schedule() {
-  schedule_component c;
-  c.name = "decreasing";
-  c.doc = "the increasing intervals in reverse order (a control)";
-  c.shorthand = false;
-  c.keys = {rounds_key("R").needed()};
-  c.make = [](values& v) -> schedule_rule {
-    const auto R = read_rounds(v);
-    return [R](uint64_t T, uint64_t N) { return schedules::decreasing(T, R.resolve(N)); };
-  };
-  return c;
+  return rounds_schedule("decreasing", "the increasing intervals in reverse order (a control)",
+                         schedules::decreasing);
 }
 
 schedule_component explicit_schedule() {
