@@ -1,4 +1,5 @@
 #include "runtime/config/config.hpp"
+#include "runtime/io/regular_file.hpp"
 #include "runtime/config/toml_guard.hpp"
 #include "runtime/config/toml_reader.hpp"
 
@@ -417,12 +418,11 @@ experiment_config parse_config(const std::string& text, const std::string& file,
 }
 
 std::string read_config_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    throw config_error(file + ": cannot open the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return read_regular_file(file, file_limits::config, "the config file");
+  } catch (const file_error& e) {
+    throw config_error(e.what());
+  }
 }
 
 experiment_config load_config(const std::string& file,
