@@ -42,9 +42,11 @@ checkpoint_store::checkpoint_store(std::string results_dir, const run_plan* plan
   : dir_(std::move(results_dir) + "/checkpoint") {
   if (!plan)
     return;
+  for (const auto& entry : plan->entries)
+    shapes_.push_back({plan->records.steps().size(), entry.times});
   for (size_t i = 0; i < plan->batches.size(); ++i) {
     identities_.push_back(identity_in(*plan, i));
-    shapes_.push_back({plan->records.steps().size(), plan->entries[plan->batches[i].entry].times});
+    entry_of_.push_back(plan->batches[i].entry);
   }
 }
 
@@ -104,8 +106,9 @@ std::optional<server_checkpoint> checkpoint_store::load(size_t index,
     throw checkpoint_error(e.what() + start_again);
   }
   const auto hash = run_hash();
-  const auto* shape = index < shapes_.size() && id == identities_[index] ? &shapes_[index]
-                                                                          : nullptr;
+  const auto* shape = index < identities_.size() && id == identities_[index]
+                       ? &shapes_[entry_of_[index]]
+                       : nullptr;
   try {
     return checkpoint_file::decode_batch(bytes, hash, id, shape);
   } catch (const std::invalid_argument& e) {

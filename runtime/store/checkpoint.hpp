@@ -68,7 +68,8 @@ private:
 
   std::string dir_;
   std::vector<batch_identity> identities_; // per batch of the plan, if given
-  std::vector<batch_shape> shapes_;
+  std::vector<size_t> entry_of_;           // per batch: its entry
+  std::vector<batch_shape> shapes_;        // per entry
   mutable std::mutex mutex_;              // guards run_hash_: servers save from many threads
   mutable std::optional<std::string> run_hash_;
 };

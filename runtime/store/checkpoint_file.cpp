@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace lsgd {
 
@@ -20,7 +21,7 @@ constexpr const char* run_format = "localsgd run 2";
 constexpr const char* batch_format = "localsgd checkpoint 2";
 constexpr size_t digest_size = 32;
 
-std::string sha256(const std::string& bytes) {
+std::string sha256(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1
@@ -198,18 +199,19 @@ std::string encode_batch(const std::string& run_hash, const batch_identity& id,
                {"records", std::move(records)}};
   const auto cbor = json::to_cbor(j);
   std::string bytes(cbor.begin(), cbor.end());
-  return bytes + sha256(bytes);
+  bytes += sha256(bytes);
+  return bytes;
 }
 
 server_checkpoint decode_batch(const std::string& bytes, const std::string& run_hash,
                                const batch_identity& id, const batch_shape* shape) {
   expect(bytes.size() > digest_size, "too short to be a checkpoint (truncated?)");
-  const auto content = bytes.substr(0, bytes.size() - digest_size);
-  expect(sha256(content) == bytes.substr(content.size()),
+  const auto content = std::string_view(bytes).substr(0, bytes.size() - digest_size);
+  expect(sha256(content) == std::string_view(bytes).substr(content.size()),
          "damaged or edited: its SHA-256 does not match its content");
   json j;
   try {
-    j = json::from_cbor(content);
+    j = json::from_cbor(content.data(), content.data() + content.size());
   } catch (const json::exception&) {
     refuse("not CBOR");
   }
