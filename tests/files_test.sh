@@ -78,6 +78,12 @@ lsgd check "$tmp/data/zero.csv.toml" 2>"$tmp/err"
 check "/dev/zero as the data file: exit 2" test $? -eq 2
 check "/dev/zero as the data file: one line" one_line "$tmp/err"
 
+truncate -s 5G "$tmp/data/sparse.csv" # 5 GiB that take no room
+data_config sparse.csv
+lsgd check "$tmp/data/sparse.csv.toml" 2>"$tmp/err"
+check "a 5 GiB data file: exit 2" test $? -eq 2
+check "a 5 GiB data file: the limit" grep -q "larger than the limit of 4096 MiB" "$tmp/err"
+
 # --- 2. escape codes and huge values from a data file -------------------------
 printf 'x1,x2\x1b]0;owned\x07,label\n1,2,1\n3,\x1b[2J,0\n' >"$tmp/data/evil.csv"
 data_config evil.csv
@@ -185,6 +191,13 @@ PY
   rm -rf "$tmp/k1"; cp -r "$tmp/k1.orig" "$tmp/k1"
   printf '{"format": "localsgd run 2", garbage' >"$tmp/k1/checkpoint/run.json"
   refused "run.json garbage" "$tmp/k1"
+
+  rm -rf "$tmp/k1"; cp -r "$tmp/k1.orig" "$tmp/k1"
+  b=$(first_batch "$tmp/k1"); rm "$b"; ln -s /dev/zero "$b"
+  refused "/dev/zero as a batch file" "$tmp/k1"
+  rm -rf "$tmp/k1"; cp -r "$tmp/k1.orig" "$tmp/k1"
+  rm "$tmp/k1/checkpoint/run.json"; mkfifo "$tmp/k1/checkpoint/run.json"
+  refused "a FIFO as run.json" "$tmp/k1"
 
   rm -rf "$tmp/k1"; cp -r "$tmp/k1.orig" "$tmp/k1"
   lsgd run --resume "$tmp/k1" --quiet
