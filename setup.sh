@@ -2,7 +2,8 @@
 # Installs what is missing (Debian bookworm packages), builds, then runs the
 # default experiment (./setup.sh run), every test (./setup.sh test), the
 # benchmarks with their NumPy and MPI baselines (./setup.sh bench), the
-# config parser's fuzzer for SECONDS (./setup.sh fuzz [SECONDS]), or every
+# config parser's and the checkpoint reader's fuzzers for SECONDS each
+# (./setup.sh fuzz [SECONDS]), or every
 # test under ASan and UBSan in build-asan/ (./setup.sh sanitize).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -56,7 +57,7 @@ cmake --build build -j "$jobs"
 
 case "${1:-run}" in
   run)  shift || true
-        ./build/localsgd run configs/paper/quadratic.toml --out results/quadratic "$@"
+        ./build/localsgd run configs/paper/quadratic.toml --out results/quadratic --overwrite "$@"
         ./build/localsgd plot results/quadratic ;;
   test) ctest --test-dir build --output-on-failure -j "$jobs" ;;
   build) ;;

@@ -4,6 +4,9 @@
 #include "runtime/components/builtins.hpp"
 
 #include "runtime/store/checkpoint.hpp"
+#include "runtime/store/output_folder.hpp"
+#include "runtime/app/command_line.hpp"
+#include "runtime/app/plot_command.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/exec/distributed.hpp"
 #include "runtime/exec/exit_codes.hpp"
@@ -14,7 +17,6 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <malloc.h>
 #include <unistd.h>
@@ -77,18 +79,25 @@ void print_plan(const run_plan& plan) {
   }
 }
 
-// Debian's python3 carries python3-matplotlib even where another python3
-// comes first on PATH.
-int draw_figures(const std::string& dir) {
-  const std::string python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-  const std::string quoted = "'" + dir + "'";
-  if (dir.find('\'') != std::string::npos) {
-    std::fprintf(stderr, "localsgd: plot: unsupported quote in folder name\n");
+// The results folder, before any work: fresh (or, with --overwrite, cleared)
+// and writable; on a resume, writable with every checkpoint file intact.
+int ready_for_results(const std::string& out_dir, bool overwrite, const checkpoint_store& store,
+                      bool resuming) {
+  try {
+    if (resuming) {
+      check_output_folder(out_dir);
+      store.verify();
+    } else {
+      prepare_output_folder(out_dir, overwrite);
+    }
+  } catch (const output_folder_error& e) {
+    std::fprintf(stderr, "localsgd: %s\n", e.what());
+    return exit_bad_input;
+  } catch (const checkpoint_error& e) {
+    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
     return exit_bad_input;
   }
-  const std::string command = python + " '" LSGD_PLOT_SCRIPT "' " + quoted;
-  const int status = std::system(command.c_str());
-  return status == 0 ? 0 : exit_failure;
+  return 0;
 }
 
 // serve's and join's watch over their peers (runtime/exec/network_settings.hpp).
@@ -114,12 +123,14 @@ int run_cli(int argc, char** argv) {
   CLI::App app{"localsgd: Local SGD with communication schedules, on CAF actors"};
   app.require_subcommand(1);
   app.footer(exit_code::help);
+  app.set_version_flag("--version", version_line());
 
   std::string config_file;
   std::string out_dir;
   std::vector<std::string> overrides;
   int threads = -1;
   bool quiet = false;
+  bool overwrite = false;
 
   std::string resume_dir;
   auto run = app.add_subcommand("run", "run every method, N and repetition of a config");
@@ -132,6 +143,7 @@ int run_cli(int argc, char** argv) {
   run->add_option("--threads", threads, "worker threads (default: the config's, or all cores)")
     ->check(CLI::Range(1, 1024));
   run->add_flag("--quiet", quiet, "no progress line and no table");
+  run->add_flag("--overwrite", overwrite, "replace the results of an earlier run in --out");
 
   auto check = app.add_subcommand("check", "validate a config and print its runs");
   check->add_option("config", config_file, "the TOML config")->required();
@@ -146,26 +158,32 @@ int run_cli(int argc, char** argv) {
   serve_cmd->add_option("--listen", serving.listen, "HOST:PORT to listen on (port 0: any)")
     ->capture_default_str();
   serve_cmd->add_option("--method", serving.method, "the method, if the config lists several");
-  serve_cmd->add_option("--n", serving.N, "N, if the config lists several");
+  serve_cmd->add_option("--n", serving.N, "N, if the config lists several")
+    ->check(count_option());
   serve_cmd->add_option("--out", serving.out_dir, "results folder (default results/<name>)");
   serve_cmd->add_option("--set", serving.overrides, "override a config key: key.path=value")
     ->take_all();
   serve_cmd->add_option("--join-timeout", serving.join_timeout,
                         "seconds to wait for all N workers")
     ->capture_default_str()
-    ->check(CLI::PositiveNumber);
+    ->check(seconds_option());
   serve_cmd->add_option("--threads", serving.threads, "threads")->check(CLI::Range(1, 1024));
   serve_cmd->add_flag("--quiet", serving.quiet, "no closing line");
   serve_cmd->add_flag("--insecure", serving.insecure,
                       "listen beyond loopback without TLS: anyone who reaches the port can "
                       "make this process allocate 4 GB per connection");
   add_network_flags(serve_cmd, serving.network);
+  // TODO(integrator): serve_options.overwrite, checked in serve() (runtime/exec/distributed.cpp).
+  bool serve_overwrite = false;
+  serve_cmd->add_flag("--overwrite", serve_overwrite,
+                      "replace the results of an earlier run in --out");
 
   join_options joining;
   auto join_cmd = app.add_subcommand("join", "host workers of a run served elsewhere");
   join_cmd->add_option("address", joining.address, "HOST:PORT of localsgd serve")->required();
   join_cmd->add_option("--workers", joining.workers, "worker ids to host on this node")
-    ->capture_default_str();
+    ->capture_default_str()
+    ->check(count_option());
   join_cmd->add_option("--threads", joining.threads, "threads")->check(CLI::Range(1, 1024));
   join_cmd->add_option("--tls-certificate", joining.tls_certificate,
                        "TLS: this node's certificate (PEM), signed by the --tls-ca");
@@ -193,13 +211,22 @@ int run_cli(int argc, char** argv) {
   auto plot = app.add_subcommand("plot", "draw the figures of a results folder (matplotlib)");
   plot->add_option("dir", plot_dir, "the results folder")->required();
 
+  app.add_subcommand("version", "print the version");
+
+  if (const auto unknown = unknown_subcommand(app, argc, argv)) {
+    std::fprintf(stderr, "%s\n", unknown->c_str());
+    return exit_bad_input;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : exit_bad_input;
+    return report_parse_error(app, e);
   }
 
+  if (app.got_subcommand("version")) {
+    std::printf("%s\n", version_line().c_str());
+    return 0;
+  }
   if (*plot)
     return draw_figures(plot_dir);
   if (*keys) {
@@ -218,10 +245,10 @@ int run_cli(int argc, char** argv) {
   // run stored with its checkpoints.
   run_description what;
   if (*run && !resume_dir.empty()) {
-    if (!config_file.empty() || !overrides.empty()
+    if (!config_file.empty() || !overrides.empty() || overwrite
         || (!out_dir.empty() && out_dir != resume_dir)) {
-      std::fprintf(stderr, "localsgd: run --resume DIR takes no config, --set or other --out: "
-                           "it continues the run stored in DIR\n");
+      std::fprintf(stderr, "localsgd: run --resume DIR takes no config, --set, --overwrite or "
+                           "other --out: it continues the run stored in DIR\n");
       return exit_bad_input;
     }
     out_dir = resume_dir;
@@ -262,7 +289,9 @@ int run_cli(int argc, char** argv) {
 
   if (out_dir.empty())
     out_dir = "results/" + plan.config.name;
-  const checkpoint_store store(out_dir);
+  const checkpoint_store store(out_dir, plan);
+  if (const int refused = ready_for_results(out_dir, overwrite, store, !resume_dir.empty()))
+    return refused;
   checkpointing ck;
   if (plan.config.checkpoint.enabled || !resume_dir.empty()) {
     ck.store = &store;

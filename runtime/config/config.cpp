@@ -1,4 +1,6 @@
 #include "runtime/config/config.hpp"
+#include "runtime/io/printable.hpp"
+#include "runtime/io/regular_file.hpp"
 #include "runtime/config/toml_guard.hpp"
 #include "runtime/config/toml_reader.hpp"
 
@@ -42,22 +44,6 @@ bool valid_utf8(const std::string& text) {
   return true;
 }
 
-// Text from the command line as an error may show it: printable ASCII, cut.
-std::string shown(const std::string& text) {
-  constexpr size_t max = 60;
-  std::string out;
-  for (unsigned char ch : text.substr(0, max)) {
-    if (ch >= 0x20 && ch < 0x7f) {
-      out += static_cast<char>(ch);
-    } else {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", ch);
-      out += hex;
-    }
-  }
-  return text.size() > max ? out + "..." : out;
-}
-
 void apply_override(toml::table& root, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -83,8 +69,8 @@ void apply_override(toml::table& root, const std::string& assignment) {
                            return ch >= 0x80 || std::isalnum(ch) || std::strchr("_-.+/:@^()*", ch);
                          });
     if (!bare)
-      throw config_error("--set " + shown(path) + "=" + shown(text)
-                         + ": not a TOML value (write a string in quotes: " + shown(path)
+      throw config_error("--set " + printable(path) + "=" + printable(text)
+                         + ": not a TOML value (write a string in quotes: " + printable(path)
                          + "='\"text\"')");
     parsed.insert_or_assign("v", text);
   }
@@ -442,12 +428,11 @@ experiment_config parse_config(const std::string& text, const std::string& file,
 }
 
 std::string read_config_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    throw config_error(file + ": cannot open the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return read_regular_file(file, file_limits::config, "the config file");
+  } catch (const file_error& e) {
+    throw config_error(e.what());
+  }
 }
 
 experiment_config load_config(const std::string& file,

@@ -1,12 +1,12 @@
 #include "runtime/io/dataset_reader.hpp"
 
+#include "runtime/io/printable.hpp"
+#include "runtime/io/regular_file.hpp"
+
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <sstream>
 
@@ -17,10 +17,9 @@ namespace {
 // At most this many numbers are stored (dense): 2 GB.
 constexpr uint64_t max_entries = uint64_t{1} << 28;
 
+// A field or name of the file in a message: escaped and cut short.
 std::string quote(std::string_view s) {
-  std::string out = "\"";
-  out += s.size() > 40 ? std::string(s.substr(0, 37)) + "..." : std::string(s);
-  return out + "\"";
+  return "\"" + printable(s, 40) + "\"";
 }
 
 std::string_view trim(std::string_view s) {
@@ -54,7 +53,7 @@ struct location {
   size_t line = 0;
 
   [[noreturn]] void fail(const std::string& reason) const {
-    throw dataset_error(file + (line ? ":" + std::to_string(line) : "") + ": " + reason);
+    throw dataset_error(printable(file) + (line ? ":" + std::to_string(line) : "") + ": " + reason);
   }
 };
 
@@ -345,17 +344,11 @@ dataset parse_libsvm(const std::string& text, const std::string& file,
 } // namespace
 
 std::string read_data_file(const std::string& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    throw dataset_error(file + ": is a folder, not a data file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    throw dataset_error(file + ": cannot open the data file (" + std::strerror(errno) + ")");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad())
-    throw dataset_error(file + ": cannot read the data file");
-  return text.str();
+  try {
+    return read_regular_file(file, file_limits::data, "the data file");
+  } catch (const file_error& e) {
+    throw dataset_error(e.what());
+  }
 }
 
 dataset parse_dataset(const std::string& text, const std::string& file,
@@ -364,7 +357,7 @@ dataset parse_dataset(const std::string& text, const std::string& file,
     return parse_csv(text, file, format);
   if (format.format == "libsvm")
     return parse_libsvm(text, file, format);
-  throw dataset_error(file + ": unknown format \"" + format.format + "\"");
+  throw dataset_error(printable(file) + ": unknown format \"" + printable(format.format) + "\"");
 }
 
 } // namespace lsgd

@@ -33,7 +33,8 @@ struct dataset_format {
   std::vector<double> label_values; // the label of class k; empty: the default
 };
 
-/// The content of `file`; throws dataset_error if it cannot be read.
+/// The content of `file`, a regular file of at most file_limits::data bytes
+/// (4 GiB); throws dataset_error if it cannot be read.
 std::string read_data_file(const std::string& file);
 
 /// Parses `text`, the content of `file` (which names it in errors), into a

@@ -2,12 +2,12 @@
 
 #include "numerics/newton.hpp"
 #include "runtime/io/atomic_file.hpp"
+#include "runtime/io/regular_file.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <optional>
 #include <sstream>
 
@@ -28,10 +28,15 @@ uint64_t fnv1a(const std::string& bytes, uint64_t h = 14695981039346656037ull) {
 // The cache's entries; an empty array if the file is absent. Throws for a
 // file that is not a cache.
 nlohmann::json read_entries(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return nlohmann::json::array();
-  auto doc = nlohmann::json::parse(in);
+  std::string text;
+  try {
+    text = read_regular_file(file, file_limits::optimum_cache, "the F* cache");
+  } catch (const file_error& e) {
+    if (e.missing())
+      return nlohmann::json::array();
+    throw;
+  }
+  auto doc = nlohmann::json::parse(text);
   return doc.at("entries").get<nlohmann::json::array_t>();
 }
 

@@ -4,47 +4,39 @@
 // overrides, and for `serve` the method and N) and one batch-<i>.ckpt per
 // batch of repetitions, replaced atomically after rounds. A batch file of a
 // finished batch holds its complete records, so a resumed run skips it.
+// Every file is sealed and tied to its run (checkpoint_file.hpp): a damaged,
+// edited or foreign file is refused with checkpoint_error, never used.
 #pragma once
 
 #include "actors/run_data.hpp"
+#include "runtime/plan/run_plan.hpp"
+#include "runtime/store/checkpoint_file.hpp"
 
-#include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lsgd {
 
-/// Which batch a checkpoint belongs to; a file that names another batch
-/// (a changed config or runtime layout) is refused, never used.
-struct batch_identity {
-  std::string method;
-  uint32_t N = 0;
-  uint32_t first_rep = 0;
-  uint32_t reps = 0;
-  uint64_t model_size = 0;
-
-  bool operator==(const batch_identity& o) const {
-    return method == o.method && N == o.N && first_rep == o.first_rep && reps == o.reps
-           && model_size == o.model_size;
-  }
-  std::string describe() const;
-};
-
-/// A checkpoint file could not be used; what() names the file and why.
-class checkpoint_error : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
+/// Batch `index` of `plan` as its checkpoint names it.
+batch_identity identity_in(const run_plan& plan, size_t index);
 
 class checkpoint_store {
 public:
-  /// Checkpoints of the run whose results go to `results_dir`.
-  explicit checkpoint_store(std::string results_dir);
+  /// Checkpoints of the run whose results go to `results_dir`; batch files
+  /// are checked against `plan`'s shapes if given (always give it where a
+  /// plan exists: without it a batch file's record lengths are unchecked).
+  explicit checkpoint_store(std::string results_dir, const run_plan* plan = nullptr);
+  checkpoint_store(std::string results_dir, const run_plan& plan)
+    : checkpoint_store(std::move(results_dir), &plan) {
+  }
 
   /// Starts afresh: removes old batch files, writes run.json.
   void begin(const run_description& run) const;
 
-  /// The run.json of an interrupted run; throws checkpoint_error if there is none.
+  /// The run.json of an interrupted run; throws checkpoint_error if there is
+  /// none or it is damaged.
   run_description description() const;
 
   /// The config file of that run as an absolute path: relative paths in the
@@ -57,8 +49,12 @@ public:
   void save(size_t index, const batch_identity& id, const server_checkpoint& c) const;
 
   /// Batch `index`'s checkpoint, if one was written; throws checkpoint_error
-  /// if it is unreadable or belongs to another batch.
+  /// if it is damaged, belongs to another run or batch, or does not fit.
   std::optional<server_checkpoint> load(size_t index, const batch_identity& id) const;
+
+  /// Loads every batch file of the plan given to the constructor, so that a
+  /// resume refuses a bad checkpoint before any work. Throws checkpoint_error.
+  void verify() const;
 
   /// Removes the folder once the results are written.
   void remove() const;
@@ -69,7 +65,14 @@ public:
 
 private:
   std::string file(size_t index) const;
+  std::string run_hash() const;
+
   std::string dir_;
+  std::vector<batch_identity> identities_; // per batch of the plan, if given
+  std::vector<size_t> entry_of_;           // per batch: its entry
+  std::vector<batch_shape> shapes_;        // per entry
+  mutable std::mutex mutex_;              // guards run_hash_: servers save from many threads
+  mutable std::optional<std::string> run_hash_;
 };
 
 } // namespace lsgd

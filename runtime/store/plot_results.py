@@ -26,7 +26,10 @@ def read_series(path, x_key):
     """{(method, N): {"x", "mean", "se", "exact"}} from trajectory.csv or rounds.csv."""
     series = OrderedDict()
     with open(path, newline="") as f:
-        for row in csv.DictReader(f):
+        reader = csv.DictReader(f)
+        for row in reader:
+            if None in row or None in row.values():
+                raise ValueError(f"{path}: line {reader.line_num}: a truncated or malformed row")
             key = (row["method"], int(row["N"]))
             s = series.setdefault(key, {"x": [], "mean": [], "se": [], "exact": []})
             s["x"].append(int(row[x_key]))
@@ -135,10 +138,17 @@ def main(folder):
     print(f"figures written to {folder}")
 
 
+def printable(text, limit=300):
+    """text for a one-line message: control characters escaped, cut to limit."""
+    out = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:limit])
+    return out + (f"... ({len(text)} characters)" if len(text) > limit else "")
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: plot_results.py RESULTS_DIR")
     try:
         main(sys.argv[1])
-    except (OSError, KeyError, ValueError) as e:
-        sys.exit(f"plot_results: {e}")
+    except Exception as e:  # one line, never a traceback: the folder is the user's input
+        what = f"{type(e).__name__}: {e}" if isinstance(e, (TypeError, AttributeError)) else str(e)
+        sys.exit("localsgd plot: " + printable(what or type(e).__name__))

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Fuzzes the config parser (config_fuzzer.cpp: parse_config, --set overrides
-# and make_plan) with libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer
-# for SECONDS (default 60) on one core.
+# Fuzzes with libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer, for
+# SECONDS each (default 60) on one core:
+#   config      config_fuzzer.cpp: parse_config, --set overrides and make_plan
+#   checkpoint  checkpoint_fuzzer.cpp: run.json and batch files as resume reads them
 #
-#   tests/fuzz/run.sh [SECONDS]     (or ./setup.sh fuzz [SECONDS])
+#   tests/fuzz/run.sh [SECONDS] [config|checkpoint|all]     (or ./setup.sh fuzz [SECONDS])
 #
 # Needs Debian's clang and libclang-rt-dev (./setup.sh fuzz installs them).
-# Builds build-fuzz/config_fuzzer, seeds build-fuzz/corpus with every shipped
-# config, the broken-config corpus and tests/fuzz/seeds, and keeps the corpus
-# between runs. A finding (crash, exception other than config_error, timeout,
+# Builds build-fuzz/<target>_fuzzer, seeds build-fuzz/corpus (every shipped
+# config, the broken-config corpus and tests/fuzz/seeds) and
+# build-fuzz/corpus-checkpoint, and keeps the corpora between runs. A finding
+# (crash, an exception other than the target's expected one, timeout,
 # allocation over 512 MB, undefined behaviour) is written to
 # build-fuzz/findings/ and makes the script exit non-zero; reproduce it with
-# build-fuzz/config_fuzzer FILE.
+# build-fuzz/<target>_fuzzer FILE.
 set -euo pipefail
 seconds=${1:-60}
+which=${2:-all}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build-fuzz
 cxx=$(command -v clang++ || command -v clang++-14 || true)
@@ -32,26 +35,52 @@ mkdir -p "$out/obj" "$out/corpus" "$out/findings"
 flags=(-std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined
        -fno-sanitize-recover=all -fno-omit-frame-pointer -DTOML_HEADER_ONLY=1
        "-DTOML_ASSERT(expr)=static_assert(true)" -I"$root" -I/usr/include/eigen3)
-sources=("$root"/tests/fuzz/config_fuzzer.cpp "$root"/runtime/config/*.cpp
+sources=("$root"/tests/fuzz/config_fuzzer.cpp "$root"/tests/fuzz/checkpoint_fuzzer.cpp
+         "$root"/runtime/store/checkpoint_file.cpp "$root"/runtime/config/*.cpp
          "$root"/runtime/components/*.cpp
          "$root"/runtime/plan/run_plan.cpp
          "$root"/runtime/io/dataset_reader.cpp
          "$root"/runtime/io/optimum_cache.cpp "$root"/runtime/io/atomic_file.cpp
+         "$root"/runtime/io/printable.cpp "$root"/runtime/io/regular_file.cpp
          "$root"/numerics/*.cpp)
-echo "fuzz: building $out/config_fuzzer"
+echo "fuzz: building $out/config_fuzzer and $out/checkpoint_fuzzer"
 printf '%s\n' "${sources[@]}" |
   xargs -P 2 -I{} sh -c '"$0" "$@" -c {} -o "'"$out"'/obj/$(basename {} .cpp).o"' "$cxx" "${flags[@]}"
-"$cxx" -fsanitize=fuzzer,address,undefined "$out"/obj/*.o -o "$out/config_fuzzer"
+common=()
+for o in "$out"/obj/*.o; do
+  case $(basename "$o") in
+    config_fuzzer.o|checkpoint_fuzzer.o|checkpoint_file.o) ;;
+    *) common+=("$o") ;;
+  esac
+done
+"$cxx" -fsanitize=fuzzer,address,undefined "$out/obj/config_fuzzer.o" "${common[@]}" \
+  -o "$out/config_fuzzer"
+"$cxx" -fsanitize=fuzzer,address,undefined "$out/obj/checkpoint_fuzzer.o" \
+  "$out/obj/checkpoint_file.o" "${common[@]}" -lcrypto -o "$out/checkpoint_fuzzer"
 
 for f in "$root"/configs/*.toml "$root"/configs/*/*.toml "$root"/tests/configs/bad/*.toml \
          "$root"/tests/fuzz/seeds/*.toml; do
   cp "$f" "$out/corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
 done
+# The checkpoint fuzzer's first byte picks the mode (see checkpoint_fuzzer.cpp).
+mkdir -p "$out/corpus-checkpoint"
+printf '\000{"format": "localsgd run 2", "run": {}, "sha256": ""}' >"$out/corpus-checkpoint/seed-run"
+printf '\001' >"$out/corpus-checkpoint/seed-raw"
+printf '\002\240' >"$out/corpus-checkpoint/seed-sealed"
+printf '\003\000\000\000' >"$out/corpus-checkpoint/seed-edit"
+printf '\007\000\000\000' >"$out/corpus-checkpoint/seed-edit-shape"
 
-echo "fuzz: running for $seconds s"
 cd "$out"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-./config_fuzzer corpus -dict="$root/tests/fuzz/config.dict" -max_total_time="$seconds" \
-  -max_len=8192 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
-  -artifact_prefix=findings/ -print_final_stats=1
+if [ "$which" = config ] || [ "$which" = all ]; then
+  echo "fuzz: config_fuzzer for $seconds s"
+  ./config_fuzzer corpus -dict="$root/tests/fuzz/config.dict" -max_total_time="$seconds" \
+    -max_len=8192 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+    -artifact_prefix=findings/ -print_final_stats=1
+fi
+if [ "$which" = checkpoint ] || [ "$which" = all ]; then
+  echo "fuzz: checkpoint_fuzzer for $seconds s"
+  ./checkpoint_fuzzer corpus-checkpoint -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -rss_limit_mb=2048 -malloc_limit_mb=512 -artifact_prefix=findings/ -print_final_stats=1
+fi

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 
 using namespace lsgd;
@@ -42,7 +43,9 @@ threads = 2
 struct temp_dir {
   fs::path path;
   temp_dir() {
-    path = fs::temp_directory_path() / ("lsgd_ckpt_" + std::to_string(::getpid()));
+    static int count = 0;
+    path = fs::temp_directory_path()
+           / ("lsgd_ckpt_" + std::to_string(::getpid()) + "_" + std::to_string(count++));
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -145,8 +148,169 @@ TEST_CASE("checkpoint files: exact round trip, and refused when foreign or corru
                        doctest::Contains("written for another batch"), checkpoint_error);
   const auto file = tmp.path / "checkpoint" / "batch-2.ckpt";
   fs::resize_file(file, fs::file_size(file) / 2);
-  CHECK_THROWS_WITH_AS(store.load(2, id), doctest::Contains("unreadable"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(store.load(2, id), doctest::Contains("damaged or edited"),
+                       checkpoint_error);
   store.remove();
   CHECK(!fs::exists(tmp.path / "checkpoint"));
   CHECK_THROWS_AS(store.description(), checkpoint_error);
+}
+
+namespace {
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& file, const std::string& bytes) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// A store of `plan` with run.json for `config` and batch 2 saved from a real run.
+struct saved_run {
+  temp_dir tmp;
+  run_plan plan;
+  checkpoint_store store;
+  server_checkpoint checkpoint;
+  fs::path batch = tmp.path / "checkpoint" / "batch-2.ckpt";
+  fs::path run_json = tmp.path / "checkpoint" / "run.json";
+
+  explicit saved_run(const std::string& config, const std::string& seed = "seed=11")
+    : plan(make_plan(parse_config(config, "r.toml", {seed}))), store(tmp.path.string(), plan) {
+    store.begin(run_description{config, "r.toml", {seed}, "", 0});
+    checkpoint = run_one_batch(plan, 2, nullptr).second[1];
+    store.save(2, identity_in(plan, 2), checkpoint);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a checkpoint with any bit flipped, truncated or emptied is refused") {
+  saved_run run(resumable);
+  const auto id = identity_in(run.plan, 2);
+  REQUIRE(run.store.load(2, id));
+  const auto good = read_bytes(run.batch);
+  for (size_t at : {size_t{0}, good.size() / 3, good.size() / 2, good.size() - 40,
+                    good.size() - 1}) {
+    CAPTURE(at);
+    auto bad = good;
+    bad[at] ^= 0x10;
+    write_bytes(run.batch, bad);
+    CHECK_THROWS_WITH_AS(run.store.load(2, id), doctest::Contains("damaged or edited"),
+                         checkpoint_error);
+    CHECK_THROWS_AS(run.store.verify(), checkpoint_error);
+  }
+  for (size_t size : {size_t{0}, size_t{10}, good.size() - 1}) {
+    write_bytes(run.batch, good.substr(0, size));
+    CHECK_THROWS_AS(run.store.load(2, id), checkpoint_error);
+  }
+  write_bytes(run.batch, good);
+  CHECK_NOTHROW(run.store.verify());
+}
+
+TEST_CASE("a batch file of another run (another seed) is refused") {
+  saved_run a(resumable, "seed=1");
+  saved_run b(resumable, "seed=2");
+  const auto id = identity_in(a.plan, 2);
+  fs::copy_file(a.batch, b.batch, fs::copy_options::overwrite_existing);
+  CHECK_THROWS_WITH_AS(b.store.load(2, id), doctest::Contains("belongs to another run"),
+                       checkpoint_error);
+  CHECK_THROWS_AS(b.store.verify(), checkpoint_error);
+}
+
+TEST_CASE("an edited run.json is refused, and refusals do not suggest --resume") {
+  saved_run run(resumable);
+  const auto good = read_bytes(run.run_json);
+  auto edit = [&](const std::string& from, const std::string& to) {
+    auto text = good;
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    write_bytes(run.run_json, text.replace(at, from.size(), to));
+  };
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+         {"T = 80", "T = 90"}, {"record_every = 3", "record_every = 1"},
+         {"seed=11", "seed=12"}, {"\"N\": 0", "\"N\": 7"}}) {
+    CAPTURE(to);
+    edit(from, to);
+    try {
+      run.store.description();
+      FAIL("accepted");
+    } catch (const checkpoint_error& e) {
+      const std::string what = e.what();
+      CHECK(what.find("damaged or edited") != std::string::npos);
+      CHECK(what.find("without --resume") != std::string::npos);
+    }
+  }
+  write_bytes(run.run_json, "{\"format\": garbage");
+  CHECK_THROWS_WITH_AS(run.store.description(), doctest::Contains("not JSON"), checkpoint_error);
+  write_bytes(run.run_json, "[]");
+  CHECK_THROWS_AS(run.store.description(), checkpoint_error);
+  write_bytes(run.run_json, good);
+  CHECK(run.store.description().overrides == std::vector<std::string>{"seed=11"});
+}
+
+TEST_CASE("a sealed checkpoint that does not fit the plan is refused, not used") {
+  // A run.json edited with its checksum recomputed gives a run of another
+  // identity; the batch files are refused as another run's. Sealed files
+  // that still do not fit (a bug, or a forger) are refused by their shapes.
+  saved_run run(resumable);
+  const auto id = identity_in(run.plan, 2);
+  const auto hash_of = [&] {
+    // the run's identity as the batch file names it: decode the good file
+    return checkpoint_file::decode_run(read_bytes(run.run_json)).hash;
+  };
+  const auto hash = hash_of();
+  const batch_shape shape{run.plan.records.steps().size(),
+                          run.plan.entries[run.plan.batches[2].entry].times};
+  auto refused = [&](server_checkpoint c, const std::string& why) {
+    CAPTURE(why);
+    const auto bytes = checkpoint_file::encode_batch(hash, id, c);
+    CHECK_THROWS_WITH_AS(checkpoint_file::decode_batch(bytes, hash, id, &shape),
+                         doctest::Contains(why.c_str()), std::invalid_argument);
+    write_bytes(run.batch, bytes);
+    CHECK_THROWS_AS(run.store.verify(), checkpoint_error);
+  };
+  const auto& good = run.checkpoint;
+  CHECK_NOTHROW(checkpoint_file::decode_batch(checkpoint_file::encode_batch(hash, id, good), hash,
+                                              id, &shape));
+  auto c = good;
+  c.records[0].trajectory.pop_back(); // as after T or record_every changed
+  refused(c, "steps, the run records");
+  c = good;
+  c.records[1].trajectory.push_back(0);
+  refused(c, "steps, the run records");
+  c = good;
+  c.rounds_completed += 1;
+  refused(c, "records do not match the rounds completed");
+  c.rounds_completed = 1000;
+  refused(c, "1000 rounds completed of a schedule of");
+  c = good;
+  c.rounds_completed = static_cast<uint32_t>(shape.times.size()); // beyond the schedule
+  for (auto& r : c.records) {
+    r.round_steps.resize(c.rounds_completed + 1, 1);
+    r.round_errors.resize(c.rounds_completed + 1, 1);
+    r.round_workers.resize(c.rounds_completed + 1, 1);
+  }
+  refused(c, "rounds completed of a schedule");
+  c = good;
+  c.records[0].round_steps.back() += 1;
+  refused(c, "not the schedule's");
+  c = good;
+  c.records[0].round_workers.back() = 1000;
+  refused(c, "more workers in a round than N");
+  c = good;
+  c.records[0].complete = true;
+  refused(c, "complete");
+  c = good;
+  c.positions.pop_back();
+  refused(c, "stream positions");
+  c = good;
+  c.incarnations.push_back(0);
+  refused(c, "incarnations");
+  c = good;
+  c.records.pop_back();
+  refused(c, "wrong number of records");
+  c = good;
+  c.averages.conservativeResize(c.averages.rows() + 1, Eigen::NoChange);
+  refused(c, "averages");
 }

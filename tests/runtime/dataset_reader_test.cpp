@@ -104,7 +104,7 @@ TEST_CASE("every loader error names the file and line") {
   };
   const std::vector<bad_case> cases{
     {"bad/missing.csv", csv(label_kind::real), "bad/missing.csv: cannot open the data file (No such file or directory)"},
-    {"bad", csv(label_kind::real), "bad: is a folder, not a data file"},
+    {"bad", csv(label_kind::real), "bad: the data file is a folder, not a regular file"},
     {"bad/ragged.csv", csv(label_kind::real), "ragged.csv:4: ragged row: 3 fields, expected 4 (as in line 1)"},
     {"bad/non_numeric.csv", csv(label_kind::real), "non_numeric.csv:3: column 2 (\"b\"): \"abc\" is not a number"},
     {"bad/empty_field.csv", csv(label_kind::real), "empty_field.csv:3: column 1 (\"a\"): empty field"},
