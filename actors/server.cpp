@@ -1,3 +1,5 @@
+// The server actor's behaviour: messaging and checks; the bookkeeping is in
+// membership, round_tracker and checkpoint_timer.
 #include "actors/server.hpp"
 
 #include "actors/reports.hpp"
@@ -7,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace lsgd {
 
@@ -14,7 +17,6 @@ namespace {
 
 using self_ptr = server_actor::stateful_pointer<server_state>;
 using block = membership::block;
-using peer = server_state::peer;
 using Eigen::Index;
 
 // Whoever launched the server gets the records as they stand, from the
@@ -354,14 +356,13 @@ void on_trace(self_ptr self, const trace& x) {
     x.first_worker, x.workers);
   if (!index)
     return;
-  const auto b = *index;
   const auto round = std::to_string(x.round);
   if (x.steps != st.traced_steps) {
-    lose(self, b, "sent a trace of round " + round + " with the wrong steps");
+    lose(self, *index, "sent a trace of round " + round + " with the wrong steps");
     return;
   }
   if (x.averaged && x.workers != st.spec.workers) {
-    lose(self, b, "sent an averaged trace but hosts only " + std::to_string(x.workers) + " of "
+    lose(self, *index, "sent an averaged trace but hosts only " + std::to_string(x.workers) + " of "
                      + std::to_string(st.spec.workers) + " workers");
     return;
   }
@@ -371,11 +372,11 @@ void on_trace(self_ptr self, const trace& x) {
   const auto count = static_cast<Index>(x.workers);
   auto& target = x.averaged ? st.trace_means : st.scratch;
   if (auto err = unpack(x.snapshots, d, k * reps * (x.averaged ? 1 : count), target)) {
-    lose(self, b, "sent a trace of round " + round + " that does not fit: " + *err);
+    lose(self, *index, "sent a trace of round " + round + " that does not fit: " + *err);
     return;
   }
   if (!all_finite(x.snapshots)) {
-    lose(self, b, "sent a trace of round " + round + " with NaN or Inf");
+    lose(self, *index, "sent a trace of round " + round + " with NaN or Inf");
     return;
   }
   if (!x.averaged) {
@@ -397,23 +398,22 @@ void on_model(self_ptr self, const model& x) {
     x.first_worker, x.workers);
   if (!index)
     return;
-  const auto b = *index;
   const auto round = std::to_string(x.round);
   const auto count = static_cast<Index>(x.workers);
   const auto N = static_cast<Index>(st.spec.workers);
   const auto reps = static_cast<Index>(st.spec.reps);
   const double* data = nullptr;
   if (auto err = view(x.values, st.models.rows(), count * reps, data)) {
-    lose(self, b, "sent a model of round " + round + " that does not fit: " + *err);
+    lose(self, *index, "sent a model of round " + round + " that does not fit: " + *err);
     return;
   }
   if (!all_finite(x.values)) {
-    lose(self, b, "sent a model of round " + round + " with NaN or Inf");
+    lose(self, *index, "sent a model of round " + round + " with NaN or Inf");
     return;
   }
   if (st.current.report_streams) {
     if (x.positions.size() != static_cast<size_t>(count * reps)) {
-      lose(self, b, "sent " + std::to_string(x.positions.size())
+      lose(self, *index, "sent " + std::to_string(x.positions.size())
                        + " stream positions with its model of round " + round);
       return;
     }

@@ -13,7 +13,7 @@ namespace {
 const std::chrono::steady_clock::time_point t0{};
 }
 
-TEST_CASE("membership: ids lowest free run first; a lost block frees its ids") {
+TEST_CASE("membership: ids lowest free run first, a lost block frees its ids") {
   membership m(5);
   CHECK(m.free_run() == 5);
   CHECK(m.join(2) == 0u);

@@ -60,7 +60,7 @@ TEST_CASE("server, abort policy: a model with NaN or of the wrong size fails the
   }
 }
 
-TEST_CASE("server, continue policy: an invalid model loses its block; the round averages the rest") {
+TEST_CASE("server, continue policy: an invalid model loses its block, the round averages the rest") {
   server_fixture fx(2, schedules::one_shot(10), quick(true));
   caf::scoped_actor a{fx.sys}, b{fx.sys};
   REQUIRE(fx.join(a, 1) == 0);
@@ -200,4 +200,14 @@ TEST_CASE("server: the join timeout fails the run with join_timeout unless all N
   gx.next_epoch(b);
   gx.ds.advance(5s); // joined in time: the timer does nothing
   CHECK(gx.end().reason == "still running");
+}
+
+TEST_CASE("run_errc: an error keeps its code and renders as its sentence") {
+  deterministic_system ds;
+  const auto e = caf::make_error(run_errc::checkpoint_failed, std::string("server: disk full"));
+  CHECK(run_errc_of(e) == run_errc::checkpoint_failed);
+  CHECK(ds.sys->render(e) == "server: disk full");
+  CHECK(ds.sys->render(caf::make_error(run_errc::no_workers)) == "no_workers");
+  CHECK(!run_errc_of(caf::make_error(caf::sec::runtime_error, std::string("x"))));
+  CHECK(!run_errc_of(caf::error{}));
 }
