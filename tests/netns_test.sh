@@ -2,20 +2,20 @@
 # Server and worker processes in network namespaces of their own, joined by
 # veth pairs, so that they talk over distinct addresses as separate machines
 # would: the result must equal the one-process run. Needs root and `ip`
-# (iproute2); skipped with a message otherwise. The namespaces and their
+# (iproute2); skipped with a message (exit 77) otherwise. The namespaces and their
 # addresses (10.231.x.y) exist only inside this machine and are removed at exit.
 set -u
 bin=$1
 src=$2
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
   echo "netns: skipped (needs root and iproute2's ip)"
-  exit 0
+  exit 77
 fi
 tag="lsgd$$"
 server_ns="${tag}s"
 if ! ip netns add "$server_ns" 2>/dev/null; then
   echo "netns: skipped (cannot create network namespaces here)"
-  exit 0
+  exit 77
 fi
 tmp=$(mktemp -d)
 namespaces=("$server_ns")

@@ -26,6 +26,7 @@ struct serve_options {
   std::string listen = "127.0.0.1:0"; // port 0: the OS picks one
   std::string out_dir;
   std::string resume_dir; // continue the interrupted run stored there
+  bool overwrite = false; // replace the results of an earlier run in out_dir
   double join_timeout = 60; // seconds until all N workers must have joined
   int threads = 0;
   bool quiet = false;

@@ -1,5 +1,7 @@
 #include "runtime/exec/system_config.hpp"
 
+#include "actors/reports.hpp"
+#include "actors/run_errc.hpp"
 #include "messages/protocol.hpp"
 
 #include <caf/io/middleman.hpp>
@@ -18,6 +20,14 @@ caf::timespan seconds(double s) {
 
 void configure_system(caf::actor_system_config& cfg, size_t threads) {
   cfg.add_message_types<caf::id_block::lsgd>();
+  cfg.add_message_types<caf::id_block::lsgd_local>();
+  // Our errors render as their sentence, else as the code's name.
+  cfg.add_error_category(run_errc_category,
+                         [](uint8_t code, caf::atom_value, const caf::message& context) {
+                           if (context.match_elements<std::string>())
+                             return context.get_as<std::string>(0);
+                           return to_string(static_cast<run_errc>(code));
+                         });
   if (threads > 0)
     cfg.set("scheduler.max-threads", threads);
   cfg.set("logger.verbosity", caf::atom("quiet"));

@@ -46,7 +46,7 @@ struct temp_dir {
 
 } // namespace
 
-TEST_CASE("F* cache: computed once, then read; stale or corrupt entries are recomputed") {
+TEST_CASE("F* cache: computed once, then read, stale or corrupt entries are recomputed") {
   temp_dir dir;
   const auto file = (dir.path / "d.csv.optimum.json").string();
   logistic_regression f(two_class_data(0), 0.1);
@@ -106,7 +106,7 @@ TEST_CASE("F* cache: a folder that cannot be written costs a warning, not the ru
   CHECK(!fs::exists(file));
 }
 
-TEST_CASE("a data config: F* from Newton, then from the cache; a changed file is recomputed") {
+TEST_CASE("a data config: F* from Newton, then from the cache, a changed file is recomputed") {
   temp_dir dir;
   const auto data = dir.path / "tiny.csv";
   fs::copy_file(fs::path(LSGD_SOURCE_DIR) / "tests/data/tiny.csv", data);
