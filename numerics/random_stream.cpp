@@ -1,6 +1,7 @@
 // The philox4x32_boxmuller side of random_stream, on the plain scalar path.
 #include "numerics/random_stream.hpp"
 
+#include "numerics/simd/kernels.hpp"
 #include "numerics/simd/lane_math.hpp"
 #include "numerics/simd/scalar_lanes.hpp"
 
@@ -42,9 +43,10 @@ random_stream::random_stream(uint64_t seed, uint32_t repetition, uint32_t worker
 }
 
 void random_stream::fill_normals(uint64_t block) {
-  check_block(block);
-  simd::math::normal_pair<lanes>(counter_of(lane()), block, pair_[0], pair_[1]);
-  cached_block_ = block;
+  check_block(block + cache_blocks - 1);
+  const simd::lane_streams one{{key32_[0], key32_[1]}, &c1_, &c2_, &c3_, 0, 1};
+  simd::active_kernels().stream_normals(one, block, cache_blocks, z0_, z1_);
+  cache_first_ = block;
 }
 
 random_stream::result_type random_stream::word32() {
@@ -59,7 +61,7 @@ random_stream::result_type random_stream::word32() {
 void random_stream::seek32(uint64_t slot) {
   check_block(slot >> 1);
   slot_ = slot;
-  cached_block_ = ~uint64_t{0};
+  cache_first_ = ~uint64_t{0} - cache_blocks;
 }
 
 } // namespace lsgd

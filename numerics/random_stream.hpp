@@ -66,9 +66,10 @@ public:
       return normal_(words);
     }
     const uint64_t block = slot_ >> 1;
-    if (block != cached_block_)
+    if (block - cache_first_ >= cache_blocks) // also when nothing is cached
       fill_normals(block);
-    return pair_[slot_++ & 1];
+    const uint64_t i = block - cache_first_;
+    return (slot_++ & 1) ? z1_[i] : z0_[i];
   }
 
   /// Where this stream stands (words for philox4x64_ziggurat, slots for
@@ -165,8 +166,13 @@ private:
   uint32_t key32_[2] = {0, 0};
   uint64_t c1_ = 0, c2_ = 0, c3_ = 0;
   uint64_t slot_ = 0;
-  uint64_t cached_block_ = ~uint64_t{0};
-  double pair_[2] = {0, 0};
+  // The normals of blocks cache_first_ .. + cache_blocks - 1, computed at once
+  // by the SIMD kernel (the same bits as one at a time); a function of the key
+  // and the position, so no part of the state.
+  static constexpr uint64_t cache_blocks = 16;
+  uint64_t cache_first_ = ~uint64_t{0} - cache_blocks;
+  double z0_[cache_blocks] = {};
+  double z1_[cache_blocks] = {};
 };
 
 } // namespace lsgd

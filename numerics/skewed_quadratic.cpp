@@ -2,7 +2,6 @@
 
 #include "numerics/stream_lanes.hpp"
 
-#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -40,22 +39,23 @@ void skewed_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
     sgd_steps_by_column(x, streams, eta, first, last, sink);
     return;
   }
-  // All columns at once in SIMD lanes, the same operations as the column loop.
+  // All columns at once in SIMD lanes, the same operations as the column loop,
+  // which records at steps[s] while they follow each other in (first, last].
   const auto etas = eta.table(first, last);
   std::vector<double> v(lanes.lanes(), 0.0);
   for (Eigen::Index j = 0; j < columns; ++j)
     v[static_cast<size_t>(j)] = x(0, j);
-  uint64_t slot = lanes.slot();
-  for_segments(
-    sink, first, last,
-    [&](uint64_t a, uint64_t b) {
-      kernels.skewed(lanes.at(slot), v.data(), etas.data() + (a - first), b - a, mu_, L_,
-                     sigma_);
-      slot += b - a;
-    },
-    [&](size_t s) {
-      std::copy(v.begin(), v.begin() + columns, sink.out + static_cast<Eigen::Index>(s) * columns);
-    });
+  std::vector<uint64_t> at; // recorded steps, counted from first
+  for (uint64_t t = first;
+       at.size() < sink.count && sink.steps[at.size()] > t && sink.steps[at.size()] <= last;) {
+    t = sink.steps[at.size()];
+    at.push_back(t - first);
+  }
+  const simd::lane_records records{at.data(), at.size(), sink.out,
+                                   static_cast<size_t>(columns), static_cast<size_t>(columns)};
+  kernels.skewed(lanes.at(lanes.slot()), v.data(), etas.data(), etas.size(), mu_, L_, sigma_,
+                 records);
+  const uint64_t slot = lanes.slot() + etas.size();
   for (Eigen::Index j = 0; j < columns; ++j) {
     x(0, j) = v[static_cast<size_t>(j)];
     streams[j].seek(slot);

@@ -23,6 +23,17 @@ struct lane_streams {
   size_t lanes;
 };
 
+/// Where a kernel writes the iterates of recorded steps: after its step
+/// at[r] - 1 (at[r] steps done; at strictly increasing, r < count), lanes
+/// l < valid go to out[r * stride + l].
+struct lane_records {
+  const uint64_t* at = nullptr;
+  size_t count = 0;
+  double* out = nullptr;
+  size_t stride = 0;
+  size_t valid = 0;
+};
+
 /// The instruction sets a kernel table is built for.
 enum class path { scalar, avx2, avx512 };
 
@@ -33,11 +44,17 @@ struct kernel_table {
   /// out[k * lanes + l] = normal number slot + k of lane l, k < count.
   void (*normals)(const lane_streams& s, size_t count, double* out);
 
+  /// One stream's blocks at once (lane 0 of s; slot ignored): z0[i], z1[i]
+  /// are the normals of block first + i, i < count, count a multiple of 8.
+  void (*stream_normals)(const lane_streams& s, uint64_t first, size_t count, double* z0,
+                         double* z1);
+
   /// `steps` SGD steps on the skewed quadratic, lane l at v[l], step k with
   /// eta = etas[k] and the normal at slot + k:
-  ///   g = (v >= 0 ? L : mu) v + sigma z,  v <- v - eta g.
+  ///   g = (v >= 0 ? L : mu) v + sigma z,  v <- v - eta g,
+  /// writing the iterates at `records` on the way.
   void (*skewed)(const lane_streams& s, double* v, const double* etas, size_t steps,
-                 double mu, double L, double sigma);
+                 double mu, double L, double sigma, const lane_records& records);
 
   /// `steps` SGD steps on the noisy quadratic, x[i * lanes + l] the coordinate
   /// i of lane l; per coordinate z1, z2 are the next two normals (one block,

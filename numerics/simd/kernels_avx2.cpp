@@ -13,6 +13,11 @@ struct avx2_lanes {
 
   static d load(const double* p) { return _mm256_loadu_pd(p); }
   static void store(double* p, d x) { _mm256_storeu_pd(p, x); }
+  static void store_part(double* p, d x, size_t n) { // lanes < n only
+    const auto mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<long long>(n)),
+                                         _mm256_set_epi64x(3, 2, 1, 0));
+    _mm256_maskstore_pd(p, mask, x);
+  }
   static u loadu(const uint64_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
   static d dup(double x) { return _mm256_set1_pd(x); }
   static u dupu(uint64_t x) { return _mm256_set1_epi64x(static_cast<long long>(x)); }
@@ -32,6 +37,7 @@ struct avx2_lanes {
   static u mul32(u a, u b) { return _mm256_mul_epu32(a, b); }
   static d as_d(u a) { return _mm256_castsi256_pd(a); }
   static u as_u(d a) { return _mm256_castpd_si256(a); }
+  static u iota() { return _mm256_set_epi64x(3, 2, 1, 0); }
   static d select_ge0(d x, d a, d b) {
     return _mm256_blendv_pd(b, a, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GE_OQ));
   }
@@ -40,7 +46,8 @@ struct avx2_lanes {
 } // namespace
 
 const kernel_table avx2_kernels{
-  path::avx2, 4, &lanes::normals<avx2_lanes>, &lanes::skewed<avx2_lanes, 4>,
+  path::avx2, 4, &lanes::normals<avx2_lanes>, &lanes::stream_normals<avx2_lanes>,
+   &lanes::skewed<avx2_lanes, 4>,
   &lanes::noisy<avx2_lanes, 2>};
 
 } // namespace lsgd::simd

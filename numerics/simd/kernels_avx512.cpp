@@ -13,6 +13,9 @@ struct avx512_lanes {
 
   static d load(const double* p) { return _mm512_loadu_pd(p); }
   static void store(double* p, d x) { _mm512_storeu_pd(p, x); }
+  static void store_part(double* p, d x, size_t n) { // lanes < n only
+    _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << n) - 1), x);
+  }
   static u loadu(const uint64_t* p) { return _mm512_loadu_si512(p); }
   static d dup(double x) { return _mm512_set1_pd(x); }
   static u dupu(uint64_t x) { return _mm512_set1_epi64(static_cast<long long>(x)); }
@@ -32,6 +35,7 @@ struct avx512_lanes {
   static u mul32(u a, u b) { return _mm512_mul_epu32(a, b); }
   static d as_d(u a) { return _mm512_castsi512_pd(a); }
   static u as_u(d a) { return _mm512_castpd_si512(a); }
+  static u iota() { return _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0); }
   static d select_ge0(d x, d a, d b) {
     return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_GE_OQ), b, a);
   }
@@ -40,7 +44,8 @@ struct avx512_lanes {
 } // namespace
 
 const kernel_table avx512_kernels{
-  path::avx512, 8, &lanes::normals<avx512_lanes>, &lanes::skewed<avx512_lanes, 4>,
+  path::avx512, 8, &lanes::normals<avx512_lanes>, &lanes::stream_normals<avx512_lanes>,
+   &lanes::skewed<avx512_lanes, 4>,
   &lanes::noisy<avx512_lanes, 2>};
 
 } // namespace lsgd::simd

@@ -5,7 +5,8 @@
 namespace lsgd::simd {
 
 const kernel_table scalar_kernels{
-  path::scalar, 1, &lanes::normals<scalar_lanes>, &lanes::skewed<scalar_lanes, 4>,
+  path::scalar, 1, &lanes::normals<scalar_lanes>, &lanes::stream_normals<scalar_lanes>,
+   &lanes::skewed<scalar_lanes, 4>,
   &lanes::noisy<scalar_lanes, 2>};
 
 } // namespace lsgd::simd

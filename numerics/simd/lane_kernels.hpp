@@ -36,6 +36,21 @@ void normals(const lane_streams& s, size_t count, double* out) {
   }
 }
 
+/// Blocks first .. first + count - 1 of stream 0 of `s`, count a multiple of
+/// the width: z0[i], z1[i] the normals of block first + i.
+template <class V>
+void stream_normals(const lane_streams& s, uint64_t first, size_t count, double* z0,
+                    double* z1) {
+  math::block_counter<V> c{V::dupu(s.c1[0]), V::dupu(s.c2[0]), V::dupu(s.c3[0]), s.key[0],
+                           s.key[1]};
+  for (size_t i = 0; i < count; i += V::width) {
+    typename V::d a, b;
+    math::normal_pairs_of_stream<V>(c, first + i, a, b);
+    V::store(z0 + i, a);
+    V::store(z1 + i, b);
+  }
+}
+
 /// g = (v >= 0 ? L : mu) v + sigma z, v <- v - eta g: the operations, in this
 /// order, of skewed_quadratic's scalar loop.
 template <class V>
@@ -47,15 +62,33 @@ struct skewed_step {
   }
 };
 
+/// Stores lanes [lane, lane + width) of x at p, only those below `valid`.
+template <class V>
+void store_valid(double* p, typename V::d x, size_t lane, size_t valid) {
+  if (lane + V::width <= valid)
+    V::store(p, x);
+  else if (lane < valid)
+    V::store_part(p, x, valid - lane);
+}
+
 template <class V, int G>
 void skewed_chunk(const lane_streams& s, size_t lane, double* v, const double* etas,
-                  size_t steps, const skewed_step<V>& step) {
+                  size_t steps, const skewed_step<V>& step, const lane_records& rec) {
   math::block_counter<V> c[G];
   typename V::d x[G], z0[G], z1[G];
   for (int g = 0; g < G; ++g) {
     c[g] = counters_at<V>(s, lane + g * V::width);
     x[g] = V::load(v + lane + g * V::width);
   }
+  size_t r = 0; // the next record
+  auto record = [&](size_t done) {
+    if (r < rec.count && rec.at[r] == done) {
+      for (int g = 0; g < G; ++g)
+        store_valid<V>(rec.out + r * rec.stride + lane + g * V::width, x[g],
+                       lane + g * V::width, rec.valid);
+      ++r;
+    }
+  };
   size_t k = 0;
   if (s.slot & 1) { // the stream stands in the middle of a block: its second normal
     for (int g = 0; g < G; ++g) {
@@ -63,35 +96,41 @@ void skewed_chunk(const lane_streams& s, size_t lane, double* v, const double* e
       step(x[g], z1[g], etas[0]);
     }
     k = 1;
+    record(1);
   }
   for (; k + 2 <= steps; k += 2) {
     const uint64_t block = (s.slot + k) >> 1;
     for (int g = 0; g < G; ++g) {
       math::normal_pair<V>(c[g], block, z0[g], z1[g]);
       step(x[g], z0[g], etas[k]);
-      step(x[g], z1[g], etas[k + 1]);
     }
+    record(k + 1);
+    for (int g = 0; g < G; ++g)
+      step(x[g], z1[g], etas[k + 1]);
+    record(k + 2);
   }
-  if (k < steps)
+  if (k < steps) {
     for (int g = 0; g < G; ++g) {
       math::normal_pair<V>(c[g], (s.slot + k) >> 1, z0[g], z1[g]);
       step(x[g], z0[g], etas[k]);
     }
+    record(k + 1);
+  }
   for (int g = 0; g < G; ++g)
     V::store(v + lane + g * V::width, x[g]);
 }
 
 template <class V, int G>
 void skewed(const lane_streams& s, double* v, const double* etas, size_t steps, double mu,
-            double L, double sigma) {
+            double L, double sigma, const lane_records& records) {
   if (steps == 0)
     return;
   const skewed_step<V> step{V::dup(mu), V::dup(L), V::dup(sigma)};
   size_t lane = 0;
   for (; lane + G * V::width <= s.lanes; lane += G * V::width)
-    skewed_chunk<V, G>(s, lane, v, etas, steps, step);
+    skewed_chunk<V, G>(s, lane, v, etas, steps, step, records);
   for (; lane < s.lanes; lane += V::width)
-    skewed_chunk<V, 1>(s, lane, v, etas, steps, step);
+    skewed_chunk<V, 1>(s, lane, v, etas, steps, step, records);
 }
 
 /// g = a_i x_i (1 + sm z1) + sa z2, x_i <- x_i - eta g: noisy_quadratic's order.

@@ -14,7 +14,8 @@
 // V provides: types d (doubles) and u (uint64 lanes); dup, dupu; add, sub, mul,
 // div, fma(a, b, c) = a b + c rounded once, sqrt; addu, subu, andu, oru, xoru,
 // srl<n>, sll<n>, mul32 (low 32 bits times low 32 bits, 64-bit product);
-// as_d, as_u (bit casts); select_ge0(x, a, b) = x >= 0 ? a : b (false for NaN).
+// as_d, as_u (bit casts); select_ge0(x, a, b) = x >= 0 ? a : b (false for NaN);
+// iota() = (0, 1, ..., width - 1).
 
 #include <cstdint>
 
@@ -154,14 +155,13 @@ void philox_block(const block_counter<V>& s, uint64_t block, typename V::u& w0,
   philox4x32_10<V>(w0, w1, w2, w3, s.k0, s.k1);
 }
 
-/// The two normals of block `block` of every lane, by Box-Muller:
-/// u1 from words (0, 1), u2 from words (2, 3), r = sqrt(-2 log u1),
-/// z0 = r cos(2 pi u2), z1 = r sin(2 pi u2).
+/// The two normals of the Philox4x32-10 block of counter (w0, w1, w2, w3) and
+/// key (k0, k1), by Box-Muller: u1 from words (0, 1), u2 from words (2, 3) of
+/// the block, r = sqrt(-2 log u1), z0 = r cos(2 pi u2), z1 = r sin(2 pi u2).
 template <class V>
-void normal_pair(const block_counter<V>& s, uint64_t block, typename V::d& z0,
-                 typename V::d& z1) {
-  typename V::u w0, w1, w2, w3;
-  philox_block<V>(s, block, w0, w1, w2, w3);
+void normal_pair_of(typename V::u w0, typename V::u w1, typename V::u w2, typename V::u w3,
+                    uint32_t k0, uint32_t k1, typename V::d& z0, typename V::d& z1) {
+  philox4x32_10<V>(w0, w1, w2, w3, k0, k1);
   const auto u1 = uniform_open<V>(w0, w1);
   const auto u2 = uniform_open<V>(w2, w3);
   const auto r = V::sqrt(V::mul(V::dup(-2.0), log_positive<V>(u1)));
@@ -169,6 +169,23 @@ void normal_pair(const block_counter<V>& s, uint64_t block, typename V::d& z0,
   sincos_2pi<V>(u2, sn, cs);
   z0 = V::mul(r, cs);
   z1 = V::mul(r, sn);
+}
+
+/// The two normals of block `block` of every lane.
+template <class V>
+void normal_pair(const block_counter<V>& s, uint64_t block, typename V::d& z0,
+                 typename V::d& z1) {
+  normal_pair_of<V>(V::dupu(block & low32), V::oru(s.c1, V::dupu(block >> 32)), s.c2, s.c3,
+                    s.k0, s.k1, z0, z1);
+}
+
+/// The two normals of blocks first + l (lane l) of one stream.
+template <class V>
+void normal_pairs_of_stream(const block_counter<V>& s, uint64_t first, typename V::d& z0,
+                            typename V::d& z1) {
+  const auto b = V::addu(V::dupu(first), V::iota());
+  normal_pair_of<V>(V::andu(b, V::dupu(low32)), V::oru(s.c1, V::template srl<32>(b)), s.c2,
+                    s.c3, s.k0, s.k1, z0, z1);
 }
 
 } // namespace lsgd::simd::math

@@ -15,6 +15,7 @@ struct scalar_lanes {
 
   static d load(const double* p) { return *p; }
   static void store(double* p, d x) { *p = x; }
+  static void store_part(double*, d, size_t) {} // n < width = 1: nothing
   static u loadu(const uint64_t* p) { return *p; }
   static d dup(double x) { return x; }
   static u dupu(uint64_t x) { return x; }
@@ -35,6 +36,7 @@ struct scalar_lanes {
   static d as_d(u a) { d x; std::memcpy(&x, &a, sizeof x); return x; }
   static u as_u(d a) { u x; std::memcpy(&x, &a, sizeof x); return x; }
   static d select_ge0(d x, d a, d b) { return x >= 0 ? a : b; }
+  static u iota() { return 0; }
 };
 
 } // namespace

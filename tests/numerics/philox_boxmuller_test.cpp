@@ -133,6 +133,17 @@ TEST_CASE("normals: every SIMD path gives the plain path's bits, and so does ran
         std::vector<double> got(count * padded);
         simd::kernels_for(p).normals(words.at(seed, slot), count, got.data());
         CHECK(same_bits(got, expected));
+        // One stream's blocks in lanes (random_stream's cache): lane 0's numbers.
+        std::vector<double> z0(16), z1(16);
+        simd::kernels_for(p).stream_normals(words.at(seed, 0), slot / 2, 16, z0.data(),
+                                            z1.data());
+        for (size_t k = 0; k < 32; ++k) {
+          const uint64_t at = (slot / 2) * 2 + k; // slot number at
+          if (at < slot || at >= slot + count)
+            continue;
+          const double z = at % 2 ? z1[k / 2] : z0[k / 2];
+          REQUIRE(std::memcmp(&z, &expected[(at - slot) * padded], sizeof z) == 0);
+        }
       }
       for (size_t l = 0; l < n; ++l) {
         random_stream s(seed, static_cast<uint32_t>(5 + l), 2, 1,
