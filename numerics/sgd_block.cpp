@@ -1,5 +1,7 @@
 #include "numerics/sgd_block.hpp"
 
+#include "numerics/simd/kernels.hpp"
+
 #include <stdexcept>
 
 namespace lsgd {
@@ -24,6 +26,8 @@ void sgd_block::advance(uint64_t first, uint64_t last, const snapshot_sink& sink
 sgd_method::sgd_method(std::shared_ptr<const objective> f, step_size eta, vector x0,
                        generator_kind generator)
   : f_(std::move(f)), eta_(eta), x0_(std::move(x0)), generator_(generator) {
+  if (generator_ == generator_kind::philox4x32_boxmuller)
+    simd::active_kernels(); // a bad LSGD_SIMD fails here, while the run is planned
   if (x0_.size() != f_->dimension())
     throw std::invalid_argument("sgd: x0 has length " + std::to_string(x0_.size())
                                 + " but the objective has d = "

@@ -317,6 +317,15 @@ tls_config read_tls(toml_reader r, const std::string& file) {
   return t;
 }
 
+random_config read_random(toml_reader r) {
+  random_config c;
+  c.generator = *parse_generator(one_of("generator", r, {"philox4x64-ziggurat",
+                                                         "philox4x32-boxmuller"},
+                                        generator_name(default_generator)));
+  r.finish();
+  return c;
+}
+
 experiment_config read_experiment(const toml::table& root, const std::string& file) {
   toml_reader r(root, file, "");
   experiment_config c;
@@ -373,6 +382,7 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   checkpoint.finish();
   if (r.has("tls"))
     c.tls = read_tls(r.table("tls"), file);
+  c.random = read_random(r.table("random"));
   r.finish();
   return c;
 }

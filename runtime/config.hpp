@@ -2,6 +2,8 @@
 // configs/example.toml documents every key.
 #pragma once
 
+#include "numerics/generator_kind.hpp"
+
 #include "runtime/toml_reader.hpp"
 
 #include <cstdint>
@@ -116,6 +118,12 @@ struct tls_config {
   file_setting ca;          // the CA that signs every node's certificate
 };
 
+/// [random]: which generator the streams use (numerics/generator_kind.hpp);
+/// "philox4x64-ziggurat" reproduces the numbers published before issue 12.
+struct random_config {
+  generator_kind generator = default_generator;
+};
+
 struct experiment_config {
   std::string name;
   std::string file;
@@ -133,6 +141,7 @@ struct experiment_config {
   faults_config faults;
   checkpoint_config checkpoint;
   tls_config tls;
+  random_config random;
 };
 
 /// The schedule types a config may name.

@@ -197,7 +197,8 @@ fedac_problem fedac_constants(const fedac_config& c, const objective_config& oc,
 std::shared_ptr<const local_method> make_local_method(const method_config& m,
                                                       const objective_config& oc,
                                                       std::shared_ptr<const objective> f,
-                                                      uint64_t N, uint64_t T, uint64_t R) {
+                                                      uint64_t N, uint64_t T, uint64_t R,
+                                                      generator_kind generator) {
   vector x0 = Eigen::Map<const vector>(oc.x0.data(), static_cast<Eigen::Index>(oc.x0.size()));
   if (auto data = dynamic_cast<const data_objective*>(f.get());
       data && data->split() == data_split::sharded
@@ -207,11 +208,11 @@ std::shared_ptr<const local_method> make_local_method(const method_config& m,
                                 + ", the number of samples");
   if (m.optimizer == "sgd")
     return std::make_shared<sgd_method>(std::move(f), make_step_size(m.step_size),
-                                        std::move(x0));
+                                        std::move(x0), generator);
   if (m.optimizer == "fedac1" || m.optimizer == "fedac2") {
     const auto v = m.optimizer == "fedac1" ? fedac_variant::I : fedac_variant::II;
     const auto p = fedac_choose(v, fedac_constants(m.fedac, oc, *f, x0), N, T, R);
-    return std::make_shared<fedac_method>(std::move(f), v, p, std::move(x0));
+    return std::make_shared<fedac_method>(std::move(f), v, p, std::move(x0), generator);
   }
   throw std::invalid_argument("unknown optimizer " + m.optimizer);
 }

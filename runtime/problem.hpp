@@ -35,10 +35,12 @@ step_size make_step_size(const step_size_config& c);
 comm_times make_schedule(const schedule_config& c, uint64_t T, uint64_t N);
 
 /// The local method of `m` for N workers, T steps and R rounds (FedAC's
-/// parameters depend on them and on the objective's constants).
+/// parameters depend on them and on the objective's constants), drawing from
+/// streams of kind `generator`.
 std::shared_ptr<const local_method> make_local_method(const method_config& m,
                                                       const objective_config& oc,
                                                       std::shared_ptr<const objective> f,
-                                                      uint64_t N, uint64_t T, uint64_t R);
+                                                      uint64_t N, uint64_t T, uint64_t R,
+                                                      generator_kind generator);
 
 } // namespace lsgd

@@ -188,6 +188,7 @@ nlohmann::json config_to_json(const experiment_config& c) {
           {"step_size", step_size_to_json(c.step_size)},
           {"method", methods},
           {"speedup", {{"enabled", c.speedup}, {"repetitions", c.speedup_repetitions}}},
+          {"random", {{"generator", generator_name(c.random.generator)}}},
           {"runtime",
            {{"threads", c.runtime.threads},
             {"workers_per_actor", c.runtime.workers_per_actor},

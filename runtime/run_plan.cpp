@@ -53,7 +53,7 @@ run_plan make_plan(const experiment_config& c) {
     try {
       e.times = make_schedule(m.schedule, T, N);
       e.local = make_local_method(m, plan.config.objective, plan.f, N, T,
-                                  schedules::rounds(e.times));
+                                  schedules::rounds(e.times), c.random.generator);
     } catch (const std::invalid_argument& err) {
       throw config_error(c.file + ": method \"" + m.name + "\" at N = " + std::to_string(N)
                          + ": " + err.what());
