@@ -13,11 +13,6 @@ struct avx2_lanes {
 
   static d load(const double* p) { return _mm256_loadu_pd(p); }
   static void store(double* p, d x) { _mm256_storeu_pd(p, x); }
-  static void store_part(double* p, d x, size_t n) { // lanes < n only
-    const auto mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<long long>(n)),
-                                         _mm256_set_epi64x(3, 2, 1, 0));
-    _mm256_maskstore_pd(p, mask, x);
-  }
   static u loadu(const uint64_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
   static d dup(double x) { return _mm256_set1_pd(x); }
   static u dupu(uint64_t x) { return _mm256_set1_epi64x(static_cast<long long>(x)); }

@@ -13,9 +13,6 @@ struct avx512_lanes {
 
   static d load(const double* p) { return _mm512_loadu_pd(p); }
   static void store(double* p, d x) { _mm512_storeu_pd(p, x); }
-  static void store_part(double* p, d x, size_t n) { // lanes < n only
-    _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << n) - 1), x);
-  }
   static u loadu(const uint64_t* p) { return _mm512_loadu_si512(p); }
   static d dup(double x) { return _mm512_set1_pd(x); }
   static u dupu(uint64_t x) { return _mm512_set1_epi64(static_cast<long long>(x)); }

@@ -62,13 +62,18 @@ struct skewed_step {
   }
 };
 
-/// Stores lanes [lane, lane + width) of x at p, only those below `valid`.
+/// Stores lanes [lane, lane + width) of x at p, only those below `valid`
+/// (the last partial vector through a scratch array: no access past the end).
 template <class V>
 void store_valid(double* p, typename V::d x, size_t lane, size_t valid) {
-  if (lane + V::width <= valid)
+  if (lane + V::width <= valid) {
     V::store(p, x);
-  else if (lane < valid)
-    V::store_part(p, x, valid - lane);
+  } else if (lane < valid) {
+    double part[V::width];
+    V::store(part, x);
+    for (size_t i = 0; i < valid - lane; ++i)
+      p[i] = part[i];
+  }
 }
 
 template <class V, int G>

@@ -15,7 +15,6 @@ struct scalar_lanes {
 
   static d load(const double* p) { return *p; }
   static void store(double* p, d x) { *p = x; }
-  static void store_part(double*, d, size_t) {} // n < width = 1: nothing
   static u loadu(const uint64_t* p) { return *p; }
   static d dup(double x) { return x; }
   static u dupu(uint64_t x) { return x; }
