@@ -1,11 +1,14 @@
-// The baseline localsgd measures itself against: experiments S and L as plain
+// The baselines localsgd measures itself against: experiments S and L as plain
 // C++ loops, no actors. Same arithmetic and random draws as localsgd's SGD
-// methods (Philox streams per (seed, repetition, worker), ziggurat normals,
-// fused steps, averaging in worker-id order), the same monitoring (the error
-// of the virtual average every `record_every` steps, per-run medians), on K
-// threads over the (method, N, repetition) runs. Prints worker-steps/s.
+// methods (streams per (seed, repetition, worker), fused steps, averaging in
+// worker-id order), the same monitoring (the error of the virtual average every
+// `record_every` steps, per-run medians), on K threads. Prints worker-steps/s.
 //
-//   bench_plain_loop S|L [threads] [repetitions]
+//   bench_plain_loop S|L [threads] [repetitions] [philox4x64-ziggurat|philox4x32-boxmuller]
+//
+// philox4x64-ziggurat (the default here): one run at a time, the scalar loop.
+// philox4x32-boxmuller: the floor; 50 repetitions of a (method, N) at once, as
+// one block of columns, so sgd_steps runs the SIMD kernel over all of them.
 #include "numerics/averaging.hpp"
 #include "numerics/record_plan.hpp"
 #include "numerics/schedule.hpp"
@@ -48,25 +51,35 @@ comm_times times_of(const std::string& method, uint64_t T, uint32_t N) {
   return schedules::one_shot(T);
 }
 
+// Repetitions first_rep .. first_rep + reps - 1 of one (schedule, N).
 struct job {
   comm_times times;
   uint32_t N;
-  uint32_t rep;
+  uint32_t first_rep;
+  uint32_t reps;
 };
 
-// One run: returns its final error and the median of its recorded errors.
-// Each worker runs up to 64 recorded steps in a row (its stream stays in
-// registers), writing its iterates into a buffer that is then averaged.
-std::pair<double, double> run(const job& j, const skewed_quadratic& f, const step_size& eta,
-                              const record_plan& records) {
+double error_at(double x) {
+  return 0.5 * (x >= 0 ? 2.0 : 1.0) * x * x;
+}
+
+// The runs of a job, as one block of reps x N columns (repetition-major, as
+// localsgd's blocks): writes each run's final error and the median of its
+// recorded errors. Up to 64 recorded steps run in a row, the iterates going to
+// a buffer that is then averaged per repetition.
+void run(const job& j, const skewed_quadratic& f, const step_size& eta,
+         const record_plan& records, generator_kind kind, std::pair<double, double>* out) {
   constexpr size_t pass = 64;
+  const Eigen::Index cols = Eigen::Index{j.reps} * j.N;
   std::vector<random_stream> streams;
-  streams.reserve(j.N);
-  for (uint32_t n = 0; n < j.N; ++n)
-    streams.emplace_back(1, j.rep, n);
-  Eigen::MatrixXd x = Eigen::MatrixXd::Constant(1, j.N, 2.0);
-  std::vector<double> buffer(pass * j.N), errors;
-  double xbar = 0;
+  streams.reserve(static_cast<size_t>(cols));
+  for (uint32_t r = 0; r < j.reps; ++r)
+    for (uint32_t n = 0; n < j.N; ++n)
+      streams.emplace_back(1, j.first_rep + r, n, 0, kind);
+  Eigen::MatrixXd x = Eigen::MatrixXd::Constant(1, cols, 2.0);
+  std::vector<double> buffer(pass * static_cast<size_t>(cols)), xbar(j.reps, 0.0);
+  Eigen::Map<Eigen::MatrixXd> means(xbar.data(), 1, j.reps);
+  std::vector<std::vector<double>> errors(j.reps);
   for (size_t r = 1; r < j.times.size(); ++r) {
     uint64_t at = j.times[r - 1];
     const auto recorded = records.steps_in(at, j.times[r]);
@@ -76,17 +89,20 @@ std::pair<double, double> run(const job& j, const skewed_quadratic& f, const ste
                   snapshot_sink{recorded.data() + begin, n, buffer.data()});
       at = recorded[begin + n - 1];
       for (size_t s = 0; s < n; ++s) {
-        average_columns(Eigen::Map<const Eigen::MatrixXd>(buffer.data() + s * j.N, 1, j.N),
-                        &xbar);
+        average_column_groups(Eigen::Map<const Eigen::MatrixXd>(buffer.data() + s * cols, 1, cols),
+                              j.N, means);
         if (recorded[begin + s] >= 10)
-          errors.push_back(0.5 * (xbar >= 0 ? 2.0 : 1.0) * xbar * xbar);
+          for (uint32_t k = 0; k < j.reps; ++k)
+            errors[k].push_back(error_at(xbar[k]));
       }
     }
     f.sgd_steps(x, streams.data(), eta, at, j.times[r], snapshot_sink{});
-    average_columns(x, &xbar);
-    x.setConstant(xbar);
+    average_column_groups(x, j.N, means);
+    for (uint32_t k = 0; k < j.reps; ++k)
+      x.middleCols(Eigen::Index{k} * j.N, j.N).setConstant(xbar[k]);
   }
-  return {0.5 * (xbar >= 0 ? 2.0 : 1.0) * xbar * xbar, median(errors)};
+  for (uint32_t k = 0; k < j.reps; ++k)
+    out[k] = {error_at(xbar[k]), median(errors[k])};
 }
 
 } // namespace
@@ -103,29 +119,42 @@ int main(int argc, char** argv) {
                                 {"sync", "increasing", "one_shot"}, 150};
   if (argc > 3)
     e.reps = static_cast<uint32_t>(std::atoi(argv[3]));
+  const auto kind = parse_generator(argc > 4 ? argv[4] : "philox4x64-ziggurat");
+  if (!kind) {
+    std::fprintf(stderr, "unknown generator %s\n", argv[4]);
+    return 2;
+  }
+  const uint32_t per_job = *kind == generator_kind::philox4x32_boxmuller ? 50 : 1;
   const skewed_quadratic f(1.0, 2.0, 8.0);
   const auto eta = step_size::harmonic(2.0, 0.5);
   const record_plan records(e.T, e.record_every);
 
   std::vector<job> jobs;
-  for (uint32_t rep = 0; rep < e.reps; ++rep)
-    jobs.push_back({schedules::one_shot(e.T), 1, rep}); // single workers for s1
+  std::vector<size_t> first_out; // where each job's runs go in `out`
+  size_t runs = 0;
+  auto add = [&](comm_times times, uint32_t N) {
+    for (uint32_t rep = 0; rep < e.reps; rep += per_job) {
+      jobs.push_back({times, N, rep, std::min(per_job, e.reps - rep)});
+      first_out.push_back(runs);
+      runs += jobs.back().reps;
+    }
+  };
+  add(schedules::one_shot(e.T), 1); // single workers for s1: runs 0 .. reps - 1
   for (const auto& m : e.methods)
     for (auto N : e.Ns)
-      for (uint32_t rep = 0; rep < e.reps; ++rep)
-        jobs.push_back({times_of(m, e.T, N), N, rep});
+      add(times_of(m, e.T, N), N);
   double worker_steps = 0;
   for (const auto& j : jobs)
-    worker_steps += double(e.T) * j.N;
+    worker_steps += double(e.T) * j.N * j.reps;
 
-  std::vector<std::pair<double, double>> out(jobs.size());
+  std::vector<std::pair<double, double>> out(runs);
   std::atomic<size_t> next{0};
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
   for (unsigned k = 0; k < threads; ++k)
     pool.emplace_back([&] {
       for (size_t i; (i = next++) < jobs.size();)
-        out[i] = run(jobs[i], f, eta, records);
+        run(jobs[i], f, eta, records, *kind, out.data() + first_out[i]);
     });
   for (auto& t : pool)
     t.join();
@@ -135,8 +164,8 @@ int main(int argc, char** argv) {
   for (uint32_t rep = 0; rep < e.reps; ++rep)
     s1 += out[rep].first;
   s1 /= e.reps;
-  std::printf("plain loop %s: %zu runs, %.3g worker-steps in %.2f s on %u thread(s) = "
+  std::printf("plain loop %s, %s: %zu runs, %.3g worker-steps in %.2f s on %u thread(s) = "
               "%.1f M worker-steps/s (s1 = %.4g)\n",
-              which.c_str(), jobs.size(), worker_steps, seconds, threads,
-              worker_steps / seconds / 1e6, s1);
+              which.c_str(), generator_name(*kind).c_str(), runs, worker_steps, seconds,
+              threads, worker_steps / seconds / 1e6, s1);
 }

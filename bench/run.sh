@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Speed of localsgd against its two baselines, measured in one run on this
-# machine: the plain C++ loop (bench/plain_loop.cpp: the same arithmetic and
-# random draws, no actors, 1 and all cores) and the vectorized NumPy version
-# (bench/numpy_baseline.py: what a researcher would write instead), on the
-# paper's experiments S and L. Prints a markdown table of worker-steps/s.
+# Speed of localsgd against its baselines, measured in one run on this
+# machine: the plain C++ loops (bench/plain_loop.cpp: the same arithmetic and
+# random draws, no actors, 1 and all cores), once with the legacy scalar
+# generator (philox4x64-ziggurat) and once with the SIMD generator and step
+# kernel over 50 repetitions at a time (the floor), and the vectorized NumPy
+# version (bench/numpy_baseline.py: what a researcher would write instead), on
+# the paper's experiments S and L. Prints ns per normal draw per SIMD path
+# (bench/normals.cpp) and a markdown table of worker-steps/s.
 #
 #   bench/run.sh          # L at 100 repetitions for the baselines (rates do not depend on it)
 #   bench/run.sh --full   # L at the paper's 1000 repetitions everywhere (about 10 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x build/localsgd ] && [ -x build/bench_plain_loop ] || ./setup.sh build >/dev/null
+[ -x build/localsgd ] && [ -x build/bench_plain_loop ] && [ -x build/bench_normals ] \
+  || ./setup.sh build >/dev/null
 python=/usr/bin/python3
 cores=$(nproc)
 l_reps=100
@@ -29,13 +33,18 @@ print(f"{steps / s['wall_seconds'] / 1e6:.1f} {s['wall_seconds']:.2f}")
 PY
 }
 
+./build/bench_normals 20 >&2
+
 declare -A rate wall
 for exp in S L; do
   reps=150; [ $exp = L ] && reps=$l_reps
   for k in 1 "$cores"; do
-    line=$(./build/bench_plain_loop $exp "$k" "$reps")
+    line=$(./build/bench_plain_loop $exp "$k" "$reps" philox4x64-ziggurat)
     echo "$line" >&2
     rate[plain_${exp}_$k]=$(echo "$line" | rate_of)
+    line=$(./build/bench_plain_loop $exp "$k" "$reps" philox4x32-boxmuller)
+    echo "$line" >&2
+    rate[simd_${exp}_$k]=$(echo "$line" | rate_of)
   done
   line=$($python bench/numpy_baseline.py $exp --reps "$reps" | tail -1)
   echo "$line" >&2
@@ -52,15 +61,19 @@ read -r rate[localsgd_S] wall[localsgd_S] < <(localsgd_rate "$tmp/S/summary.json
 read -r rate[localsgd_L] wall[localsgd_L] < <(localsgd_rate "$tmp/L/summary.json")
 
 echo
-echo "| experiment | plain loop, 1 core | plain loop, $cores cores | NumPy | localsgd, $cores threads (wall) | localsgd / plain ($cores cores) | localsgd / NumPy |"
-echo "|---|---|---|---|---|---|---|"
+echo "Worker-steps/s; plain = scalar loop with philox4x64-ziggurat, SIMD plain = the floor"
+echo "(philox4x32-boxmuller, SIMD kernel over repetitions); localsgd uses its default generator."
+echo
+echo "| experiment | plain, 1 / $cores cores | SIMD plain, 1 / $cores cores | NumPy | localsgd, $cores threads (wall) | localsgd / SIMD plain ($cores cores) | localsgd / plain | localsgd / NumPy |"
+echo "|---|---|---|---|---|---|---|---|"
 for exp in S L; do
   reps=150; [ $exp = L ] && reps=$l_reps
   $python - "$exp" "$reps" "${rate[plain_${exp}_1]}" "${rate[plain_${exp}_$cores]}" \
+    "${rate[simd_${exp}_1]}" "${rate[simd_${exp}_$cores]}" \
     "${rate[numpy_$exp]}" "${rate[localsgd_$exp]}" "${wall[localsgd_$exp]}" <<'PY'
 import sys
-exp, reps, p1, pk, npy, lsgd, wall = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
-print(f"| {exp} ({reps} reps) | {p1:.1f} M/s | {pk:.1f} M/s | {npy:.1f} M/s | "
-      f"{lsgd:.1f} M/s ({wall:.2f} s) | {lsgd / pk:.2f} | {lsgd / npy:.1f}x |")
+exp, reps, p1, pk, s1, sk, npy, lsgd, wall = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
+print(f"| {exp} ({reps} reps) | {p1:.1f} / {pk:.1f} M/s | {s1:.1f} / {sk:.1f} M/s | {npy:.1f} M/s | "
+      f"{lsgd:.1f} M/s ({wall:.2f} s) | {lsgd / sk:.2f} | {lsgd / pk:.2f} | {lsgd / npy:.1f}x |")
 PY
 done

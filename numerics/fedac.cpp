@@ -1,5 +1,7 @@
 #include "numerics/fedac.hpp"
 
+#include "numerics/simd/kernels.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -72,8 +74,10 @@ void fedac_block::advance(uint64_t first, uint64_t last, const snapshot_sink& si
 }
 
 fedac_method::fedac_method(std::shared_ptr<const objective> f, fedac_variant v,
-                           fedac_parameters p, vector x0)
-  : f_(std::move(f)), variant_(v), p_(p), x0_(std::move(x0)) {
+                           fedac_parameters p, vector x0, generator_kind generator)
+  : f_(std::move(f)), variant_(v), p_(p), x0_(std::move(x0)), generator_(generator) {
+  if (generator_ == generator_kind::philox4x32_boxmuller)
+    simd::active_kernels(); // a bad LSGD_SIMD fails here, while the run is planned
   if (x0_.size() != f_->dimension())
     throw std::invalid_argument("fedac: x0 has the wrong length");
 }
@@ -85,7 +89,9 @@ vector fedac_method::initial_model() const {
 }
 
 std::unique_ptr<local_optimizer> fedac_method::make_block(const block_layout& layout) const {
-  return std::make_unique<fedac_block>(f_, p_, layout);
+  auto own = layout;
+  own.generator = generator_;
+  return std::make_unique<fedac_block>(f_, p_, own);
 }
 
 std::string fedac_method::describe() const {

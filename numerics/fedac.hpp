@@ -67,7 +67,9 @@ private:
 
 class fedac_method final : public local_method {
 public:
-  fedac_method(std::shared_ptr<const objective> f, fedac_variant v, fedac_parameters p, vector x0);
+  /// Blocks draw from streams of kind `generator`.
+  fedac_method(std::shared_ptr<const objective> f, fedac_variant v, fedac_parameters p, vector x0,
+               generator_kind generator = default_generator);
 
   Eigen::Index model_size() const override {
     return 2 * f_->dimension();
@@ -85,6 +87,7 @@ private:
   fedac_variant variant_;
   fedac_parameters p_;
   vector x0_;
+  generator_kind generator_;
 };
 
 } // namespace lsgd

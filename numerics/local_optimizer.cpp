@@ -9,7 +9,7 @@ std::vector<random_stream> block_layout::streams() const {
   out.reserve(static_cast<size_t>(columns()));
   for (uint32_t r = 0; r < reps; ++r)
     for (uint32_t w = 0; w < workers; ++w)
-      out.emplace_back(seed, first_rep + r, first_worker + w, incarnation);
+      out.emplace_back(seed, first_rep + r, first_worker + w, incarnation, generator);
   return out;
 }
 
@@ -45,7 +45,7 @@ void restore_streams(local_optimizer& block, const block_layout& layout,
   for (uint32_t r = 0; r < layout.reps; ++r)
     for (uint32_t w = 0; w < layout.workers; ++w, ++c) {
       streams[c] = random_stream(layout.seed, layout.first_rep + r, layout.first_worker + w,
-                                 incarnations[w]);
+                                 incarnations[w], streams[c].kind());
       streams[c].seek(positions[c]);
     }
 }

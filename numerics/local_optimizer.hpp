@@ -24,6 +24,8 @@ struct block_layout {
   /// 0 for the workers a run starts with; a replacement that takes over lost
   /// ids gets a higher one, and with it streams independent of the lost ones.
   uint32_t incarnation = 0;
+  /// The streams' generator: set by the local method that makes the block.
+  generator_kind generator = default_generator;
 
   Eigen::Index columns() const {
     return Eigen::Index{reps} * workers;
@@ -34,7 +36,8 @@ struct block_layout {
     return first_worker + static_cast<uint32_t>(c % workers);
   }
 
-  /// One stream per column, keyed by (seed, repetition, worker id, incarnation).
+  /// One stream per column, keyed by (seed, repetition, worker id, incarnation),
+  /// of kind `generator`.
   std::vector<random_stream> streams() const;
 };
 
@@ -92,7 +95,7 @@ public:
 
 /// Rebuilds every stream of `block` (laid out as `layout`) as the stream of
 /// its (repetition, worker id) in incarnation incarnations[w] (per worker of
-/// the block), moved to positions[column]. Throws std::invalid_argument if
+/// the block), of the kind it had, moved to positions[column]. Throws std::invalid_argument if
 /// the sizes do not match.
 void restore_streams(local_optimizer& block, const block_layout& layout,
                      const std::vector<uint64_t>& positions,

@@ -1,6 +1,8 @@
 #include "numerics/noisy_quadratic.hpp"
 #include "numerics/quadratic_moments.hpp"
 
+#include "numerics/stream_lanes.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -41,6 +43,45 @@ void noisy_quadratic::sample_gradients(const const_matrix_ref& x,
 void noisy_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
                                 const step_size& eta, uint64_t first, uint64_t last,
                                 const snapshot_sink& sink) const {
+  const auto& kernels = simd::active_kernels();
+  const auto columns = x.cols();
+  const auto d = dimension();
+  const stream_lanes lanes(streams, static_cast<size_t>(columns), kernels.lane_multiple);
+  if (!lanes.usable() || lanes.slot() % 2 != 0) {
+    sgd_steps_by_column(x, streams, eta, first, last, sink);
+    return;
+  }
+  // All columns at once in SIMD lanes, coordinate-major: xs[i * L + j].
+  const auto etas = eta.table(first, last);
+  const auto L = static_cast<Eigen::Index>(lanes.lanes());
+  std::vector<double> xs(static_cast<size_t>(d * L), 0.0);
+  for (Eigen::Index j = 0; j < columns; ++j)
+    for (Eigen::Index i = 0; i < d; ++i)
+      xs[static_cast<size_t>(i * L + j)] = x(i, j);
+  uint64_t slot = lanes.slot();
+  for_segments(
+    sink, first, last,
+    [&](uint64_t a, uint64_t b) {
+      kernels.noisy(lanes.at(slot), xs.data(), static_cast<size_t>(d), curvature_.data(),
+                    etas.data() + (a - first), b - a, multiplicative_noise_, additive_noise_);
+      slot += 2 * static_cast<uint64_t>(d) * (b - a);
+    },
+    [&](size_t s) {
+      double* out = sink.out + static_cast<Eigen::Index>(s) * columns * d;
+      for (Eigen::Index j = 0; j < columns; ++j)
+        for (Eigen::Index i = 0; i < d; ++i)
+          *out++ = xs[static_cast<size_t>(i * L + j)];
+    });
+  for (Eigen::Index j = 0; j < columns; ++j) {
+    for (Eigen::Index i = 0; i < d; ++i)
+      x(i, j) = xs[static_cast<size_t>(i * L + j)];
+    streams[j].seek(slot);
+  }
+}
+
+void noisy_quadratic::sgd_steps_by_column(Eigen::Ref<matrix> x, random_stream* streams,
+                                          const step_size& eta, uint64_t first,
+                                          uint64_t last, const snapshot_sink& sink) const {
   const auto etas = eta.table(first, last);
   const auto d = dimension();
   const auto columns = x.cols();

@@ -1,6 +1,8 @@
 // One reproducible random stream per (seed, repetition, worker id).
 #pragma once
 
+#include "numerics/generator_kind.hpp"
+
 #include <Random123/philox.h>
 #include <boost/random/normal_distribution.hpp>
 
@@ -9,15 +11,25 @@
 
 namespace lsgd {
 
-/// A counter-based stream: Philox4x64-10 keyed by (seed, repetition, worker),
-/// so streams are independent by construction and need no seeding sequence;
-/// normal draws use Boost.Random's ziggurat sampler (stateless), so the whole
-/// position of a stream is its counter and the place in its last block.
+/// A counter-based stream keyed by (seed, repetition, worker, incarnation), so
+/// streams are independent by construction and need no seeding sequence. Its
+/// whole state is the key and an exact position (position()/seek()), which is
+/// all a checkpoint stores. Two generators (generator_kind):
 ///
-/// The words come out exactly as from Random123's r123::Engine (counter
-/// incremented before use, each block of four read from the last word down),
-/// without that adapter's per-call overhead, which was a quarter of the cost
-/// of an SGD step on a 1-D objective.
+/// philox4x64_ziggurat: Philox4x64-10 with key (seed, repetition << 32 |
+/// worker) and counter (block, 0, 0, incarnation); normals by Boost.Random's
+/// ziggurat (stateless). The words come out exactly as from Random123's
+/// r123::Engine (counter incremented before use, each block of four read from
+/// the last word down), without that adapter's per-call overhead. The position
+/// counts 64-bit words.
+///
+/// philox4x32_boxmuller: Philox4x32-10 with key (seed mod 2^32, seed / 2^32)
+/// and counter (b mod 2^32, incarnation << 16 | b / 2^32, repetition, worker)
+/// for block b < 2^48 (incarnation < 2^16). The position counts half-blocks
+/// ("slots"): slot 2b + i, i in {0, 1}, as a normal is z_i of Box-Muller on
+/// block b (numerics/simd/lane_math.hpp), the same bits as the SIMD kernels
+/// give for that slot. A 64-bit word takes a whole block, (w1 << 32 | w0),
+/// starting at the next even slot, so no word shares bits with a normal.
 class random_stream {
 public:
   using result_type = uint64_t;
@@ -28,9 +40,11 @@ public:
   /// `incarnation` > 0 gives an independent stream for the same worker id
   /// (a replacement worker that takes over a lost id); it lives in the
   /// counter's top word, which the word-0 counting never reaches.
-  random_stream(uint64_t seed, uint32_t repetition, uint32_t worker, uint32_t incarnation = 0)
-    : key_{{seed, (uint64_t{repetition} << 32) | worker}},
-      counter_{{0, 0, 0, incarnation}} {
+  random_stream(uint64_t seed, uint32_t repetition, uint32_t worker, uint32_t incarnation = 0,
+                generator_kind kind = default_generator);
+
+  generator_kind kind() const {
+    return kind_;
   }
 
   static constexpr result_type min() {
@@ -42,28 +56,35 @@ public:
 
   /// A uniform 64-bit word.
   result_type operator()() {
-    if (left_ == 0) {
-      counter_.incr();
-      block_ = philox_(counter_, key_);
-      left_ = 3;
-      return block_.v[3];
-    }
-    return block_.v[--left_];
+    return kind_ == generator_kind::philox4x64_ziggurat ? word64() : word32();
   }
 
   /// A standard normal draw.
   double normal() {
-    return normal_(*this);
+    if (kind_ == generator_kind::philox4x64_ziggurat) {
+      legacy_words words{this};
+      return normal_(words);
+    }
+    const uint64_t block = slot_ >> 1;
+    if (block - cache_first_ >= cache_blocks) // also when nothing is cached
+      fill_normals(block);
+    const uint64_t i = block - cache_first_;
+    return (slot_++ & 1) ? z1_[i] : z0_[i];
   }
 
-  /// How many words this stream has produced: with the key, its whole state
-  /// (the normal sampler keeps none), so a checkpoint stores just this.
+  /// Where this stream stands (words for philox4x64_ziggurat, slots for
+  /// philox4x32_boxmuller): with the key, its whole state (the normal samplers
+  /// keep none), so a checkpoint stores just this.
   uint64_t position() const {
-    return 4 * counter_.v[0] - left_;
+    return kind_ == generator_kind::philox4x64_ziggurat ? 4 * counter_.v[0] - left_ : slot_;
   }
 
-  /// Continues as if `position` words had been drawn.
+  /// Continues as if the stream had drawn up to `position`.
   void seek(uint64_t position) {
+    if (kind_ == generator_kind::philox4x32_boxmuller) {
+      seek32(position);
+      return;
+    }
     const uint64_t blocks = position / 4;
     const unsigned used = static_cast<unsigned>(position % 4);
     counter_.v[0] = blocks;
@@ -93,7 +114,45 @@ public:
     return static_cast<uint64_t>(m >> 64);
   }
 
+  /// The Philox4x32 key and counter words of this stream (philox4x32_boxmuller),
+  /// as numerics/simd/kernels.hpp's lane_streams takes them.
+  struct lane_words {
+    uint32_t key[2];
+    uint64_t c1, c2, c3;
+  };
+  lane_words lane() const {
+    return {{key32_[0], key32_[1]}, c1_, c2_, c3_};
+  }
+
 private:
+  // Boost's sampler draws words through this, without the kind dispatch.
+  struct legacy_words {
+    using result_type = uint64_t;
+    random_stream* s;
+    static constexpr result_type min() {
+      return 0;
+    }
+    static constexpr result_type max() {
+      return std::numeric_limits<result_type>::max();
+    }
+    result_type operator()() {
+      return s->word64();
+    }
+  };
+
+  result_type word64() {
+    if (left_ == 0) {
+      counter_.incr();
+      block_ = philox_(counter_, key_);
+      left_ = 3;
+      return block_.v[3];
+    }
+    return block_.v[--left_];
+  }
+  result_type word32();
+  void fill_normals(uint64_t block);
+  void seek32(uint64_t slot);
+
   using philox = r123::Philox4x64;
   philox philox_;
   philox::key_type key_;
@@ -101,6 +160,19 @@ private:
   philox::ctr_type block_{{0, 0, 0, 0}};
   unsigned left_ = 0; // words of block_ not yet returned
   boost::random::normal_distribution<double> normal_;
+
+  generator_kind kind_;
+  // philox4x32_boxmuller: key, counter words 1-3, next slot, normals of one block.
+  uint32_t key32_[2] = {0, 0};
+  uint64_t c1_ = 0, c2_ = 0, c3_ = 0;
+  uint64_t slot_ = 0;
+  // The normals of blocks cache_first_ .. + cache_blocks - 1, computed at once
+  // by the SIMD kernel (the same bits as one at a time); a function of the key
+  // and the position, so no part of the state.
+  static constexpr uint64_t cache_blocks = 16;
+  uint64_t cache_first_ = ~uint64_t{0} - cache_blocks;
+  double z0_[cache_blocks] = {};
+  double z1_[cache_blocks] = {};
 };
 
 } // namespace lsgd

@@ -32,7 +32,9 @@ private:
 /// Local SGD: every worker runs plain SGD with the same step-size rule.
 class sgd_method final : public local_method {
 public:
-  sgd_method(std::shared_ptr<const objective> f, step_size eta, vector x0);
+  /// Blocks draw from streams of kind `generator`.
+  sgd_method(std::shared_ptr<const objective> f, step_size eta, vector x0,
+             generator_kind generator = default_generator);
 
   Eigen::Index model_size() const override {
     return f_->dimension();
@@ -50,6 +52,7 @@ private:
   std::shared_ptr<const objective> f_;
   step_size eta_;
   vector x0_;
+  generator_kind generator_;
 };
 
 } // namespace lsgd

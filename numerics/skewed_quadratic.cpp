@@ -1,5 +1,7 @@
 #include "numerics/skewed_quadratic.hpp"
 
+#include "numerics/stream_lanes.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -30,6 +32,39 @@ void skewed_quadratic::sample_gradients(const const_matrix_ref& x,
 void skewed_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
                                  const step_size& eta, uint64_t first, uint64_t last,
                                  const snapshot_sink& sink) const {
+  const auto& kernels = simd::active_kernels();
+  const auto columns = x.cols();
+  const stream_lanes lanes(streams, static_cast<size_t>(columns), kernels.lane_multiple);
+  if (!lanes.usable()) {
+    sgd_steps_by_column(x, streams, eta, first, last, sink);
+    return;
+  }
+  // All columns at once in SIMD lanes, the same operations as the column loop,
+  // which records at steps[s] while they follow each other in (first, last].
+  const auto etas = eta.table(first, last);
+  std::vector<double> v(lanes.lanes(), 0.0);
+  for (Eigen::Index j = 0; j < columns; ++j)
+    v[static_cast<size_t>(j)] = x(0, j);
+  std::vector<uint64_t> at; // recorded steps, counted from first
+  for (uint64_t t = first;
+       at.size() < sink.count && sink.steps[at.size()] > t && sink.steps[at.size()] <= last;) {
+    t = sink.steps[at.size()];
+    at.push_back(t - first);
+  }
+  const simd::lane_records records{at.data(), at.size(), sink.out,
+                                   static_cast<size_t>(columns), static_cast<size_t>(columns)};
+  kernels.skewed(lanes.at(lanes.slot()), v.data(), etas.data(), etas.size(), mu_, L_, sigma_,
+                 records);
+  const uint64_t slot = lanes.slot() + etas.size();
+  for (Eigen::Index j = 0; j < columns; ++j) {
+    x(0, j) = v[static_cast<size_t>(j)];
+    streams[j].seek(slot);
+  }
+}
+
+void skewed_quadratic::sgd_steps_by_column(Eigen::Ref<matrix> x, random_stream* streams,
+                                           const step_size& eta, uint64_t first,
+                                           uint64_t last, const snapshot_sink& sink) const {
   const auto etas = eta.table(first, last);
   const auto columns = x.cols();
   for (Eigen::Index j = 0; j < columns; ++j) {

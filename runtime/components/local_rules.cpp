@@ -15,7 +15,7 @@ local_rule_component sgd_rule() {
   c.doc = "plain SGD with the method's step size";
   c.make = [](values&) -> local_rule {
     return [](const local_rule_context& x) {
-      return std::make_shared<sgd_method>(x.f, x.eta, x.x0);
+      return std::make_shared<sgd_method>(x.f, x.eta, x.x0, x.generator);
     };
   };
   return c;
@@ -61,7 +61,7 @@ local_rule_component fedac_rule(std::string name, fedac_variant variant, std::st
   c.make = [variant](values& v) -> local_rule {
     return [variant, v](const local_rule_context& x) {
       const auto p = fedac_choose(variant, fedac_constants(v, x), x.N, x.T, x.R);
-      return std::make_shared<fedac_method>(x.f, variant, p, x.x0);
+      return std::make_shared<fedac_method>(x.f, variant, p, x.x0, x.generator);
     };
   };
   return c;

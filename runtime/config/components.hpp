@@ -11,6 +11,7 @@
 // its data (if any) when the run is planned.
 #pragma once
 
+#include "numerics/generator_kind.hpp"
 #include "numerics/local_optimizer.hpp"
 #include "numerics/schedule.hpp"
 #include "numerics/step_size.hpp"
@@ -43,6 +44,7 @@ struct local_rule_context {
   step_size eta; // the method's step size
   vector x0;
   uint64_t N = 1, T = 1, R = 1;
+  generator_kind generator = default_generator; // the streams' generator ([random])
 };
 
 /// Makes the local method of one (method, N); throws std::invalid_argument

@@ -134,6 +134,7 @@ key_table top_keys() {
 const runtime_config runtime_defaults{};
 const fault_policy fault_defaults{};
 const checkpoint_config checkpoint_defaults{};
+const random_config random_defaults{};
 
 } // namespace
 
@@ -176,6 +177,14 @@ const std::vector<section_table>& section_tables() {
      {boolean_key("enabled", "write checkpoints").def(checkpoint_defaults.enabled),
       number_key("interval", "seconds between a batch's checkpoints (0: after every round)")
         .at_least(0).def(checkpoint_defaults.interval)}},
+    {"random", "the random streams: one per (seed, repetition, worker id, incarnation)",
+     {text_key("generator", "\"philox4x32-boxmuller\": Philox4x32-10 and Box-Muller, "
+                            "vectorized (the same bits on every SIMD path); "
+                            "\"philox4x64-ziggurat\": Philox4x64-10 and Boost's ziggurat, the "
+                            "numbers published before it")
+        .one_of({generator_name(generator_kind::philox4x32_boxmuller),
+                 generator_name(generator_kind::philox4x64_ziggurat)})
+        .def(generator_name(random_defaults.generator))}},
     {"tls", "TLS between the nodes of `localsgd serve` (all three files, PEM)",
      {boolean_key("enabled", "TLS on").computed("true when the table is given"),
       path_key("certificate", "this node's certificate, signed by the CA")
@@ -381,8 +390,10 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   auto checkpoint = section("checkpoint");
   c.checkpoint.enabled = checkpoint.boolean("enabled");
   c.checkpoint.interval = checkpoint.number("interval");
+  auto random = section("random");
+  c.random.generator = *parse_generator(random.text("generator"));
   c.sections = {{"", top},         {"speedup", speedup},       {"runtime", rt},
-                {"faults", faults}, {"checkpoint", checkpoint}};
+                {"faults", faults}, {"checkpoint", checkpoint}, {"random", random}};
   if (r.has("tls")) {
     auto tls = section("tls");
     c.tls = read_tls(tls);

@@ -62,6 +62,12 @@ struct tls_config {
   file_setting ca;          // the CA that signs every node's certificate
 };
 
+/// [random]: which generator the streams use (numerics/generator_kind.hpp);
+/// "philox4x64-ziggurat" reproduces the numbers published before issue 12.
+struct random_config {
+  generator_kind generator = default_generator;
+};
+
 struct experiment_config {
   std::string name;
   std::string file;
@@ -79,8 +85,9 @@ struct experiment_config {
   fault_policy faults;
   checkpoint_config checkpoint;
   tls_config tls;
+  random_config random;
   /// The fixed tables as read, for the echo: "" (the top level), "speedup",
-  /// "runtime", "faults", "checkpoint", "tls".
+  /// "runtime", "faults", "checkpoint", "random", "tls".
   std::vector<std::pair<std::string, values>> sections;
 };
 

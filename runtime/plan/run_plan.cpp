@@ -54,7 +54,8 @@ run_plan make_plan(const experiment_config& c) {
     try {
       plan.f->check_workers(N);
       e.times = m.schedule.made(T, N);
-      e.local = m.rule.made({plan.f, m.step_size.made, x0, N, T, schedules::rounds(e.times)});
+      e.local = m.rule.made({plan.f, m.step_size.made, x0, N, T, schedules::rounds(e.times),
+                           c.random.generator});
     } catch (const std::invalid_argument& err) {
       throw config_error(c.file + ": method \"" + m.name + "\" at N = " + std::to_string(N)
                          + ": " + err.what());

@@ -185,3 +185,28 @@ TEST_CASE("non-ASCII text: fine in strings and comments, refused where toml++ 3.
   CHECK(parse_config(text, "t.toml", {"method.0.name=caf\xc3\xa9"}).methods[0].name
         == "caf\xc3\xa9");
 }
+
+TEST_CASE("[random]: the generator, philox4x32-boxmuller unless the config says otherwise") {
+  const char* text = R"(
+seed = 1
+repetitions = 1
+T = 10
+N = 2
+[objective]
+type = "skewed_quadratic"
+x0 = 2.0
+[[method]]
+name = "a"
+schedule = "one_shot"
+)";
+  CHECK(parse_config(text, "t.toml").random.generator == generator_kind::philox4x32_boxmuller);
+  CHECK(parse_config(text, "t.toml", {"random.generator=philox4x64-ziggurat"}).random.generator
+        == generator_kind::philox4x64_ziggurat);
+  CHECK(parse_config(text, "t.toml", {"random.generator=philox4x32-boxmuller"}).random.generator
+        == generator_kind::philox4x32_boxmuller);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"random.generator=mt19937"}),
+                       doctest::Contains("random.generator: unknown value \"mt19937\""),
+                       config_error);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"random.seed=3"}),
+                       doctest::Contains("random.seed: unknown key"), config_error);
+}

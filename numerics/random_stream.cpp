@@ -1,0 +1,67 @@
+// The philox4x32_boxmuller side of random_stream, on the plain scalar path.
+#include "numerics/random_stream.hpp"
+
+#include "numerics/simd/kernels.hpp"
+#include "numerics/simd/lane_math.hpp"
+#include "numerics/simd/scalar_lanes.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace lsgd {
+
+namespace {
+
+using lanes = simd::scalar_lanes;
+
+// Blocks below 2^48: the counter's second word keeps 16 bits for the incarnation.
+constexpr uint64_t block_limit = uint64_t{1} << 48;
+
+simd::math::block_counter<lanes> counter_of(const random_stream::lane_words& w) {
+  return {w.c1, w.c2, w.c3, w.key[0], w.key[1]};
+}
+
+void check_block(uint64_t block) {
+  if (block >= block_limit)
+    throw std::length_error("random_stream: position beyond 2^49 slots");
+}
+
+} // namespace
+
+random_stream::random_stream(uint64_t seed, uint32_t repetition, uint32_t worker,
+                             uint32_t incarnation, generator_kind kind)
+  : key_{{seed, (uint64_t{repetition} << 32) | worker}},
+    counter_{{0, 0, 0, incarnation}},
+    kind_(kind),
+    key32_{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)},
+    c1_(uint64_t{incarnation} << 16),
+    c2_(repetition),
+    c3_(worker) {
+  if (kind == generator_kind::philox4x32_boxmuller && incarnation >= (1u << 16))
+    throw std::invalid_argument("random_stream: incarnation " + std::to_string(incarnation)
+                                + " >= 2^16 for philox4x32-boxmuller");
+}
+
+void random_stream::fill_normals(uint64_t block) {
+  check_block(block + cache_blocks - 1);
+  const simd::lane_streams one{{key32_[0], key32_[1]}, &c1_, &c2_, &c3_, 0, 1};
+  simd::active_kernels().stream_normals(one, block, cache_blocks, z0_, z1_);
+  cache_first_ = block;
+}
+
+random_stream::result_type random_stream::word32() {
+  const uint64_t block = (slot_ + 1) >> 1; // the next whole block
+  check_block(block);
+  uint64_t w0, w1, w2, w3;
+  simd::math::philox_block<lanes>(counter_of(lane()), block, w0, w1, w2, w3);
+  slot_ = 2 * block + 2;
+  return (w1 << 32) | w0;
+}
+
+void random_stream::seek32(uint64_t slot) {
+  check_block(slot >> 1);
+  slot_ = slot;
+  cache_first_ = ~uint64_t{0} - cache_blocks;
+}
+
+} // namespace lsgd

@@ -1,0 +1,12 @@
+// The kernels on the plain path: one lane at a time, built for the baseline ISA.
+#include "numerics/simd/lane_kernels.hpp"
+#include "numerics/simd/scalar_lanes.hpp"
+
+namespace lsgd::simd {
+
+const kernel_table scalar_kernels{
+  path::scalar, 1, &lanes::normals<scalar_lanes>, &lanes::stream_normals<scalar_lanes>,
+   &lanes::skewed<scalar_lanes, 4>,
+  &lanes::noisy<scalar_lanes, 2>};
+
+} // namespace lsgd::simd
