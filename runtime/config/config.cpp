@@ -159,7 +159,11 @@ const std::vector<section_table>& section_tables() {
                                            "together (0: automatic)")
         .at_least(0).at_most(max_int).def(runtime_defaults.repetitions_per_actor),
       integer_key("max_concurrent_runs", "batches in flight at once (0: 4 x threads)")
-        .at_least(0).at_most(max_int).def(runtime_defaults.max_concurrent_runs)}},
+        .at_least(0).at_most(max_int).def(runtime_defaults.max_concurrent_runs),
+      number_key("memory_limit", "GB the run may hold (records, models, monitoring), "
+                                 "estimated before any work; more is refused")
+        .at_least(0).def(runtime_defaults.memory_limit)
+        .computed("0: 0.8 x this machine's memory")}},
     {"faults", "what the server does when workers are lost",
      {text_key("on_worker_loss", "\"abort\": the run fails, the completed rounds are written; "
                                  "\"continue\": rounds average the workers that remain, and a "
@@ -382,6 +386,7 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.runtime.workers_per_actor = rt.integer("workers_per_actor");
   c.runtime.repetitions_per_actor = rt.integer("repetitions_per_actor");
   c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs");
+  c.runtime.memory_limit = rt.number("memory_limit");
   auto faults = section("faults");
   c.faults.continue_on_loss = faults.text("on_worker_loss") == "continue";
   c.faults.deadline_factor = faults.number("deadline_factor");

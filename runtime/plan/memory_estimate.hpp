@@ -1,0 +1,34 @@
+// What a run will hold in memory, estimated from its plan before any work,
+// so that a config that cannot fit is refused with one line instead of
+// failing after gigabytes were allocated.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace lsgd {
+
+struct experiment_config;
+struct run_plan;
+
+/// Bytes by what holds them.
+struct memory_estimate {
+  double records = 0;    // every run's trajectory and per-round records
+  double models = 0;     // the batches in flight: workers', the server's, the averages
+  double monitoring = 0; // snapshots of the recorded steps of a round, worker and server
+  double total() const {
+    return records + models + monitoring;
+  }
+};
+
+/// The limit in bytes: [runtime] memory_limit (GB), or 0.8 x this machine's memory.
+double memory_limit_bytes(const experiment_config& c);
+
+/// Throws config_error if the trajectories alone (known from T, record_every
+/// and the repetitions) exceed the limit: checked before anything is sized.
+void check_record_memory(const experiment_config& c);
+
+/// The estimate of a whole plan; throws config_error above the limit.
+memory_estimate check_memory(const run_plan& plan);
+
+} // namespace lsgd
