@@ -46,11 +46,11 @@ sources=("$root"/tests/fuzz/config_fuzzer.cpp "$root"/tests/fuzz/checkpoint_fuzz
 echo "fuzz: building $out/config_fuzzer and $out/checkpoint_fuzzer"
 printf '%s\n' "${sources[@]}" |
   xargs -P 2 -I{} sh -c '"$0" "$@" -c {} -o "'"$out"'/obj/$(basename {} .cpp).o"' "$cxx" "${flags[@]}"
-common=()
-for o in "$out"/obj/*.o; do
-  case $(basename "$o") in
-    config_fuzzer.o|checkpoint_fuzzer.o|checkpoint_file.o) ;;
-    *) common+=("$o") ;;
+common=() # this build's objects only: obj/ may hold those of files since removed
+for f in "${sources[@]}"; do
+  case $(basename "$f") in
+    config_fuzzer.cpp|checkpoint_fuzzer.cpp|checkpoint_file.cpp) ;;
+    *) common+=("$out/obj/$(basename "$f" .cpp).o") ;;
   esac
 done
 "$cxx" -fsanitize=fuzzer,address,undefined "$out/obj/config_fuzzer.o" "${common[@]}" \
