@@ -1,22 +1,45 @@
+// The server actor's behaviour: messaging and checks; the bookkeeping is in
+// membership, round_tracker and checkpoint_timer.
 #include "actors/server.hpp"
 
+#include "actors/reports.hpp"
+#include "actors/run_errc.hpp"
 #include "numerics/averaging.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace lsgd {
 
 namespace {
 
 using self_ptr = server_actor::stateful_pointer<server_state>;
-using block = server_state::block;
+using block = membership::block;
 using Eigen::Index;
 
-void fail(self_ptr self, const std::string& what) {
+// Whoever launched the server gets the records as they stand, from the
+// server (a typed actor may not send() to an untyped one: send_as does).
+void report(self_ptr self) {
+  auto& st = self->state;
+  if (st.spec.report_to)
+    caf::send_as(caf::actor_cast<caf::actor>(self), st.spec.report_to, batch_report{st.records});
+}
+
+// Ends the batch with `code`; `text` is the sentence for the user.
+void fail_with(self_ptr self, run_errc code, const std::string& text) {
   self->state.finished = true;
-  self->quit(caf::make_error(caf::sec::runtime_error, "server: " + what));
+  report(self);
+  self->quit(caf::make_error(code, text));
+}
+
+void fail(self_ptr self, run_errc code, const std::string& what) {
+  fail_with(self, code, "server: " + what);
+}
+
+caf::actor_clock::time_point now(self_ptr self) {
+  return self->clock().now();
 }
 
 void log(self_ptr self, const std::string& line) {
@@ -30,89 +53,89 @@ std::string ids(const block& b) {
   return "workers " + std::to_string(b.first) + ".." + std::to_string(b.first + b.count - 1);
 }
 
-double seconds_since(server_state::clock_type::time_point t) {
-  return std::chrono::duration<double>(server_state::clock_type::now() - t).count();
-}
-
 void begin_epoch(self_ptr self, const epoch& e);
 void complete_round(self_ptr self);
 
 void ask_for_epoch(self_ptr self, uint32_t completed) {
-  self->request(self->state.clock, caf::infinite, atom::next_v, completed)
+  self->request(self->state.schedule, caf::infinite, atom::next_v, completed)
     .then([self](const epoch& e) { begin_epoch(self, e); },
-          [self](caf::error& err) { fail(self, "schedule: " + self->system().render(err)); });
+          [self](caf::error& err) {
+            fail(self, run_errc::schedule_inconsistent, "schedule: " + self->system().render(err));
+          });
 }
 
-// The block whose actor sent the current message, lost or not.
-block* sender_block(self_ptr self) {
+// The index of the block whose actor sent the current message, lost or not.
+std::optional<size_t> sender_block(self_ptr self) {
   const auto sender = self->current_sender();
-  for (auto& b : self->state.blocks)
-    if (sender && b.handle.address() == sender->address())
-      return &b;
-  return nullptr;
+  const auto& peers = self->state.peers;
+  for (size_t i = 0; i < peers.size(); ++i)
+    if (sender && peers[i].handle.address() == sender->address())
+      return i;
+  return std::nullopt;
 }
 
-// Takes `b` out of the run: under the abort policy the run fails; else its
-// ids are freed for a replacement (with fresh streams) and the open round
-// goes on without it, unless its model already arrived.
-void lose(self_ptr self, block& b, const std::string& why) {
+// Takes block `index` out of the run. Before the run started its ids are
+// simply free for the next join. Then, under the abort policy the run fails;
+// else its ids are freed for a replacement (with fresh streams) and the open
+// round goes on without it, unless its model already arrived.
+void lose(self_ptr self, size_t index, const std::string& why) {
   auto& st = self->state;
+  const auto b = st.members.blocks()[index];
   if (st.finished || b.lost)
     return;
-  if (!st.spec.faults.continue_on_loss) {
-    fail(self, ids(b) + ": " + why);
+  if (st.running && !st.spec.faults.continue_on_loss) {
+    fail(self, run_errc::worker_lost, ids(b) + ": " + why);
     return;
   }
-  b.lost = true;
+  auto& p = st.peers[index];
   // If it is alive (late or broken), it stops instead of waiting for a run
   // that goes on without it.
-  self->send_exit(b.handle, caf::make_error(caf::sec::runtime_error,
+  self->send_exit(p.handle, caf::make_error(caf::sec::runtime_error,
                                             "server: dropped " + ids(b) + ": " + why));
   const auto N = st.spec.workers;
-  for (uint32_t w = b.first; w < b.first + b.count; ++w) {
-    st.owner[w] = -1;
-    ++st.incarnations[w];
+  if (!st.running) {
+    // No stream has moved yet: a replacement starts them as if nothing happened.
+    st.members.lose(index, false);
+    log(self, "lost " + ids(b) + " before the run started (" + why + "); "
+                + std::to_string(st.members.alive()) + " of " + std::to_string(N)
+                + " workers joined, their ids are free for the next join");
+    return;
+  }
+  st.members.lose(index);
+  for (uint32_t w = b.first; w < b.first + b.count; ++w)
     for (uint32_t r = 0; r < st.spec.reps; ++r)
       st.positions[size_t{r} * N + w] = 0;
-  }
-  uint32_t alive = 0;
-  for (const auto& other : st.blocks)
-    if (!other.lost)
-      alive += other.count;
-  log(self, "lost " + ids(b) + " (" + why + "); " + std::to_string(alive) + " of "
+  log(self, "lost " + ids(b) + " (" + why + "); " + std::to_string(st.members.alive()) + " of "
               + std::to_string(N) + " workers remain");
-  if (!st.running || !b.active || b.modeled)
+  if (!p.active || st.round.has_model(b.first))
     return;
-  b.active = false;
-  st.expected -= b.count;
-  if (st.expected == 0)
-    fail(self, "every worker of round " + std::to_string(st.current.round) + " was lost");
-  else if (st.received == st.expected)
+  p.active = false;
+  st.round.withdraw(b.count);
+  if (st.round.expected() == 0)
+    fail(self, run_errc::no_workers,
+         "every worker of round " + std::to_string(st.current.round) + " was lost");
+  else if (st.round.complete())
     complete_round(self);
 }
 
 void start_run(self_ptr self) {
   auto& st = self->state;
   st.running = true;
-  st.started = st.last_checkpoint = server_state::clock_type::now();
-  if (st.spec.started)
-    *st.spec.started = true;
+  st.checkpoints.start(now(self));
   if (const auto& c = st.spec.resume) {
     st.averages = c->averages;
     st.positions = c->positions;
-    st.incarnations = c->incarnations;
+    st.members.restore_incarnations(c->incarnations);
     st.completed_rounds = c->rounds_completed;
-    for (size_t r = 0; r < st.spec.out.size(); ++r)
-      *st.spec.out[r] = c->records[r];
-    for (auto& b : st.blocks)
-      b.needs_streams = true;
+    st.records = c->records;
+    for (auto& p : st.peers)
+      p.needs_streams = true;
   } else {
     st.averages = st.spec.initial_model.replicate(1, st.spec.reps);
     const double initial = error_of_average(*st.spec.f, st.spec.initial_model);
-    for (auto& out : st.spec.out) {
-      auto& rec = *out;
-      rec = run_record{};
-      rec.trajectory.assign(st.spec.records.steps().size(), 0.0);
+    st.records.assign(st.spec.reps, run_record{});
+    for (auto& rec : st.records) {
+      rec.trajectory.assign(st.spec.recorded_steps.steps().size(), 0.0);
       rec.trajectory[0] = initial;
       rec.round_steps = {0};
       rec.round_errors = {initial};
@@ -126,20 +149,10 @@ void start_run(self_ptr self) {
 // them go out at the start of a round and come back at its end.
 void count_transfers(server_state& st, uint32_t workers) {
   const auto bytes = sizeof(double) * static_cast<uint64_t>(st.models.rows());
-  for (auto& out : st.spec.out) {
-    out->messages += workers;
-    out->bytes += uint64_t{workers} * bytes;
+  for (auto& rec : st.records) {
+    rec.messages += workers;
+    rec.bytes += uint64_t{workers} * bytes;
   }
-}
-
-// How long round `e` may take: its steps at the slowest rate seen, with
-// slack; with growing intervals no fixed timeout fits every round.
-double deadline_seconds(const server_state& st, const epoch& e) {
-  const auto& p = st.spec.faults;
-  if (st.slowest_step <= 0)
-    return std::max(p.deadline_floor, p.first_round_deadline);
-  const auto steps = static_cast<double>(e.last_step - e.first_step);
-  return std::max(p.deadline_floor, p.deadline_factor * steps * st.slowest_step);
 }
 
 void begin_epoch(self_ptr self, const epoch& given) {
@@ -147,51 +160,46 @@ void begin_epoch(self_ptr self, const epoch& given) {
   if (st.finished)
     return;
   if (given.round != st.completed_rounds + 1
-      || given.first_step != st.spec.out.front()->round_steps.back()
+      || given.first_step != st.records.front().round_steps.back()
       || given.last_step <= given.first_step) {
-    fail(self, "schedule sent an inconsistent epoch " + std::to_string(given.round));
+    fail(self, run_errc::schedule_inconsistent,
+         "schedule sent an inconsistent epoch " + std::to_string(given.round));
     return;
   }
+  const auto t = now(self);
   st.current = given;
-  st.current.report_streams
-    = st.spec.save_checkpoint && given.round < given.rounds
-      && seconds_since(st.last_checkpoint) >= st.spec.checkpoint_interval;
-  st.traced_steps = st.spec.records.steps_in(given.first_step, given.last_step);
-  st.expected = st.received = 0;
+  st.current.report_streams = given.round < given.rounds && st.checkpoints.due(t);
+  st.traced_steps = st.spec.recorded_steps.steps_in(given.first_step, given.last_step);
+  const auto allowed = st.round.open(given.round, given.last_step - given.first_step, t);
   st.traces_averaged = false;
-  st.included.assign(st.spec.workers, false);
-  st.traced_ids.assign(st.spec.workers, false);
   // One message for every block: CAF shares it instead of copying the
   // averages per recipient (8 MB each at d = 1e6).
   const auto start = caf::make_message(st.current, pack(st.averages));
   const auto N = st.spec.workers;
-  for (auto& b : st.blocks) {
-    b.traced = b.modeled = false;
-    b.active = !b.lost;
-    if (!b.active)
+  for (size_t i = 0; i < st.peers.size(); ++i) {
+    auto& p = st.peers[i];
+    const auto& b = st.members.blocks()[i];
+    p.active = !b.lost;
+    if (!p.active)
       continue;
-    if (b.needs_streams) {
+    if (p.needs_streams) {
       stream_state s{b.first, b.count, {}, {}};
       for (uint32_t r = 0; r < st.spec.reps; ++r)
         for (uint32_t w = b.first; w < b.first + b.count; ++w)
           s.positions.push_back(st.positions[size_t{r} * N + w]);
-      s.incarnations.assign(st.incarnations.begin() + b.first,
-                            st.incarnations.begin() + b.first + b.count);
-      caf::anon_send(b.handle, std::move(s)); // the same path as the epoch: in order
-      b.needs_streams = false;
+      const auto& inc = st.members.incarnations();
+      s.incarnations.assign(inc.begin() + b.first, inc.begin() + b.first + b.count);
+      caf::anon_send(p.handle, std::move(s)); // the same path as the epoch: in order
+      p.needs_streams = false;
     }
-    caf::anon_send(caf::actor_cast<caf::actor>(b.handle), start);
-    st.expected += b.count;
+    caf::anon_send(caf::actor_cast<caf::actor>(p.handle), start);
+    st.round.expect(b.count);
   }
-  if (st.expected == 0) {
-    fail(self, "no workers left for round " + std::to_string(given.round));
+  if (st.round.expected() == 0) {
+    fail(self, run_errc::no_workers, "no workers left for round " + std::to_string(given.round));
     return;
   }
-  count_transfers(st, st.expected);
-  st.round_started = server_state::clock_type::now();
-  const auto allowed = std::chrono::duration_cast<caf::timespan>(
-    std::chrono::duration<double>(deadline_seconds(st, given)));
-  st.deadline_at = st.round_started + allowed;
+  count_transfers(st, st.round.expected());
   self->delayed_send(self, allowed, atom::deadline_v, given.round);
 }
 
@@ -208,14 +216,14 @@ void record_traces(self_ptr self, bool everyone) {
     if (everyone)
       average_column_groups(st.traces, st.spec.workers, st.trace_means);
     else
-      average_column_groups_where(st.traces, st.included, st.trace_means);
+      average_column_groups_where(st.traces, st.round.included(), st.trace_means);
   }
   st.errors.resize(static_cast<size_t>(steps * reps));
   st.spec.f->errors(st.trace_means, st.errors.data());
   for (Index s = 0; s < steps; ++s) {
-    const auto k = st.spec.records.index_of(st.traced_steps[static_cast<size_t>(s)]);
+    const auto k = st.spec.recorded_steps.index_of(st.traced_steps[static_cast<size_t>(s)]);
     for (Index r = 0; r < reps; ++r)
-      st.spec.out[static_cast<size_t>(r)]->trajectory[k]
+      st.records[static_cast<size_t>(r)].trajectory[k]
         = st.errors[static_cast<size_t>(s * reps + r)];
   }
 }
@@ -225,9 +233,8 @@ server_checkpoint make_checkpoint(const server_state& st) {
   c.rounds_completed = st.completed_rounds;
   c.averages = st.averages;
   c.positions = st.positions;
-  c.incarnations = st.incarnations;
-  for (const auto& out : st.spec.out)
-    c.records.push_back(*out);
+  c.incarnations = st.members.incarnations();
+  c.records = st.records;
   return c;
 }
 
@@ -236,63 +243,58 @@ bool save(self_ptr self) {
   try {
     st.spec.save_checkpoint(make_checkpoint(st));
   } catch (const std::exception& e) {
-    fail(self, std::string("checkpoint: ") + e.what());
+    fail(self, run_errc::checkpoint_failed, std::string("checkpoint: ") + e.what());
     return false;
   }
-  st.last_checkpoint = server_state::clock_type::now();
-  st.saved_any = true;
+  st.checkpoints.saved(now(self));
   return true;
 }
 
 void finish(self_ptr self) {
   auto& st = self->state;
-  const double wall = seconds_since(st.started);
-  for (auto& out : st.spec.out) {
-    out->wall_seconds += wall / static_cast<double>(st.spec.out.size());
-    out->complete = true;
+  const auto t = now(self);
+  const double wall = st.checkpoints.elapsed(t);
+  for (auto& rec : st.records) {
+    rec.wall_seconds += wall / static_cast<double>(st.records.size());
+    rec.complete = true;
   }
-  // A batch shorter than the interval leaves no checkpoint: a resumed run
-  // computes it again (the same numbers) rather than every run writing all
-  // its records twice.
-  if (st.spec.save_checkpoint
-      && (st.saved_any || st.spec.resume || wall >= st.spec.checkpoint_interval)
-      && !save(self))
+  if (st.checkpoints.finish_due(t) && !save(self))
     return;
   st.finished = true;
-  for (const auto& b : st.blocks)
-    if (!b.lost)
-      self->send_exit(b.handle, caf::exit_reason::user_shutdown);
-  self->send_exit(st.clock, caf::exit_reason::user_shutdown);
+  for (size_t i = 0; i < st.peers.size(); ++i)
+    if (!st.members.blocks()[i].lost)
+      self->send_exit(st.peers[i].handle, caf::exit_reason::user_shutdown);
+  self->send_exit(st.schedule, caf::exit_reason::user_shutdown);
+  report(self);
   self->quit();
 }
 
 void complete_round(self_ptr self) {
   auto& st = self->state;
-  const bool everyone = st.received == st.spec.workers;
+  const bool everyone = st.round.everyone();
   if (!st.traced_steps.empty() && !st.traces_averaged)
-    for (uint32_t w = 0; w < st.spec.workers; ++w)
-      if (st.included[w] && !st.traced_ids[w]) {
-        fail(self, "round " + std::to_string(st.current.round) + " ended without a trace of worker "
-                     + std::to_string(w));
-        return;
-      }
+    if (const auto w = st.round.untraced()) {
+      fail(self, run_errc::missing_trace,
+           "round " + std::to_string(st.current.round) + " ended without a trace of worker "
+             + std::to_string(*w));
+      return;
+    }
   record_traces(self, everyone);
   if (everyone)
     average_column_groups(st.models, st.spec.workers, st.averages);
   else
-    average_column_groups_where(st.models, st.included, st.averages);
+    average_column_groups_where(st.models, st.round.included(), st.averages);
   st.errors.resize(static_cast<size_t>(st.averages.cols()));
   st.spec.f->errors(st.averages.topRows(st.spec.f->dimension()), st.errors.data());
-  for (size_t r = 0; r < st.spec.out.size(); ++r) {
-    auto& rec = *st.spec.out[r];
+  for (size_t r = 0; r < st.records.size(); ++r) {
+    auto& rec = st.records[r];
     rec.round_steps.push_back(st.current.last_step);
     rec.round_errors.push_back(st.errors[r]);
-    rec.round_workers.push_back(st.received);
+    rec.round_workers.push_back(st.round.received());
   }
-  count_transfers(st, st.received);
+  count_transfers(st, st.round.received());
   st.completed_rounds = st.current.round;
-  const auto steps = static_cast<double>(st.current.last_step - st.current.first_step);
-  st.slowest_step = std::max(st.slowest_step, seconds_since(st.round_started) / steps);
+  st.round.close(now(self));
   if (st.current.round == st.current.rounds) {
     finish(self);
     return;
@@ -303,36 +305,40 @@ void complete_round(self_ptr self) {
 }
 
 // The checks every model and trace passes before it is used. Returns the
-// sending block if the message is to be used; logs and drops it, or loses
-// the block that sent it, otherwise.
-block* admit(self_ptr self, const char* what, bool block::*seen, uint32_t round,
-             uint32_t first, uint32_t count) {
+// index of the sending block if the message is to be used; logs and drops
+// it, or loses the block that sent it, otherwise. `seen(id)`: the open round
+// already has this kind of message from worker id.
+template <class Seen>
+std::optional<size_t> admit(self_ptr self, const char* what, Seen seen, uint32_t round,
+                            uint32_t first, uint32_t count) {
   auto& st = self->state;
-  auto* b = sender_block(self);
-  if (!b) {
+  const auto index = sender_block(self);
+  if (!index) {
     log(self, std::string("dropped a ") + what + " from an actor that is not a registered worker");
-    return nullptr;
+    return std::nullopt;
   }
-  if (b->lost) {
-    log(self, std::string("dropped a ") + what + " from lost " + ids(*b));
-    return nullptr;
+  const auto& b = st.members.blocks()[*index];
+  if (b.lost) {
+    log(self, std::string("dropped a ") + what + " from lost " + ids(b));
+    return std::nullopt;
   }
-  if (!st.running || st.finished || round != st.current.round || !b->active) {
+  if (!st.running || st.finished || round != st.current.round || !st.peers[*index].active) {
     log(self, std::string("dropped a ") + what + " of round " + std::to_string(round) + " from "
-                + ids(*b) + ": that round is not open to them");
-    return nullptr;
+                + ids(b) + ": that round is not open to them");
+    return std::nullopt;
   }
-  if (first != b->first || count != b->count) {
-    lose(self, *b, std::string("sent a ") + what + " for workers " + std::to_string(first) + " + "
-                     + std::to_string(count) + ", not theirs");
-    return nullptr;
+  if (first != b.first || count != b.count) {
+    lose(self, *index, std::string("sent a ") + what + " for workers " + std::to_string(first)
+                         + " + " + std::to_string(count) + ", not theirs");
+    return std::nullopt;
   }
-  if ((*b).*seen) {
+  // An active block owns its ids in the open round: its first id answers for all.
+  if (seen(b.first)) {
     log(self, std::string("dropped a second ") + what + " of round " + std::to_string(round)
-                + " from " + ids(*b));
-    return nullptr;
+                + " from " + ids(b));
+    return std::nullopt;
   }
-  return b;
+  return index;
 }
 
 bool all_finite(const param_bytes& p) {
@@ -345,16 +351,18 @@ bool all_finite(const param_bytes& p) {
 
 void on_trace(self_ptr self, const trace& x) {
   auto& st = self->state;
-  auto* b = admit(self, "trace", &block::traced, x.round, x.first_worker, x.workers);
-  if (!b)
+  const auto index = admit(
+    self, "trace", [&](uint32_t id) { return st.round.has_trace(id); }, x.round,
+    x.first_worker, x.workers);
+  if (!index)
     return;
   const auto round = std::to_string(x.round);
   if (x.steps != st.traced_steps) {
-    lose(self, *b, "sent a trace of round " + round + " with the wrong steps");
+    lose(self, *index, "sent a trace of round " + round + " with the wrong steps");
     return;
   }
   if (x.averaged && x.workers != st.spec.workers) {
-    lose(self, *b, "sent an averaged trace but hosts only " + std::to_string(x.workers) + " of "
+    lose(self, *index, "sent an averaged trace but hosts only " + std::to_string(x.workers) + " of "
                      + std::to_string(st.spec.workers) + " workers");
     return;
   }
@@ -364,11 +372,11 @@ void on_trace(self_ptr self, const trace& x) {
   const auto count = static_cast<Index>(x.workers);
   auto& target = x.averaged ? st.trace_means : st.scratch;
   if (auto err = unpack(x.snapshots, d, k * reps * (x.averaged ? 1 : count), target)) {
-    lose(self, *b, "sent a trace of round " + round + " that does not fit: " + *err);
+    lose(self, *index, "sent a trace of round " + round + " that does not fit: " + *err);
     return;
   }
   if (!all_finite(x.snapshots)) {
-    lose(self, *b, "sent a trace of round " + round + " with NaN or Inf");
+    lose(self, *index, "sent a trace of round " + round + " with NaN or Inf");
     return;
   }
   if (!x.averaged) {
@@ -380,15 +388,15 @@ void on_trace(self_ptr self, const trace& x) {
         = st.scratch.middleCols(c * count, count);
   }
   st.traces_averaged = x.averaged;
-  b->traced = true;
-  for (uint32_t w = b->first; w < b->first + b->count; ++w)
-    st.traced_ids[w] = true;
+  st.round.add_trace(x.first_worker, x.workers);
 }
 
 void on_model(self_ptr self, const model& x) {
   auto& st = self->state;
-  auto* b = admit(self, "model", &block::modeled, x.round, x.first_worker, x.workers);
-  if (!b)
+  const auto index = admit(
+    self, "model", [&](uint32_t id) { return st.round.has_model(id); }, x.round,
+    x.first_worker, x.workers);
+  if (!index)
     return;
   const auto round = std::to_string(x.round);
   const auto count = static_cast<Index>(x.workers);
@@ -396,16 +404,16 @@ void on_model(self_ptr self, const model& x) {
   const auto reps = static_cast<Index>(st.spec.reps);
   const double* data = nullptr;
   if (auto err = view(x.values, st.models.rows(), count * reps, data)) {
-    lose(self, *b, "sent a model of round " + round + " that does not fit: " + *err);
+    lose(self, *index, "sent a model of round " + round + " that does not fit: " + *err);
     return;
   }
   if (!all_finite(x.values)) {
-    lose(self, *b, "sent a model of round " + round + " with NaN or Inf");
+    lose(self, *index, "sent a model of round " + round + " with NaN or Inf");
     return;
   }
   if (st.current.report_streams) {
     if (x.positions.size() != static_cast<size_t>(count * reps)) {
-      lose(self, *b, "sent " + std::to_string(x.positions.size())
+      lose(self, *index, "sent " + std::to_string(x.positions.size())
                        + " stream positions with its model of round " + round);
       return;
     }
@@ -417,15 +425,13 @@ void on_model(self_ptr self, const model& x) {
   const param_view values(data, st.models.rows(), count * reps);
   for (Index r = 0; r < reps; ++r)
     st.models.middleCols(r * N + x.first_worker, count) = values.middleCols(r * count, count);
-  b->modeled = true;
-  for (uint32_t w = b->first; w < b->first + b->count; ++w)
-    st.included[w] = true;
-  st.received += x.workers;
-  if (st.received == st.expected)
+  st.round.add_model(x.first_worker, x.workers);
+  if (st.round.complete())
     complete_round(self);
 }
 
-// The blocks still owing round `round` are lost once its deadline passed.
+// deadline(0): the time for all N workers to join has passed. deadline(r):
+// the blocks still owing round r are lost once its deadline passed.
 void on_deadline(self_ptr self, uint32_t round) {
   auto& st = self->state;
   const auto sender = self->current_sender();
@@ -433,51 +439,53 @@ void on_deadline(self_ptr self, uint32_t round) {
     log(self, "dropped a deadline message that the server did not send itself");
     return;
   }
-  if (st.finished || !st.running || round != st.current.round
-      || st.completed_rounds >= round || server_state::clock_type::now() < st.deadline_at)
+  if (round == 0) {
+    if (!st.running && !st.finished) {
+      char text[128];
+      std::snprintf(text, sizeof text, "join timeout: %u workers did not join within %g s",
+                    st.spec.workers, st.spec.join_timeout);
+      fail_with(self, run_errc::join_timeout, text);
+    }
     return;
-  const double allowed
-    = std::chrono::duration<double>(st.deadline_at - st.round_started).count();
+  }
+  if (st.finished || !st.running || st.completed_rounds >= round
+      || !st.round.overdue(round, now(self)))
+    return;
   std::vector<size_t> late;
-  for (size_t i = 0; i < st.blocks.size(); ++i)
-    if (st.blocks[i].active && !st.blocks[i].modeled)
+  for (size_t i = 0; i < st.peers.size(); ++i)
+    if (st.peers[i].active && !st.round.has_model(st.members.blocks()[i].first))
       late.push_back(i);
   char text[96];
-  std::snprintf(text, sizeof text, "missed the deadline of round %u (%.3g s)", round, allowed);
+  std::snprintf(text, sizeof text, "missed the deadline of round %u (%.3g s)", round,
+                st.round.allowed_seconds());
   for (auto i : late)
     if (!st.finished && st.completed_rounds < round)
-      lose(self, st.blocks[i], text);
+      lose(self, i, text);
 }
 
 // Worker ids are handed out lowest free first, in consecutive runs: at the
 // start in order of joining, later to replacements of lost workers.
 caf::result<uint32_t> on_join(self_ptr self, uint32_t count) {
   auto& st = self->state;
-  const auto N = st.spec.workers;
-  uint32_t first = 0;
-  while (first < N && st.owner[first] >= 0)
-    ++first;
-  uint32_t free_run = 0;
-  while (first + free_run < N && st.owner[first + free_run] < 0)
-    ++free_run;
-  if (st.finished || count < 1 || count > free_run)
+  auto handle = caf::actor_cast<worker_actor>(self->current_sender());
+  const auto refused = [&] {
     return caf::make_error(caf::sec::invalid_argument,
                            "server: cannot add " + std::to_string(count) + " workers, "
-                             + std::to_string(free_run) + " consecutive ids free");
-  auto handle = caf::actor_cast<worker_actor>(self->current_sender());
+                             + std::to_string(st.members.free_run()) + " consecutive ids free");
+  };
+  if (st.finished || count < 1 || count > st.members.free_run())
+    return refused();
   if (!handle)
     return caf::make_error(caf::sec::invalid_argument, "server: anonymous join");
-  const auto index = static_cast<int>(st.blocks.size());
-  st.blocks.push_back({handle, first, count});
-  for (uint32_t w = first; w < first + count; ++w)
-    st.owner[w] = index;
+  const auto first = *st.members.join(count);
+  st.peers.push_back({handle});
   self->monitor(handle);
   if (st.running) {
-    st.blocks.back().needs_streams = true;
+    st.peers.back().needs_streams = true;
     log(self, "workers " + std::to_string(first) + ".." + std::to_string(first + count - 1)
                 + " replaced; they take part from round "
                 + std::to_string(st.current.round + 1));
-  } else if (std::all_of(st.owner.begin(), st.owner.end(), [](int o) { return o >= 0; })) {
+  } else if (st.members.full()) {
     start_run(self);
   }
   return first;
@@ -486,23 +494,31 @@ caf::result<uint32_t> on_join(self_ptr self, uint32_t count) {
 } // namespace
 
 server_actor::behavior_type server(server_actor::stateful_pointer<server_state> self,
-                                   server_spec spec, schedule_actor clock) {
+                                   server_spec spec, schedule_actor schedule) {
   auto& st = self->state;
   st.spec = std::move(spec);
-  st.clock = std::move(clock);
+  st.schedule = std::move(schedule);
   const auto N = st.spec.workers;
   st.models.resize(st.spec.initial_model.size(), Index{st.spec.reps} * N);
-  st.owner.assign(N, -1);
-  st.incarnations.assign(N, 0);
+  st.members = membership(N);
+  st.round = round_tracker(N, st.spec.faults);
+  st.checkpoints = checkpoint_timer(static_cast<bool>(st.spec.save_checkpoint),
+                                    st.spec.checkpoint_interval, st.spec.resume != nullptr);
   st.positions.assign(size_t{st.spec.reps} * N, 0);
-  self->link_to(st.clock);
+  self->link_to(st.schedule);
+  if (st.spec.join_timeout > 0)
+    self->delayed_send(self,
+                       std::chrono::duration_cast<caf::timespan>(
+                         std::chrono::duration<double>(st.spec.join_timeout)),
+                       atom::deadline_v, 0u);
   self->set_down_handler([self](caf::down_msg& msg) {
-    for (auto& b : self->state.blocks)
-      if (!b.lost && b.handle.address() == msg.source) {
+    auto& st = self->state;
+    for (size_t i = 0; i < st.peers.size(); ++i)
+      if (!st.members.blocks()[i].lost && st.peers[i].handle.address() == msg.source) {
         const auto why = msg.reason == caf::exit_reason::remote_link_unreachable
                            ? std::string("lost the connection to their node")
                            : "went down: " + self->system().render(msg.reason);
-        lose(self, b, why);
+        lose(self, i, why);
         return;
       }
   });

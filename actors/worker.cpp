@@ -46,7 +46,7 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
   trace snapshots{e.round, st.layout.first_worker, st.layout.workers,
                   st.layout.workers == st.spec.total_workers, {}, {}};
   // Run the local steps in passes of up to snapshots_per_pass recorded steps.
-  const auto recorded = st.spec.records.steps_in(e.first_step, e.last_step);
+  const auto recorded = st.spec.recorded_steps.steps_in(e.first_step, e.last_step);
   const auto d = st.spec.dimension;
   const auto columns = st.layout.columns();
   st.buffer.resize(static_cast<size_t>(d * columns)

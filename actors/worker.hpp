@@ -19,7 +19,7 @@ struct worker_spec {
   uint32_t workers = 1;       // how many worker ids this actor hosts
   uint32_t total_workers = 1; // N
   Eigen::Index dimension = 1; // d: the leading entries of a model that are traced
-  record_plan records{1, 1};
+  record_plan recorded_steps{1, 1};
 };
 
 struct worker_state {

@@ -12,6 +12,7 @@
 //
 //   bench_round echo-serve D N ROUNDS
 //   bench_round echo-join PORT D N ROUNDS
+#include "actors/reports.hpp"
 #include "actors/schedule.hpp"
 #include "actors/server.hpp"
 #include "actors/worker.hpp"
@@ -157,26 +158,27 @@ int main(int argc, char** argv) {
     const auto N = static_cast<uint32_t>(std::atol(argv[3]));
     const auto rounds = static_cast<uint64_t>(std::atol(argv[4]));
     auto method = null_method(d);
-    auto out = std::make_shared<run_record>();
+    caf::scoped_actor self{sys};
     auto clock = sys.spawn(schedule, schedules::synchronous(rounds));
     server_spec spec;
     spec.f = std::make_shared<null_objective>(d);
     spec.initial_model = method->initial_model();
     spec.workers = N;
-    spec.records = record_plan(rounds, rounds);
-    spec.out = {out};
+    spec.recorded_steps = record_plan(rounds, rounds);
+    spec.report_to = caf::actor{self};
     auto srv = sys.spawn(server, std::move(spec), clock);
     auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
     if (!port)
       return 1;
     std::printf("listening %u\n", *port);
     std::fflush(stdout);
-    caf::scoped_actor self{sys};
+    run_record out;
+    self->receive([&](batch_report& r) { out = r.records.front(); });
     self->wait_for(srv);
-    if (!out->complete)
+    if (!out.complete)
       return 1;
     std::printf("caf round: d = %ld, N = %u: %.3f ms per round (%llu rounds)\n", d, N,
-                out->wall_seconds * 1e3 / double(rounds),
+                out.wall_seconds * 1e3 / double(rounds),
                 static_cast<unsigned long long>(rounds));
     return 0;
   }

@@ -134,7 +134,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_ATOM(lsgd, lsgd::atom, next, "next")
   // describe(): a node that wants to join asks the server for the run.
   CAF_ADD_ATOM(lsgd, lsgd::atom, describe, "describe")
-  // deadline(r): the server's own timer for round r.
+  // deadline(r): the server's own timer for round r; deadline(0): for all
+  // N workers to join (serve's join timeout).
   CAF_ADD_ATOM(lsgd, lsgd::atom, deadline, "deadline")
 CAF_END_TYPE_ID_BLOCK(lsgd)
 

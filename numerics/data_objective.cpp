@@ -101,4 +101,18 @@ std::string data_objective::describe() const {
   return out.str();
 }
 
+objective_constants data_objective::constants() const {
+  objective_constants c;
+  c.mu = f_->lambda();
+  c.L = f_->smoothness();
+  return c;
+}
+
+void data_objective::check_workers(uint64_t N) const {
+  const auto n = static_cast<uint64_t>(f_->data().samples());
+  if (split_ == data_split::sharded && N > n)
+    throw std::invalid_argument("split = \"sharded\" needs N <= " + std::to_string(n)
+                                + ", the number of samples");
+}
+
 } // namespace lsgd

@@ -42,6 +42,14 @@ public:
   /// layout.worker(c) of layout.total_workers. Shared: nullptr (this one).
   std::shared_ptr<const objective> for_block(const block_layout& layout) const override;
   std::string describe() const override;
+  /// mu = lambda (F is lambda-strongly convex) and L its smoothness bound;
+  /// the gradient noise of mini-batches has no closed form.
+  objective_constants constants() const override;
+  double squared_distance_to_optimum(const const_vector_ref& x) const override {
+    return (x - minimizer_).squaredNorm();
+  }
+  /// Sharded: one row at least per worker.
+  void check_workers(uint64_t N) const override;
 
   const finite_sum& problem() const {
     return *f_;

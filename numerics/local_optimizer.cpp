@@ -66,4 +66,8 @@ void load_averages(matrix& models, const const_matrix_ref& averages, uint32_t wo
     models.middleCols(r * workers, workers).colwise() = averages.col(r);
 }
 
+std::vector<double> local_method::expected_errors(uint64_t, const std::vector<uint64_t>&) const {
+  return {};
+}
+
 } // namespace lsgd

@@ -84,6 +84,10 @@ public:
   virtual std::unique_ptr<local_optimizer> make_block(const block_layout& layout) const = 0;
 
   virtual std::string describe() const = 0;
+
+  /// E[F(xbar_t)] - F* for t = 0..T with N workers communicating at `times`,
+  /// where it is known exactly; empty (the default) otherwise.
+  virtual std::vector<double> expected_errors(uint64_t N, const std::vector<uint64_t>& times) const;
 };
 
 /// Rebuilds every stream of `block` (laid out as `layout`) as the stream of

@@ -1,4 +1,5 @@
 #include "numerics/noisy_quadratic.hpp"
+#include "numerics/quadratic_moments.hpp"
 
 #include <sstream>
 #include <stdexcept>
@@ -72,6 +73,17 @@ std::string noisy_quadratic::describe() const {
       << ", multiplicative noise " << multiplicative_noise_
       << ", additive noise " << additive_noise_;
   return out.str();
+}
+
+objective_constants noisy_quadratic::constants() const {
+  return {curvature_.minCoeff(), curvature_.maxCoeff(), additive_noise_};
+}
+
+std::vector<double> noisy_quadratic::expected_sgd_errors(const const_vector_ref& x0, uint64_t N,
+                                                         const step_size& eta,
+                                                         const std::vector<uint64_t>& times) const {
+  return noisy_quadratic_expected_error(curvature_, multiplicative_noise_, additive_noise_, x0,
+                                        N, eta, times);
 }
 
 } // namespace lsgd

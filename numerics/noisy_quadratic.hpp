@@ -27,6 +27,13 @@ public:
   void sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
                  uint64_t first, uint64_t last, const snapshot_sink& sink) const override;
   std::string describe() const override;
+  objective_constants constants() const override;
+  double squared_distance_to_optimum(const const_vector_ref& x) const override {
+    return x.squaredNorm();
+  }
+  std::vector<double> expected_sgd_errors(const const_vector_ref& x0, uint64_t N,
+                                          const step_size& eta,
+                                          const std::vector<uint64_t>& times) const override;
 
   const vector& curvature() const {
     return curvature_;

@@ -33,4 +33,21 @@ void objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const st
   }
 }
 
+objective_constants objective::constants() const {
+  return {};
+}
+
+double objective::squared_distance_to_optimum(const const_vector_ref&) const {
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+void objective::check_workers(uint64_t) const {
+}
+
+std::vector<double> objective::expected_sgd_errors(const const_vector_ref&, uint64_t,
+                                                   const step_size&,
+                                                   const std::vector<uint64_t>&) const {
+  return {};
+}
+
 } // namespace lsgd

@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,14 @@ using const_vector_ref = Eigen::Ref<const vector>;
 using const_matrix_ref = Eigen::Ref<const matrix>;
 
 struct block_layout; // numerics/local_optimizer.hpp
+
+/// What an objective knows of its own constants, NaN where it does not:
+/// FedAC's parameter choice takes the ones a config does not give.
+struct objective_constants {
+  double mu = std::numeric_limits<double>::quiet_NaN();    // strong convexity
+  double L = std::numeric_limits<double>::quiet_NaN();     // smoothness
+  double sigma = std::numeric_limits<double>::quiet_NaN(); // gradient noise level
+};
 
 /// Where a run of SGD steps writes the iterates at recorded steps: column j's
 /// d entries once it has reached step steps[s] (s < count) go to
@@ -71,6 +80,23 @@ public:
   /// column c samples only the shard of the worker id of column c; a block
   /// calls that view with all its columns, in order.
   virtual std::shared_ptr<const objective> for_block(const block_layout& layout) const;
+
+  /// mu, L and sigma as far as this objective knows them (default: none).
+  virtual objective_constants constants() const;
+
+  /// |x - x*|^2, NaN where x* is not known (the default).
+  virtual double squared_distance_to_optimum(const const_vector_ref& x) const;
+
+  /// Throws std::invalid_argument if a run cannot have N workers (a data set
+  /// split by worker needs a row per worker); the default accepts any N.
+  virtual void check_workers(uint64_t N) const;
+
+  /// E[F(xbar_t)] - F* for t = 0..T of Local SGD from x0 with N workers,
+  /// step size `eta` and communication `times`, where it is known in closed
+  /// form; empty (the default) otherwise.
+  virtual std::vector<double> expected_sgd_errors(const const_vector_ref& x0, uint64_t N,
+                                                  const step_size& eta,
+                                                  const std::vector<uint64_t>& times) const;
 
   /// The error F(x) - F*.
   double error(const const_vector_ref& x) const {

@@ -42,6 +42,9 @@ public:
   }
   std::unique_ptr<local_optimizer> make_block(const block_layout& layout) const override;
   std::string describe() const override;
+  std::vector<double> expected_errors(uint64_t N, const std::vector<uint64_t>& times) const override {
+    return f_->expected_sgd_errors(x0_, N, eta_, times);
+  }
 
 private:
   std::shared_ptr<const objective> f_;

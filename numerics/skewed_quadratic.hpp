@@ -25,6 +25,12 @@ public:
                  uint64_t first, uint64_t last, const snapshot_sink& sink) const override;
   void errors(const const_matrix_ref& points, double* out) const override;
   std::string describe() const override;
+  objective_constants constants() const override {
+    return {mu_, L_, sigma_};
+  }
+  double squared_distance_to_optimum(const const_vector_ref& x) const override {
+    return x.squaredNorm();
+  }
 
 private:
   double mu_;

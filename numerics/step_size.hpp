@@ -15,6 +15,10 @@ class step_size {
 public:
   enum class kind { inverse_time, harmonic, constant };
 
+  /// eta_t = 0: a placeholder until a rule is assigned.
+  step_size() : step_size(kind::constant, 0, 0, 0) {
+  }
+
   static step_size inverse_time(double alpha, double mu, double beta);
   static step_size harmonic(double eta, double cap);
   static step_size constant(double eta);

@@ -49,6 +49,17 @@ check "join timeout exits 1" test "$rc" -eq 1
 check "join timeout is named" grep -q "join timeout: 20 workers did not join" "$tmp/timeout.log"
 check "join timeout writes no results" test ! -e "$tmp/timeout/summary.json"
 
+# --- a serve that cannot listen leaves no checkpoint folder behind ----------
+start_server "$tmp/holder.log" "$cfg" --method one_shot "${small[@]}" --out "$tmp/holder"
+"$bin" serve "$cfg" --method one_shot "${small[@]}" --set checkpoint.enabled=true \
+  --listen "127.0.0.1:$port" --out "$tmp/nolisten" >/dev/null 2>"$tmp/nolisten.err"
+check "serve on a taken port exits 1" test $? -eq 1
+check "... says it cannot listen" grep -q "^localsgd: cannot listen on 127.0.0.1:$port" \
+  "$tmp/nolisten.err"
+check "... and leaves no checkpoint folder" test ! -e "$tmp/nolisten/checkpoint"
+check "... nor a hint to resume" test "$(grep -c "to continue" "$tmp/nolisten.err")" -eq 0
+kill "$serve_pid" 2>/dev/null; wait_for "$serve_pid" 10
+
 # --- a killed worker process is noticed by the server ------------------------
 long=("$src/configs/paper/lower_bound.toml" --method increasing --n 32
       --set repetitions=4000 --set record_every=8000)
@@ -144,7 +155,7 @@ check "... and says why" grep -q "pick one" "$tmp/err"
 "$bin" join 127.0.0.1:notaport 2>"$tmp/err"
 check "join with a bad address exits 2" test $? -eq 2
 "$bin" join 127.0.0.1:1 2>"$tmp/err"
-check "join with no server there exits 1" test $? -eq 1
+check "join with no server there exits 3" test $? -eq 3
 
 echo "distributed: $passes passed, $failures failed"
 test "$failures" -eq 0

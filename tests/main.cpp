@@ -1,2 +1,11 @@
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+// The test binary: the built-in components are registered first, as the
+// command line does.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include "runtime/components/builtins.hpp"
+
 #include <doctest/doctest.h>
+
+int main(int argc, char** argv) {
+  lsgd::register_builtin_components();
+  return doctest::Context(argc, argv).run();
+}

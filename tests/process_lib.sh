@@ -32,3 +32,26 @@ wait_for() {
   done
   rc=124
 }
+# Starts tests/fake_peer.py MODE in the background; sets $peer_pid and
+# $peer_port once it listens ("free": a port nobody listens on).
+start_fake_peer() {
+  local log="$tmp/fake_peer.$1.$RANDOM"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/fake_peer.py" "$1" >"$log" 2>&1 &
+  peer_pid=$!
+  pids+=("$peer_pid")
+  peer_port=""
+  for _ in $(seq 100); do
+    peer_port=$(head -1 "$log" 2>/dev/null)
+    [ -n "$peer_port" ] && return 0
+    sleep 0.1
+  done
+  echo "fake peer did not start:"; cat "$log"; return 1
+}
+# Waits up to $2 seconds for a line matching the regex $1 in file $3.
+wait_for_line() {
+  for _ in $(seq $(($2 * 10))); do
+    grep -qE "$1" "$3" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}

@@ -66,12 +66,12 @@ small=(--method increasing --set repetitions=10 --set record_every=5)
 # --- a TLS run: refused workers first, then good ones (one through the relay) --
 start_server "$tmp/serve.log" "$cfg" "${small[@]}" --out "$tmp/served" --join-timeout 60
 join_now "$tmp/rogue.log" "127.0.0.1:$port" --workers 5 "${rogue[@]}"
-check "a worker of another CA is refused (exit 1, no hang)" test "$rc" -eq 1
+check "a worker of another CA is refused (exit 3, no hang)" test "$rc" -eq 3
 check "... with a one-line TLS error" \
   grep -q "^localsgd: cannot reach a server at .*TLS" "$tmp/rogue.log"
 check "... of one line" test "$(wc -l <"$tmp/rogue.log")" -eq 1
 join_now "$tmp/plain.log" "127.0.0.1:$port" --workers 5
-check "a worker without a certificate is refused (exit 1, no hang)" test "$rc" -eq 1
+check "a worker without a certificate is refused (exit 3, no hang)" test "$rc" -eq 3
 check "... and told the server may run TLS" grep -q "if the server runs TLS" "$tmp/plain.log"
 check "the server is still there" kill -0 "$serve_pid"
 start_relay "$port" "$tmp/tls.capture"
@@ -109,7 +109,7 @@ cat rogue_ca.pem ca.pem >both.pem
   printf '\n[tls]\ncertificate = "rogue.pem"\nkey = "rogue.key"\nca = "both.pem"\n'; } >impostor.toml
 start_server "$tmp/impostor.log" impostor.toml "${small[@]}" --join-timeout 3 --out "$tmp/imp"
 join_now "$tmp/j4.log" "127.0.0.1:$port" --workers 20 "${good[@]}"
-check "a worker refuses a server of another CA (exit 1)" test "$rc" -eq 1
+check "a worker refuses a server of another CA (exit 3)" test "$rc" -eq 3
 check "... with a TLS error" grep -q "^localsgd: cannot reach a server at .*TLS" "$tmp/j4.log"
 wait_for "$serve_pid" 10
 check "the impostor got no worker (join timeout)" grep -q "join timeout" "$tmp/impostor.log"
@@ -118,7 +118,7 @@ check "the impostor got no worker (join timeout)" grep -q "join timeout" "$tmp/i
 start_server "$tmp/plain2.log" "$cfg" "${small[@]}" --set tls.enabled=false --join-timeout 3 \
   --out "$tmp/plain2"
 join_now "$tmp/j5.log" "127.0.0.1:$port" --workers 20 "${good[@]}"
-check "a TLS worker does not join a plain server (exit 1)" test "$rc" -eq 1
+check "a TLS worker does not join a plain server (exit 3)" test "$rc" -eq 3
 check "... and says the server may not run TLS" grep -q "does not run TLS" "$tmp/j5.log"
 wait_for "$serve_pid" 10
 check "the plain server got no worker" test "$rc" -eq 1

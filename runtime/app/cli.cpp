@@ -1,19 +1,26 @@
 #include "runtime/app/cli.hpp"
 
+#include "runtime/app/keys.hpp"
+#include "runtime/components/builtins.hpp"
+
 #include "runtime/store/checkpoint.hpp"
 #include "runtime/store/output_folder.hpp"
 #include "runtime/app/command_line.hpp"
 #include "runtime/app/plot_command.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/exec/distributed.hpp"
+#include "runtime/exec/exit_codes.hpp"
 #include "runtime/store/results.hpp"
 #include "runtime/plan/run_plan.hpp"
 #include "runtime/exec/runner.hpp"
+#include "runtime/exec/session.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
+#include <malloc.h>
+#include <memory>
 #include <unistd.h>
 
 namespace lsgd {
@@ -74,32 +81,66 @@ void print_plan(const run_plan& plan) {
   }
 }
 
-// The results folder, before any work: fresh (or, with --overwrite, cleared)
-// and writable; on a resume, writable with every checkpoint file intact.
-int ready_for_results(const std::string& out_dir, bool overwrite, const checkpoint_store& store,
-                      bool resuming) {
-  try {
-    if (resuming) {
-      check_output_folder(out_dir);
-      store.verify();
-    } else {
-      prepare_output_folder(out_dir, overwrite);
-    }
-  } catch (const output_folder_error& e) {
-    std::fprintf(stderr, "localsgd: %s\n", e.what());
-    return exit_bad_input;
-  } catch (const checkpoint_error& e) {
-    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
-    return exit_bad_input;
-  }
-  return 0;
+// serve's and join's watch over their peers (runtime/exec/network_settings.hpp).
+void add_network_flags(CLI::App* cmd, network_settings& net) {
+  cmd->add_option("--heartbeat", net.heartbeat, "seconds between BASP heartbeats")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
+  cmd->add_option("--peer-timeout", net.peer_timeout,
+                  "seconds of silence after which a peer counts as lost")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
 }
+
+// `run`'s way to execute a session: every run in this process.
+class in_process : public executor {
+public:
+  in_process(bool progress, bool quiet) : progress_(progress), quiet_(quiet) {}
+
+  execution_outcome execute(const run_plan& plan, const run_description&,
+                            const checkpointing& ck,
+                            const std::function<void()>& ready) override {
+    ready();
+    execution_outcome out;
+    try {
+      out.result = lsgd::execute(plan, progress_, ck);
+    } catch (const run_error& e) {
+      out.failure = e.what();
+    }
+    return out;
+  }
+
+  std::string resume_command(const std::string& dir) const override {
+    return "localsgd run --resume " + dir;
+  }
+
+  void done(const run_plan& plan, const experiment_summary& summary,
+            const execution_result& result, const std::string& dir) override {
+    if (quiet_)
+      return;
+    print_optimum(plan);
+    print_table(summary);
+    std::printf("%zu runs in %.2f s on %u threads; results in %s\n", plan.runs(),
+                result.wall_seconds, plan.threads, dir.c_str());
+  }
+
+private:
+  bool progress_;
+  bool quiet_;
+};
 
 } // namespace
 
 int run_cli(int argc, char** argv) {
+  // Rounds allocate and free model-sized buffers (8 MB at d = 1e6) again and
+  // again: keep them in the heap instead of mapping fresh, zeroed pages each
+  // time (32 MB is glibc's largest mmap threshold).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  register_builtin_components();
   CLI::App app{"localsgd: Local SGD with communication schedules, on CAF actors"};
   app.require_subcommand(1);
+  app.footer(exit_code::help);
   app.set_version_flag("--version", version_line());
 
   std::string config_file;
@@ -146,9 +187,11 @@ int run_cli(int argc, char** argv) {
     ->check(seconds_option());
   serve_cmd->add_option("--threads", serving.threads, "threads")->check(CLI::Range(1, 1024));
   serve_cmd->add_flag("--quiet", serving.quiet, "no closing line");
-  // TODO(integrator): serve_options.overwrite, checked in serve() (runtime/exec/distributed.cpp).
-  bool serve_overwrite = false;
-  serve_cmd->add_flag("--overwrite", serve_overwrite,
+  serve_cmd->add_flag("--insecure", serving.insecure,
+                      "listen beyond loopback without TLS: anyone who reaches the port can "
+                      "make this process allocate 4 GB per connection");
+  add_network_flags(serve_cmd, serving.network);
+  serve_cmd->add_flag("--overwrite", serving.overwrite,
                       "replace the results of an earlier run in --out");
 
   join_options joining;
@@ -163,6 +206,22 @@ int run_cli(int argc, char** argv) {
   join_cmd->add_option("--tls-key", joining.tls_key, "TLS: its private key (PEM, unencrypted)");
   join_cmd->add_option("--tls-ca", joining.tls_ca,
                        "TLS: the CA certificate that signs the server's and ours");
+  join_cmd->add_option("--connect-timeout", joining.connect_timeout,
+                       "seconds for each attempt to connect and complete CAF's handshake")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
+  join_cmd->add_option("--retry-for", joining.retry_for,
+                       "seconds to keep retrying while no server listens yet (backoff "
+                       "0.1 .. 2 s), then exit 3")
+    ->capture_default_str()
+    ->check(CLI::NonNegativeNumber);
+  add_network_flags(join_cmd, joining.network);
+
+  std::string keys_of;
+  auto keys = app.add_subcommand("keys", "print every config key with its type, default and doc");
+  keys->add_option("name", keys_of,
+                   "only a component (e.g. increasing), a table (faults) or a kind (objective, "
+                   "optimizer, schedule, step_size)");
 
   std::string plot_dir;
   auto plot = app.add_subcommand("plot", "draw the figures of a results folder (matplotlib)");
@@ -186,94 +245,42 @@ int run_cli(int argc, char** argv) {
   }
   if (*plot)
     return draw_figures(plot_dir);
+  if (*keys) {
+    if (print_keys(keys_of))
+      return 0;
+    std::fprintf(stderr, "localsgd: keys: nothing is named \"%s\" (see localsgd keys)\n",
+                 keys_of.c_str());
+    return exit_bad_input;
+  }
   if (*serve_cmd)
     return serve(serving);
   if (*join_cmd)
     return join(joining);
 
-  // What to run: a config (with --set overrides), or the one an interrupted
-  // run stored with its checkpoints.
-  run_description what;
-  if (*run && !resume_dir.empty()) {
-    if (!config_file.empty() || !overrides.empty() || overwrite
-        || (!out_dir.empty() && out_dir != resume_dir)) {
-      std::fprintf(stderr, "localsgd: run --resume DIR takes no config, --set, --overwrite or "
-                           "other --out: it continues the run stored in DIR\n");
-      return exit_bad_input;
-    }
-    out_dir = resume_dir;
-    try {
-      const checkpoint_store stored(resume_dir);
-      what = stored.description();
-      what.file = stored.config_path();
-    } catch (const checkpoint_error& e) {
-      std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
-      return exit_bad_input;
-    }
-  } else if (config_file.empty()) {
-    std::fprintf(stderr, "localsgd: %s: the config is required\n", *run ? "run" : "check");
-    return exit_bad_input;
-  }
-
-  run_plan plan;
+  session_request request;
+  request.command = *run ? "run" : "check";
+  request.config_file = config_file;
+  request.overrides = overrides;
+  request.out_dir = out_dir;
+  request.resume_dir = *run ? resume_dir : "";
+  request.threads = threads;
+  request.overwrite = overwrite;
+  std::unique_ptr<session> s;
   try {
-    if (resume_dir.empty()) {
-      what.config = read_config_file(config_file);
-      what.file = config_file;
-      what.overrides = overrides;
-    }
-    auto config = parse_config(what.config, what.file, what.overrides);
-    check_local_files(config);
-    if (threads > 0)
-      config.runtime.threads = threads;
-    plan = make_plan(config);
+    s = std::make_unique<session>(request);
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
     return exit_bad_input;
+  } catch (const checkpoint_error& e) {
+    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
+    return exit_bad_input;
   }
-
   if (*check) {
-    print_plan(plan);
+    print_plan(s->plan());
     return 0;
   }
-
-  if (out_dir.empty())
-    out_dir = "results/" + plan.config.name;
-  const checkpoint_store store(out_dir, plan);
-  if (const int refused = ready_for_results(out_dir, overwrite, store, !resume_dir.empty()))
-    return refused;
-  checkpointing ck;
-  if (plan.config.checkpoint.enabled || !resume_dir.empty()) {
-    ck.store = &store;
-    ck.interval = plan.config.checkpoint.interval;
-    ck.resume = !resume_dir.empty();
-  }
-  try {
-    if (ck.store && !ck.resume)
-      store.begin(what);
-    const bool progress = !quiet && ::isatty(STDERR_FILENO);
-    auto result = execute(plan, progress, ck);
-    auto summary = summarize(plan, result);
-    write_results(out_dir, plan, summary);
-    if (ck.store)
-      store.remove();
-    if (!quiet) {
-      print_optimum(plan);
-      print_table(summary);
-      std::printf("%zu runs in %.2f s on %u threads; results in %s\n", plan.runs(),
-                  result.wall_seconds, plan.threads, out_dir.c_str());
-    }
-  } catch (const run_error& e) {
-    std::fprintf(stderr, "localsgd: %s\n", e.what());
-    if (ck.store)
-      std::fprintf(stderr, "localsgd: to continue: localsgd run --resume %s\n",
-                   out_dir.c_str());
-    return exit_failure;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "localsgd: error: %s\n", e.what());
-    return exit_failure;
-  }
-  return 0;
+  in_process how(!quiet && ::isatty(STDERR_FILENO), quiet);
+  return s->run(how);
 }
 
 } // namespace lsgd

@@ -1,12 +1,15 @@
 #include "runtime/config/config.hpp"
+#include "runtime/io/printable.hpp"
 #include "runtime/io/regular_file.hpp"
 #include "runtime/config/toml_guard.hpp"
 #include "runtime/config/toml_reader.hpp"
 
-#include "numerics/schedule.hpp"
+#include "runtime/config/key_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstring>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -17,29 +20,29 @@ namespace lsgd {
 
 namespace {
 
-constexpr int64_t max_int = std::numeric_limits<int32_t>::max();
-constexpr int64_t max_steps = int64_t{1} << 40;
-// 80 MB per vector of d doubles (x0, curvature); configs/cluster has d = 1e6.
-constexpr int64_t max_dimension = 10'000'000;
-
-template <class T>
-std::string join(const std::vector<T>& xs) {
-  std::ostringstream out;
-  for (size_t i = 0; i < xs.size(); ++i)
-    out << (i ? ", " : "") << xs[i];
-  return out.str();
-}
-
-std::string one_of(const std::string& key, toml_reader& r,
-                   const std::vector<std::string>& allowed,
-                   std::optional<std::string> fallback = std::nullopt) {
-  auto v = r.string(key, std::move(fallback));
-  if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
-    r.fail(key, "unknown value \"" + v + "\" (expected one of: " + join(allowed) + ")");
-  return v;
-}
-
 // --- overrides -------------------------------------------------------------
+
+// True if `text` is well-formed UTF-8 (shortest forms, no surrogates).
+bool valid_utf8(const std::string& text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > text.size())
+      return false;
+    uint32_t cp = n == 1 ? c : c & (0x7f >> n);
+    for (size_t k = 1; k < n; ++k) {
+      const auto d = static_cast<unsigned char>(text[i + k]);
+      if ((d >> 6) != 0x2)
+        return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += n;
+  }
+  return true;
+}
 
 void apply_override(toml::table& root, const std::string& assignment) {
   const auto eq = assignment.find('=');
@@ -57,8 +60,20 @@ void apply_override(toml::table& root, const std::string& assignment) {
     } catch (const toml::parse_error&) {
     }
   }
-  if (!value)
-    parsed.insert_or_assign("v", text); // a bare word is a string
+  if (!value) {
+    // A bare word is a string (--set name=run1, rounds=sqrt(N)); anything
+    // else that is not TOML (a stray quote, bytes that are not UTF-8) is an
+    // error rather than a surprising string.
+    const bool bare = !text.empty() && valid_utf8(text)
+                      && std::all_of(text.begin(), text.end(), [](unsigned char ch) {
+                           return ch >= 0x80 || std::isalnum(ch) || std::strchr("_-.+/:@^()*", ch);
+                         });
+    if (!bare)
+      throw config_error("--set " + printable(path) + "=" + printable(text)
+                         + ": not a TOML value (write a string in quotes: " + printable(path)
+                         + "='\"text\"')");
+    parsed.insert_or_assign("v", text);
+  }
   std::vector<std::string> keys;
   std::stringstream in(path);
   for (std::string k; std::getline(in, k, '.');)
@@ -90,233 +105,223 @@ void apply_override(toml::table& root, const std::string& assignment) {
                        + "\" is not a table");
 }
 
-// --- sections --------------------------------------------------------------
+// --- the fixed tables --------------------------------------------------------
 
-step_size_config read_step_size(toml_reader r, const step_size_config& defaults) {
-  step_size_config s = defaults;
-  s.type = one_of("type", r, {"inverse_time", "harmonic", "constant"}, defaults.type);
-  if (s.type != defaults.type)
-    s = step_size_config{s.type};
-  if (s.type == "inverse_time") {
-    s.alpha = r.number("alpha", 0, false, s.alpha);
-    s.mu = r.number("mu", 0, false, s.mu);
-    s.beta = r.number("beta", 0, false, s.beta);
-  } else if (s.type == "harmonic") {
-    s.eta = r.number("eta", 0, false, s.eta);
-    s.cap = r.number("cap", 0, false, s.cap);
-  } else {
-    s.eta = r.number("eta", 0, false, s.eta);
-  }
-  r.finish();
-  return s;
-}
+constexpr int64_t max_int = std::numeric_limits<int32_t>::max();
+constexpr int64_t max_steps = int64_t{1} << 40;
+constexpr int64_t max_repetitions = 1'000'000;
+constexpr int64_t max_workers = 1'000'000;
+constexpr size_t max_name_length = 100;
 
-// The keys of an objective on a data set; the data are read later (make_plan).
-void read_data_objective(toml_reader& r, objective_config& o, const std::string& file) {
-  namespace fs = std::filesystem;
-  o.data_location = r.location("data");
-  const auto data = r.string("data");
-  if (data.empty())
-    r.fail("data", "must name a data file");
-  const fs::path path(data);
-  o.data = path.is_absolute() ? data
-                              : (fs::path(file).parent_path() / path).lexically_normal().string();
-  auto ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::optional<std::string> by_extension;
-  if (ext == ".csv")
-    by_extension = "csv";
-  else if (ext == ".libsvm" || ext == ".svm" || ext == ".svmlight")
-    by_extension = "libsvm";
-  if (!r.has("format") && !by_extension)
-    r.fail("format", "missing: the extension of \"" + data
-                       + "\" does not tell (\"csv\" or \"libsvm\")");
-  o.format = one_of("format", r, {"csv", "libsvm"}, by_extension);
-  if (o.format == "csv") {
-    o.header = r.boolean("header", false);
-    if (auto n = r.node("label_column")) {
-      if (auto i = n->value_exact<int64_t>())
-        o.label_index = *i;
-      else if (auto name = n->value_exact<std::string>(); name && !name->empty())
-        o.label_name = *name;
-      else
-        r.fail("label_column", "expected a column index (from 0, negative from the end) or "
-                               "the column's name in the header");
-    }
-  } else {
-    for (const char* key : {"header", "label_column"})
-      if (r.has(key))
-        r.fail(key, "only for format = \"csv\" (a LIBSVM line starts with its label)");
-  }
-  if (r.has("labels")) {
-    if (o.type == "least_squares")
-      r.fail("labels", "only for classification (least squares takes any real label)");
-    o.labels = r.numbers("labels");
-    for (size_t i = 0; i < o.labels.size(); ++i)
-      for (size_t j = 0; j < i; ++j)
-        if (o.labels[i] == o.labels[j])
-          r.fail("labels", "lists a label twice");
-    if (o.type == "logistic_regression" && o.labels.size() != 2)
-      r.fail("labels", "a binary task takes two labels [class 0, class 1], got "
-                         + std::to_string(o.labels.size()));
-    if (o.labels.size() < 2)
-      r.fail("labels", "needs two or more classes");
-  }
-  o.standardize = r.boolean("standardize", true);
-  o.intercept = r.boolean("intercept", true);
-  o.lambda = r.number("lambda", 0, false);
-  o.batch_size = r.integer("batch_size", 1, 1'000'000, 1);
-  o.split = one_of("split", r, {"shared", "sharded"}, "shared");
-  o.dimension = 0; // known once the data are read
-  o.x0_location = r.location("x0");
-  if (r.has("x0"))
-    o.x0 = r.numbers("x0");
-}
-
-objective_config read_objective(toml_reader r, const std::string& file) {
-  objective_config o;
-  std::vector<std::string> types{"noisy_quadratic", "skewed_quadratic"};
-  types.insert(types.end(), data_objective_types().begin(), data_objective_types().end());
-  o.type = one_of("type", r, types);
-  if (is_data_objective(o)) {
-    read_data_objective(r, o, file);
-    r.finish();
-    return o;
-  }
-  if (o.type == "noisy_quadratic") {
-    o.dimension = r.integer("dimension", 1, max_dimension, 3);
-    if (r.has("curvature")) {
-      o.curvature = r.numbers("curvature");
-      if (o.curvature.size() == 1)
-        o.curvature.assign(static_cast<size_t>(o.dimension), o.curvature[0]);
-      if (static_cast<int64_t>(o.curvature.size()) != o.dimension)
-        r.fail("curvature", "has " + std::to_string(o.curvature.size())
-                              + " entries but dimension = " + std::to_string(o.dimension));
-      for (double a : o.curvature)
-        if (!(a > 0))
-          r.fail("curvature", "entries must be > 0");
-    } else {
-      for (int64_t i = 1; i <= o.dimension; ++i)
-        o.curvature.push_back(static_cast<double>(i));
-    }
-    o.multiplicative_noise = r.number("multiplicative_noise", 0, true, 1.0);
-    o.additive_noise = r.number("additive_noise", 0, true, 0.5);
-  } else {
-    o.dimension = 1;
-    o.mu = r.number("mu", 0, false, 1.0);
-    o.L = r.number("L", 0, false, 2.0);
-    o.sigma = r.number("sigma", 0, true, 8.0);
-  }
-  o.x0 = r.numbers("x0");
-  if (o.x0.size() == 1)
-    o.x0.assign(static_cast<size_t>(o.dimension), o.x0[0]);
-  else if (static_cast<int64_t>(o.x0.size()) != o.dimension)
-    r.fail("x0", "has " + std::to_string(o.x0.size()) + " entries but the dimension is "
-                   + std::to_string(o.dimension));
-  r.finish();
-  return o;
-}
-
-schedule_config read_schedule(toml_reader& parent) {
-  schedule_config s;
-  auto n = parent.node("schedule");
-  if (!n)
-    parent.fail("schedule", "missing (required)");
-  if (n->is_string()) { // shorthand: schedule = "one_shot"
-    s.type = one_of("schedule", parent, schedule_types());
-    if (s.type == "increasing" || s.type == "decreasing" || s.type == "constant"
-        || s.type == "explicit")
-      parent.fail("schedule", "\"" + s.type
-                                + "\" needs parameters: write schedule = { type = \""
-                                + s.type + "\", ... }");
-    return s;
-  }
-  auto r = parent.table("schedule");
-  s.type = one_of("type", r, schedule_types());
-  auto read_rounds = [&] {
-    auto rn = r.node("rounds");
-    if (!rn)
-      r.fail("rounds", "missing (required for a " + s.type + " schedule)");
-    if (auto i = rn->value_exact<int64_t>()) {
-      if (*i < 1)
-        r.fail("rounds", "must be >= 1, got " + std::to_string(*i));
-      s.rounds = std::to_string(*i);
-    } else if (auto text = rn->value_exact<std::string>()) {
-      try {
-        rounds_rule::parse(*text);
-      } catch (const std::invalid_argument& e) {
-        r.fail("rounds", e.what());
-      }
-      s.rounds = *text;
-    } else {
-      r.fail("rounds", "expected a positive integer or \"N\", \"sqrt(N)\", \"N^p\"");
-    }
+key_table top_keys() {
+  return {
+    text_key("name", "names the results folder results/<name>: a file name")
+      .computed("the config's file name without .toml"),
+    integer_key("seed", "the stream of worker n in repetition r is keyed by (seed, r, n): every "
+                        "method and N sees the same noise for the same (r, n)")
+      .at_least(0).needed(),
+    integer_key("repetitions", "independent runs of every method and N")
+      .at_least(1).at_most(max_repetitions).needed(),
+    integer_key("T", "local steps per worker").at_least(1).at_most(max_steps).needed(),
+    integers_key("N", "numbers of workers to run every method with")
+      .at_least(1).at_most(max_workers).distinct().needed(),
+    integer_key("record_every", "the virtual average is observed at t = 0, k, 2k, ..., T "
+                                "(monitoring only: no round, no bytes)")
+      .at_least(1).at_most(max_steps).def(int64_t{1}),
   };
-  if (s.type == "increasing" || s.type == "decreasing") {
-    read_rounds();
-  } else if (s.type == "constant") {
-    if (r.has("period") == r.has("rounds"))
-      r.fail("period", "a constant schedule takes exactly one of period and rounds");
-    if (r.has("period"))
-      s.period = r.integer("period", 1, max_steps);
-    else
-      read_rounds();
-  } else if (s.type == "explicit") {
-    s.times = r.integers("times", 1, max_steps);
-  }
-  r.finish();
-  return s;
 }
 
-method_config read_method(toml_reader r, const step_size_config& default_step) {
+const runtime_config runtime_defaults{};
+const fault_policy fault_defaults{};
+const checkpoint_config checkpoint_defaults{};
+
+} // namespace
+
+const std::vector<section_table>& section_tables() {
+  static const std::vector<section_table> tables{
+    {"", "the experiment: every [[method]] x every N x every repetition", top_keys()},
+    {"speedup", "single-worker runs (method \"single\", N = 1) for s1 and the speed-up of "
+                "every entry",
+     {boolean_key("enabled", "run the single workers and report speedup = s1 / E_N")
+        .def(false),
+      integer_key("repetitions", "of the single workers: cheap, and s1's error enters every "
+                                 "speed-up")
+        .at_least(1).at_most(1'000'000'000).computed("repetitions")}},
+    {"runtime", "how the runs are laid out on threads; never changes the numbers",
+     {integer_key("threads", "actor system threads (0: every core; --threads overrides)")
+        .at_least(0).at_most(1024).def(runtime_defaults.threads),
+      integer_key("workers_per_actor", "worker ids one worker actor hosts (0: N, or "
+                                       "ceil(N / threads) when there are fewer batches than "
+                                       "threads)")
+        .at_least(0).at_most(max_int).def(runtime_defaults.workers_per_actor),
+      integer_key("repetitions_per_actor", "repetitions one server and its workers run "
+                                           "together (0: automatic)")
+        .at_least(0).at_most(max_int).def(runtime_defaults.repetitions_per_actor),
+      integer_key("max_concurrent_runs", "batches in flight at once (0: 4 x threads)")
+        .at_least(0).at_most(max_int).def(runtime_defaults.max_concurrent_runs)}},
+    {"faults", "what the server does when workers are lost",
+     {text_key("on_worker_loss", "\"abort\": the run fails, the completed rounds are written; "
+                                 "\"continue\": rounds average the workers that remain, and a "
+                                 "worker that joins later takes over lost ids")
+        .one_of({"abort", "continue"})
+        .def(std::string(fault_defaults.continue_on_loss ? "continue" : "abort")),
+      number_key("deadline_factor", "a round may take this many times its H_i steps at the "
+                                    "slowest time per step seen so far")
+        .at_least(1).def(fault_defaults.deadline_factor),
+      number_key("deadline_floor", "seconds a round may always take")
+        .above(0).def(fault_defaults.deadline_floor),
+      number_key("first_round_deadline", "seconds for round 1, before any step time is known")
+        .above(0).def(fault_defaults.first_round_deadline)}},
+    {"checkpoint", "checkpoints after rounds into <results>/checkpoint, for run/serve --resume",
+     {boolean_key("enabled", "write checkpoints").def(checkpoint_defaults.enabled),
+      number_key("interval", "seconds between a batch's checkpoints (0: after every round)")
+        .at_least(0).def(checkpoint_defaults.interval)}},
+    {"tls", "TLS between the nodes of `localsgd serve` (all three files, PEM)",
+     {boolean_key("enabled", "TLS on").computed("true when the table is given"),
+      path_key("certificate", "this node's certificate, signed by the CA")
+        .computed("required when enabled"),
+      path_key("key", "its private key, unencrypted").computed("required when enabled"),
+      path_key("ca", "the CA that signs every node's certificate")
+        .computed("required when enabled")}},
+  };
+  return tables;
+}
+
+namespace {
+
+const key_table& section_keys(const std::string& name) {
+  for (const auto& s : section_tables())
+    if (s.name == name)
+      return s.keys;
+  throw std::logic_error("no config section " + name);
+}
+
+// --- components --------------------------------------------------------------
+
+// The component of `reg` that `type` names at `key` of `r`, or a one-line error.
+template <class C>
+const C& lookup(const registry<C>& reg, toml_reader& r, const std::string& key,
+                const std::string& type) {
+  if (const auto* c = reg.find(type))
+    return *c;
+  std::string names;
+  for (const auto& n : reg.names())
+    names += (names.empty() ? "" : ", ") + n;
+  r.fail(key, "unknown value \"" + type + "\" (expected one of: " + names + ")");
+}
+
+template <class C, class Made = decltype(std::declval<C>().make(std::declval<values&>()))>
+chosen<Made> make_chosen(const C& c, values settings) {
+  auto made = c.make(settings);
+  return {c.name, std::move(settings), std::move(made)};
+}
+
+chosen<objective_source> read_objective(toml_reader r, const std::string& file) {
+  const auto type = r.string("type");
+  const auto& c = lookup(objective_registry(), r, "type", type);
+  auto settings = read_keys(r, c.keys, file);
+  r.finish();
+  return make_chosen(c, std::move(settings));
+}
+
+// A step size table; absent keys come from `inherit` when it is of the same type.
+chosen<step_size> read_step_size(toml_reader r, const std::string& file,
+                                 const chosen<step_size>* inherit) {
+  const auto type = r.string("type", inherit ? inherit->type : std::string("inverse_time"));
+  const auto& c = lookup(step_size_registry(), r, "type", type);
+  const bool same = inherit && inherit->type == type;
+  auto settings = read_keys(r, c.keys, file, same ? &inherit->settings : nullptr);
+  r.finish();
+  return make_chosen(c, std::move(settings));
+}
+
+chosen<schedule_rule> read_schedule(toml_reader& method, const std::string& file) {
+  const auto* n = method.node("schedule");
+  if (!n)
+    method.fail("schedule", "missing (required)");
+  if (auto name = n->value_exact<std::string>()) { // shorthand: schedule = "one_shot"
+    const auto& c = lookup(schedule_registry(), method, "schedule", *name);
+    if (!c.shorthand)
+      method.fail("schedule", "\"" + c.name + "\" needs parameters: write schedule = { type = \""
+                                + c.name + "\", ... }");
+    toml::table empty;
+    toml_reader none(empty, file, method.path().empty() ? "schedule" : method.path() + ".schedule");
+    return make_chosen(c, read_keys(none, c.keys, file));
+  }
+  auto r = method.table("schedule");
+  const auto type = r.string("type");
+  const auto& c = lookup(schedule_registry(), r, "type", type);
+  auto settings = read_keys(r, c.keys, file);
+  r.finish();
+  return make_chosen(c, std::move(settings));
+}
+
+// The local update rule: `optimizer` names it, its keys are in its own
+// sub-table; the sub-tables of other rules are refused.
+chosen<local_rule> read_rule(toml_reader& method, const std::string& file) {
+  const auto type = method.string("optimizer", std::string("sgd"));
+  const auto& c = lookup(local_rule_registry(), method, "optimizer", type);
+  for (const auto& other : local_rule_registry().all()) {
+    if (other.table.empty() || other.table == c.table || !method.has(other.table))
+      continue;
+    std::string owners;
+    for (const auto& o : local_rule_registry().all())
+      if (o.table == other.table)
+        owners += std::string(owners.empty() ? "" : " or ") + "\"" + o.name + "\"";
+    method.fail(other.table, "only for optimizer = " + owners);
+  }
+  if (c.table.empty()) {
+    toml::table empty;
+    toml_reader none(empty, file, method.path());
+    return make_chosen(c, read_keys(none, c.keys, file));
+  }
+  auto r = method.table(c.table);
+  auto settings = read_keys(r, c.keys, file);
+  r.finish();
+  return make_chosen(c, std::move(settings));
+}
+
+method_config read_method(toml_reader r, const std::string& file,
+                          const chosen<step_size>& default_step) {
   method_config m;
   m.name = r.string("name");
   if (m.name.empty() || m.name.find_first_of(",\"\n") != std::string::npos)
     r.fail("name", "must be non-empty without commas, quotes or newlines");
-  m.optimizer = one_of("optimizer", r, {"sgd", "fedac1", "fedac2"}, "sgd");
-  if (r.has("fedac")) {
-    if (m.optimizer == "sgd")
-      r.fail("fedac", "only for optimizer = \"fedac1\" or \"fedac2\"");
-    auto f = r.table("fedac");
-    if (f.has("mu"))
-      m.fedac.mu = f.number("mu", 0, false);
-    if (f.has("L"))
-      m.fedac.L = f.number("L", 0, false);
-    if (f.has("sigma"))
-      m.fedac.sigma = f.number("sigma", 0, true);
-    f.finish();
-  }
-  m.schedule = read_schedule(r);
-  m.step_size = r.has("step_size") ? read_step_size(r.table("step_size"), default_step)
+  m.rule = read_rule(r, file);
+  m.schedule = read_schedule(r, file);
+  m.step_size = r.has("step_size") ? read_step_size(r.table("step_size"), file, &default_step)
                                    : default_step;
   r.finish();
   return m;
 }
 
-// A path as the config names it, relative ones taken from the config's folder.
-file_setting read_file_setting(toml_reader& r, const std::string& key,
-                               const std::string& file) {
-  file_setting f;
-  f.where = r.location(key);
-  const std::filesystem::path p = r.string(key);
-  if (p.empty())
-    r.fail(key, "must not be empty");
-  f.path = p.is_absolute() ? p.string()
-                           : (std::filesystem::path(file).parent_path() / p).string();
-  return f;
+// The experiment's name names its results folder: one file name, short.
+void check_name(toml_reader& r, const std::string& name) {
+  const bool control = std::any_of(name.begin(), name.end(),
+                                    [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; });
+  if (name.empty() || name == "." || name == ".." || control
+      || name.find_first_of("/\\") != std::string::npos)
+    r.fail("name", "must be a file name (no slashes, control characters, \".\" or \"..\"): it "
+                   "names the results folder");
+  if (name.size() > max_name_length)
+    r.fail("name", "is " + std::to_string(name.size()) + " characters long; at most "
+                     + std::to_string(max_name_length));
 }
 
-tls_config read_tls(toml_reader r, const std::string& file) {
+tls_config read_tls(const values& v) {
   tls_config t;
-  t.enabled = r.boolean("enabled", true);
+  t.enabled = v.has("enabled") ? v.boolean("enabled") : true;
   // Off: the files may stay in the table, unchecked.
   auto setting = [&](const char* key) {
-    return t.enabled || r.has(key) ? read_file_setting(r, key, file) : file_setting{};
+    if (!t.enabled && !v.has(key))
+      return file_setting{};
+    if (!v.has(key))
+      v.fail(key, "missing (required)");
+    return file_setting{v.text(key), v.location(key)};
   };
   t.certificate = setting("certificate");
   t.key = setting("key");
   t.ca = setting("ca");
-  r.finish();
   return t;
 }
 
@@ -324,18 +329,21 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   toml_reader r(root, file, "");
   experiment_config c;
   c.file = file;
+  auto top = read_keys(r, section_keys(""), file);
   auto stem = file.substr(file.find_last_of('/') + 1);
   stem = stem.substr(0, stem.find_last_of('.'));
-  c.name = r.string("name", stem);
-  c.seed = static_cast<uint64_t>(r.integer("seed", 0, std::numeric_limits<int64_t>::max()));
-  c.repetitions = r.integer("repetitions", 1, 1'000'000);
-  c.T = r.integer("T", 1, max_steps);
-  c.N = r.integers("N", 1, 1'000'000);
-  c.record_every = r.integer("record_every", 1, max_steps, 1);
+  c.name = top.has("name") ? top.text("name") : stem;
+  top.set("name", c.name);
+  check_name(r, c.name);
+  c.seed = static_cast<uint64_t>(top.integer("seed"));
+  c.repetitions = top.integer("repetitions");
+  c.T = top.integer("T");
+  c.N = top.integers("N");
+  c.record_every = top.integer("record_every");
   if (!r.has("objective"))
     r.fail("objective", "missing: add an [objective] table");
   c.objective = read_objective(r.table("objective"), file);
-  c.step_size = read_step_size(r.table("step_size"), step_size_config{});
+  c.step_size = read_step_size(r.table("step_size"), file, nullptr);
   auto methods = r.node("method");
   if (!methods)
     r.fail("method", "missing: list at least one [[method]]");
@@ -344,60 +352,62 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
     r.fail("method", "expected one or more [[method]] tables");
   for (size_t i = 0; i < arr->size(); ++i) {
     toml_reader m(*arr->get(i)->as_table(), file, "method[" + std::to_string(i) + "]");
-    c.methods.push_back(read_method(m, c.step_size));
-    if (is_data_objective(c.objective) && c.methods[i].optimizer != "sgd"
-        && std::isnan(c.methods[i].fedac.sigma))
-      m.fail("fedac", "sigma is required with a data objective: write fedac = { sigma = ... } "
-                      "(mu defaults to lambda and L to the smoothness bound; the gradient "
-                      "noise of mini-batches is not known in closed form)");
+    c.methods.push_back(read_method(m, file, c.step_size));
     for (size_t j = 0; j < i; ++j)
       if (c.methods[j].name == c.methods[i].name)
         m.fail("name", "\"" + c.methods[i].name + "\" is used by two methods");
   }
-  auto speedup = r.table("speedup");
-  c.speedup = speedup.boolean("enabled", false);
-  c.speedup_repetitions = speedup.integer("repetitions", 1, 1'000'000'000, c.repetitions);
-  speedup.finish();
-  auto rt = r.table("runtime");
-  c.runtime.threads = rt.integer("threads", 0, 1024, 0);
-  c.runtime.workers_per_actor = rt.integer("workers_per_actor", 0, max_int, 0);
-  c.runtime.repetitions_per_actor = rt.integer("repetitions_per_actor", 0, max_int, 0);
-  c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs", 0, max_int, 0);
-  rt.finish();
-  auto faults = r.table("faults");
-  c.faults.on_worker_loss = one_of("on_worker_loss", faults, {"abort", "continue"}, "abort");
-  c.faults.deadline_factor = faults.number("deadline_factor", 1, true, 10);
-  c.faults.deadline_floor = faults.number("deadline_floor", 0, false, 60);
-  c.faults.first_round_deadline = faults.number("first_round_deadline", 0, false, 3600);
-  faults.finish();
-  auto checkpoint = r.table("checkpoint");
-  c.checkpoint.enabled = checkpoint.boolean("enabled", true);
-  c.checkpoint.interval = checkpoint.number("interval", 0, true, 30);
-  checkpoint.finish();
-  if (r.has("tls"))
-    c.tls = read_tls(r.table("tls"), file);
+  auto section = [&](const std::string& name) {
+    auto t = r.table(name);
+    auto v = read_keys(t, section_keys(name), file);
+    t.finish();
+    return v;
+  };
+  auto speedup = section("speedup");
+  c.speedup = speedup.boolean("enabled");
+  c.speedup_repetitions = speedup.has("repetitions") ? speedup.integer("repetitions")
+                                                     : c.repetitions;
+  speedup.set("repetitions", c.speedup_repetitions);
+  auto rt = section("runtime");
+  c.runtime.threads = rt.integer("threads");
+  c.runtime.workers_per_actor = rt.integer("workers_per_actor");
+  c.runtime.repetitions_per_actor = rt.integer("repetitions_per_actor");
+  c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs");
+  auto faults = section("faults");
+  c.faults.continue_on_loss = faults.text("on_worker_loss") == "continue";
+  c.faults.deadline_factor = faults.number("deadline_factor");
+  c.faults.deadline_floor = faults.number("deadline_floor");
+  c.faults.first_round_deadline = faults.number("first_round_deadline");
+  auto checkpoint = section("checkpoint");
+  c.checkpoint.enabled = checkpoint.boolean("enabled");
+  c.checkpoint.interval = checkpoint.number("interval");
+  c.sections = {{"", top},         {"speedup", speedup},       {"runtime", rt},
+                {"faults", faults}, {"checkpoint", checkpoint}};
+  if (r.has("tls")) {
+    auto tls = section("tls");
+    c.tls = read_tls(tls);
+    c.sections.emplace_back("tls", tls);
+  }
   r.finish();
   return c;
 }
 
 } // namespace
 
-const std::vector<std::string>& data_objective_types() {
-  static const std::vector<std::string> types{"least_squares", "logistic_regression",
-                                              "multinomial_logistic"};
-  return types;
-}
-
-bool is_data_objective(const objective_config& c) {
-  const auto& types = data_objective_types();
-  return std::find(types.begin(), types.end(), c.type) != types.end();
-}
-
-const std::vector<std::string>& schedule_types() {
-  static const std::vector<std::string> types{
-    "synchronous", "stich",    "haddadpour", "constant",
-    "increasing",  "decreasing", "one_shot", "explicit"};
-  return types;
+method_config default_method(const experiment_config& c, const std::string& name,
+                             const std::string& schedule) {
+  method_config m;
+  m.name = name;
+  const auto* sgd = local_rule_registry().find("sgd");
+  const auto* s = schedule_registry().find(schedule);
+  if (!sgd || !s)
+    throw std::logic_error("the built-in components are not registered");
+  toml::table empty;
+  toml_reader none(empty, c.file, "");
+  m.rule = make_chosen(*sgd, read_keys(none, sgd->keys, c.file));
+  m.schedule = make_chosen(*s, read_keys(none, s->keys, c.file));
+  m.step_size = c.step_size;
+  return m;
 }
 
 experiment_config parse_config(const std::string& text, const std::string& file,

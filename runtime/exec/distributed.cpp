@@ -1,10 +1,15 @@
 #include "runtime/exec/distributed.hpp"
 
+#include "actors/reports.hpp"
 #include "actors/schedule.hpp"
 #include "actors/server.hpp"
 #include "actors/worker.hpp"
 #include "runtime/store/results.hpp"
 #include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/exit_codes.hpp"
+#include "runtime/exec/reach.hpp"
+#include "runtime/exec/runner.hpp"
+#include "runtime/exec/session.hpp"
 #include "runtime/exec/system_config.hpp"
 #include "runtime/exec/tls.hpp"
 
@@ -12,10 +17,11 @@
 #include <caf/io/all.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <limits>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -23,8 +29,18 @@ namespace lsgd {
 
 namespace {
 
-constexpr int exit_failure = 1;
-constexpr int exit_bad_input = 2;
+constexpr int exit_failure = exit_code::run_failed;
+constexpr int exit_bad_input = exit_code::bad_input;
+
+std::string seconds_text(double s) {
+  std::ostringstream out;
+  out << s << " s";
+  return out.str();
+}
+
+caf::timespan seconds_span(double s) {
+  return std::chrono::duration_cast<caf::timespan>(std::chrono::duration<double>(s));
+}
 
 // "host:port" -> (host, port); throws config_error.
 std::pair<std::string, uint16_t> parse_address(const std::string& text, const char* what) {
@@ -51,37 +67,107 @@ std::string explain(caf::actor_system& sys, const caf::error& reason, const char
   return error_text(sys, reason);
 }
 
-using slot_list = std::vector<std::shared_ptr<run_record>>;
+// `serve`'s way to execute a session: publish the server of the plan's one
+// batch and wait until its workers, from other processes, have run it.
+class served : public executor {
+public:
+  explicit served(const serve_options& o) : o_(o) {}
 
-// Rounds every repetition has completed.
-size_t completed_rounds(const slot_list& slots) {
-  size_t rounds = std::numeric_limits<size_t>::max();
-  for (const auto& s : slots)
-    rounds = std::min(rounds, s->round_errors.empty() ? 0 : s->round_errors.size() - 1);
-  return slots.empty() ? 0 : rounds;
-}
-
-// Cuts every record to its first `rounds` rounds and the recorded steps up to
-// the last of them: what a failed run can report.
-void keep_completed_rounds(const run_plan& plan, slot_list& slots, size_t rounds) {
-  const auto last = slots.front()->round_steps[rounds];
-  const auto steps = plan.records.steps();
-  const auto kept = static_cast<size_t>(
-    std::upper_bound(steps.begin(), steps.end(), last) - steps.begin());
-  for (auto& s : slots) {
-    s->trajectory.resize(kept);
-    s->round_errors.resize(rounds + 1);
-    s->round_steps.resize(rounds + 1);
-    s->round_workers.resize(rounds + 1);
+  void check(const run_plan& plan, const checkpointing& ck) override {
+    std::tie(host_, port_) = parse_address(o_.listen, "--listen");
+    check_exposure(host_, plan.config.tls.enabled, o_.insecure);
+    o_.network.check();
+    tls::check(plan.config.tls, tls::role::server);
+    if (!ck.resume)
+      return;
+    auto c = ck.store->load(0, identity_of(plan, 0));
+    if (!c)
+      throw checkpoint_error(ck.store->folder() + ": no checkpoint of a completed round yet; "
+                                                  "start the run again");
+    resume_from_ = std::make_shared<const server_checkpoint>(std::move(*c));
   }
-}
 
-execution_result collect(slot_list& slots, double wall) {
-  execution_result result;
-  result.wall_seconds = wall;
-  for (auto& s : slots)
-    result.records.push_back(std::move(*s));
-  return result;
+  execution_outcome execute(const run_plan& plan, const run_description& run,
+                            const checkpointing& ck,
+                            const std::function<void()>& ready) override;
+
+  std::string resume_command(const std::string& dir) const override {
+    return "localsgd serve --resume " + dir + " --listen " + o_.listen;
+  }
+
+  void done(const run_plan&, const experiment_summary&, const execution_result&,
+            const std::string& dir) override {
+    if (had_finished_)
+      std::printf("localsgd: the run had finished; results in %s\n", dir.c_str());
+    else if (!o_.quiet)
+      std::printf("localsgd: run complete; results in %s\n", dir.c_str());
+  }
+
+private:
+  const serve_options& o_;
+  std::string host_;
+  uint16_t port_ = 0;
+  std::shared_ptr<const server_checkpoint> resume_from_;
+  bool had_finished_ = false;
+};
+
+execution_outcome served::execute(const run_plan& plan, const run_description& run,
+                                  const checkpointing& ck,
+                                  const std::function<void()>& ready) {
+  execution_outcome out;
+  if (resume_from_ && resume_from_->records.front().complete) {
+    had_finished_ = true;
+    out.result.records = resume_from_->records;
+    return out;
+  }
+  const auto& entry = plan.entries.front();
+  const auto& batch = plan.batches.front();
+  caf::actor_system_config cfg;
+  configure_system(cfg, plan.threads, o_.network);
+  tls::configure(cfg, plan.config.tls);
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  auto spec = make_server_spec(plan, 0, caf::actor{self}, ck, resume_from_);
+  spec.description = run;
+  spec.join_timeout = o_.join_timeout; // the server fails with join_timeout
+  auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
+  auto bound = tls::publish(srv, port_, host_, plan.config.tls);
+  if (!bound) {
+    self->send_exit(srv, caf::exit_reason::user_shutdown);
+    out.failure = "cannot listen on " + o_.listen + ": " + sys.render(bound.error());
+    out.resumable = false;
+    return out;
+  }
+  try {
+    ready();
+  } catch (...) {
+    self->send_exit(srv, caf::exit_reason::user_shutdown);
+    throw;
+  }
+  std::printf("localsgd: serving method \"%s\", N = %u, %u repetitions on %s:%u\n",
+              entry.method.c_str(), entry.N, batch.reps, host_.c_str(), *bound);
+  std::fflush(stdout);
+
+  const auto begin = std::chrono::steady_clock::now();
+  std::string failure;
+  self->monitor(srv);
+  for (bool done = false; !done;)
+    self->receive([&](batch_report& r) { out.result.records = std::move(r.records); },
+                  [&](caf::down_msg& d) {
+                    done = true;
+                    if (d.reason)
+                      failure = explain(sys, d.reason, "a worker process");
+                  });
+  out.result.wall_seconds
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  const auto& records = out.result.records;
+  if (failure.empty() && (records.empty() || !records.front().complete))
+    failure = "the server ended without its records";
+  if (!failure.empty()) {
+    out.failure = "the run failed: " + failure;
+    out.resumable = resume_from_ || (!records.empty() && records.front().round_errors.size() > 1);
+  }
+  return out;
 }
 
 } // namespace
@@ -118,43 +204,30 @@ experiment_config restrict_to(experiment_config c, const std::string& method, in
 }
 
 int serve(const serve_options& o) {
-  run_plan plan;
-  run_description description;
-  std::string host;
-  uint16_t port = 0;
-  const bool resuming = !o.resume_dir.empty();
-  std::string config_path;
+  session_request request;
+  request.command = "serve";
+  request.config_file = o.config_file;
+  request.overrides = o.overrides;
+  request.out_dir = o.out_dir;
+  request.resume_dir = o.resume_dir;
+  request.threads = o.threads;
+  request.overwrite = o.overwrite;
+  request.narrow = [&o](experiment_config c, run_description& d, bool resuming) {
+    if (resuming && d.method.empty())
+      throw config_error(o.resume_dir + " holds a checkpoint of localsgd run, not of serve: "
+                                        "use localsgd run --resume");
+    c = restrict_to(std::move(c), resuming ? d.method : o.method,
+                    resuming ? int64_t{d.N} : o.N);
+    d.method = c.methods.front().name;
+    d.N = static_cast<uint32_t>(c.N.front());
+    return c;
+  };
+  std::unique_ptr<session> s;
   try {
-    if (resuming) {
-      if (!o.config_file.empty() || !o.overrides.empty() || !o.method.empty() || o.N != 0
-          || (!o.out_dir.empty() && o.out_dir != o.resume_dir))
-        throw config_error("serve --resume DIR takes no config, --set, --method, --n or "
-                           "other --out: it continues the run stored in DIR");
-      const checkpoint_store stored(o.resume_dir);
-      description = stored.description();
-      config_path = stored.config_path(); // joiners get the path as first given
-      if (description.method.empty())
-        throw config_error(o.resume_dir + " holds a checkpoint of localsgd run, not of serve: "
-                           "use localsgd run --resume");
-    } else {
-      if (o.config_file.empty())
-        throw config_error("serve: the config is required");
-      description.config = read_config_file(o.config_file);
-      description.file = o.config_file;
-      description.overrides = o.overrides;
-    }
-    auto config = restrict_to(
-      parse_config(description.config, resuming ? config_path : description.file,
-                   description.overrides),
-      resuming ? description.method : o.method, resuming ? int64_t{description.N} : o.N);
-    if (o.threads > 0)
-      config.runtime.threads = o.threads;
-    description.method = config.methods.front().name;
-    description.N = static_cast<uint32_t>(config.N.front());
-    plan = make_plan(config);
-    std::tie(host, port) = parse_address(o.listen, "--listen");
-    check_local_files(config);
-    tls::check(config.tls, tls::role::server);
+    if (!o.resume_dir.empty() && (!o.method.empty() || o.N != 0))
+      throw config_error("serve --resume DIR takes no config, --set, --method, --n or "
+                         "other --out: it continues the run stored in DIR");
+    s = std::make_unique<session>(request);
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
     return exit_bad_input;
@@ -162,122 +235,8 @@ int serve(const serve_options& o) {
     std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
     return exit_bad_input;
   }
-  const auto& entry = plan.entries.front();
-  const auto& batch = plan.batches.front();
-  const auto out_dir = resuming        ? o.resume_dir
-                       : o.out_dir.empty() ? "results/" + plan.config.name
-                                           : o.out_dir;
-  const checkpoint_store store(out_dir);
-  checkpointing ck;
-  std::shared_ptr<const server_checkpoint> resume_from;
-  try {
-    if (plan.config.checkpoint.enabled || resuming) {
-      ck.store = &store;
-      ck.interval = plan.config.checkpoint.interval;
-    }
-    if (resuming) {
-      auto c = store.load(0, identity_of(plan, 0));
-      if (!c)
-        throw checkpoint_error(store.folder() + ": no checkpoint of a completed round yet; "
-                               "start the run again");
-      resume_from = std::make_shared<const server_checkpoint>(std::move(*c));
-    } else if (ck.store) {
-      store.begin(description);
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
-    return exit_bad_input;
-  }
-
-  caf::actor_system_config cfg;
-  configure_system(cfg, plan.threads, true);
-  tls::configure(cfg, plan.config.tls);
-  caf::actor_system sys{cfg};
-  std::vector<std::shared_ptr<run_record>> slots;
-  for (uint32_t r = 0; r < batch.reps; ++r)
-    slots.push_back(std::make_shared<run_record>());
-  auto started = std::make_shared<std::atomic<bool>>(false);
-  if (resume_from && resume_from->records.front().complete) {
-    for (uint32_t r = 0; r < batch.reps; ++r)
-      *slots[r] = resume_from->records[r];
-    write_results(out_dir, plan, summarize(plan, collect(slots, 0)));
-    store.remove();
-    std::printf("localsgd: the run had finished; results in %s\n", out_dir.c_str());
-    return 0;
-  }
-  auto clock = sys.spawn(schedule, entry.times);
-  auto spec = make_server_spec(plan, 0, slots, ck, resume_from);
-  spec.description = description;
-  spec.started = started;
-  auto srv = sys.spawn(server, std::move(spec), clock);
-  auto bound = tls::publish(srv, port, host, plan.config.tls);
-  if (!bound) {
-    std::fprintf(stderr, "localsgd: cannot listen on %s: %s\n", o.listen.c_str(),
-                 sys.render(bound.error()).c_str());
-    caf::anon_send_exit(srv, caf::exit_reason::user_shutdown);
-    return exit_failure;
-  }
-  std::printf("localsgd: serving method \"%s\", N = %u, %u repetitions on %s:%u\n",
-              entry.method.c_str(), entry.N, batch.reps, host.c_str(), *bound);
-  std::fflush(stdout);
-
-  std::string failure;
-  const auto begin = std::chrono::steady_clock::now();
-  {
-    caf::scoped_actor self{sys};
-    self->monitor(srv);
-    for (bool done = false; !done;) {
-      self->receive(
-        [&](caf::down_msg& d) {
-          done = true;
-          if (d.reason && failure.empty())
-            failure = explain(sys, d.reason, "a worker process");
-        },
-        caf::after(std::chrono::milliseconds(200)) >> [&] {
-          const double waited
-            = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-          if (!*started && waited > o.join_timeout && failure.empty()) {
-            failure = "join timeout: " + std::to_string(entry.N)
-                      + " workers did not join within " + std::to_string(o.join_timeout)
-                      + " s";
-            self->send_exit(srv, caf::exit_reason::user_shutdown);
-          }
-        });
-    }
-  }
-  const double wall
-    = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  if (!failure.empty()) {
-    std::fprintf(stderr, "localsgd: the run failed: %s\n", failure.c_str());
-    const auto rounds = *started ? completed_rounds(slots) : 0;
-    if (rounds > 0) {
-      const auto R = schedules::rounds(entry.times);
-      keep_completed_rounds(plan, slots, rounds);
-      try {
-        write_results(out_dir, plan, summarize(plan, collect(slots, wall)),
-                      failure + " (after " + std::to_string(rounds) + " of "
-                        + std::to_string(R) + " rounds)");
-        std::fprintf(stderr, "localsgd: the %zu completed rounds are in %s (complete: false)\n",
-                     rounds, out_dir.c_str());
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "localsgd: error: %s\n", e.what());
-      }
-    }
-    if (ck.store && (resume_from || rounds > 0))
-      std::fprintf(stderr, "localsgd: to continue: localsgd serve --resume %s --listen %s\n",
-                   out_dir.c_str(), o.listen.c_str());
-    return exit_failure;
-  }
-  try {
-    write_results(out_dir, plan, summarize(plan, collect(slots, wall)));
-    store.remove();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "localsgd: error: %s\n", e.what());
-    return exit_failure;
-  }
-  if (!o.quiet)
-    std::printf("localsgd: run complete; results in %s\n", out_dir.c_str());
-  return 0;
+  served how(o);
+  return s->run(how);
 }
 
 int join(const join_options& o) {
@@ -288,30 +247,49 @@ int join(const join_options& o) {
     std::tie(host, port) = parse_address(o.address, "join");
     tls = tls::from_flags(o.tls_certificate, o.tls_key, o.tls_ca);
     tls::check(tls, tls::role::worker);
+    o.network.check();
+    if (!(o.connect_timeout > 0))
+      throw config_error("--connect-timeout must be a positive number of seconds");
+    if (!(o.retry_for >= 0))
+      throw config_error("--retry-for must be 0 or more seconds");
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: %s\n", e.what());
-    return exit_bad_input;
+    return exit_code::bad_input;
   }
   caf::actor_system_config cfg;
-  configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, true);
+  configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, o.network);
   tls::configure(cfg, tls);
   caf::actor_system sys{cfg};
-  auto srv = tls::connect(sys, host, port, tls);
+  auto srv = reach_server(sys, host, port, tls, o.connect_timeout, o.retry_for);
   if (!srv) {
-    std::fprintf(stderr, "localsgd: cannot reach a server at %s: %s%s\n", o.address.c_str(),
-                 sys.render(srv.error()).c_str(), tls::connect_hint(srv.error(), tls).c_str());
-    return exit_failure;
+    const auto why = srv.error() == caf::sec::request_timeout
+                       ? "no CAF handshake within " + seconds_text(o.connect_timeout)
+                           + " (--connect-timeout; is a localsgd serve on that port?)"
+                       : sys.render(srv.error()) + tls::connect_hint(srv.error(), tls);
+    std::fprintf(stderr, "localsgd: cannot reach a server at %s%s: %s\n", o.address.c_str(),
+                 o.retry_for > 0 ? (" (retried for " + seconds_text(o.retry_for) + ")").c_str()
+                                 : "",
+                 why.c_str());
+    if (srv.error() == caf::sec::request_timeout) {
+      // The abandoned connect lives on inside CAF: over TLS, a silent peer
+      // left CAF 0.17.6's multiplexer spinning a core and the actor system's
+      // destructor waiting for it forever (seen in tests/network_test.sh). No
+      // worker was started: there is nothing to save.
+      std::fflush(nullptr);
+      std::_Exit(exit_code::unreachable);
+    }
+    return exit_code::unreachable;
   }
   caf::scoped_actor self{sys};
   run_description description;
   std::string failure;
-  self->request(*srv, std::chrono::seconds(30), atom::describe_v)
+  self->request(*srv, seconds_span(o.connect_timeout), atom::describe_v)
     .receive([&](run_description& d) { description = std::move(d); },
              [&](caf::error& e) { failure = sys.render(e); });
   if (!failure.empty()) {
     std::fprintf(stderr, "localsgd: the server did not describe its run: %s\n",
                  failure.c_str());
-    return exit_failure;
+    return exit_code::unreachable;
   }
   run_plan plan;
   try {
@@ -323,13 +301,13 @@ int join(const join_options& o) {
     plan = make_plan(config);
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: the server's run does not build here: %s\n", e.what());
-    return exit_failure;
+    return exit_code::bad_input;
   }
   const auto& entry = plan.entries.front();
   const auto& batch = plan.batches.front();
   if (o.workers < 1 || o.workers > entry.N) {
     std::fprintf(stderr, "localsgd: --workers must be in 1 .. N = %u\n", entry.N);
-    return exit_bad_input;
+    return exit_code::bad_input;
   }
   const auto count = static_cast<uint32_t>(o.workers);
   // One actor per thread at most; ids are assigned by the server on join.
@@ -343,18 +321,50 @@ int join(const join_options& o) {
   }
   for (auto& w : workers)
     self->monitor(w);
-  for (size_t down = 0; down < workers.size(); ++down)
+  // The server actor too: it quits normally only when the run completed. At a
+  // normal end it first sends our workers user_shutdown; when it gave up (a
+  // join timeout) they only see it go down with user_shutdown.
+  self->monitor(*srv);
+  std::optional<caf::error> server_end;
+  bool refused = false;
+  auto on_down = [&](caf::down_msg& d) {
+    if (d.source == srv->address()) {
+      server_end = std::move(d.reason);
+      return;
+    }
+    if (d.reason == caf::exit_reason::user_shutdown || !failure.empty())
+      return;
+    // The server answers a join it cannot take with invalid_argument.
+    refused = d.reason == caf::sec::invalid_argument;
+    failure = d.reason ? explain(sys, d.reason, "the server")
+                       : "a worker stopped before the run ended";
+  };
+  // A refused worker actor ends the node at once: the ids it holds elsewhere
+  // would only wait for the server's join timeout.
+  for (size_t down = 0; down < workers.size() && !refused;)
     self->receive([&](caf::down_msg& d) {
-      // The server ends a run by shutting its workers down.
-      if (d.reason != caf::exit_reason::user_shutdown && failure.empty())
-        failure = d.reason ? explain(sys, d.reason, "the server")
-                           : "a worker stopped before the run ended";
+      down += d.source == srv->address() ? 0 : 1;
+      on_down(d);
     });
+  if (refused) {
+    for (auto& w : workers)
+      self->send_exit(w, caf::exit_reason::user_shutdown);
+    std::fprintf(stderr, "localsgd: the server refused this node: %s\n", failure.c_str());
+    return exit_code::unreachable;
+  }
+  // The server's own end travels with (or just before) its workers' ends.
+  if (!server_end)
+    self->receive(on_down, caf::after(std::chrono::seconds(1)) >> [] {});
+  if (failure.empty() && server_end && *server_end
+      && *server_end != caf::exit_reason::normal
+      && *server_end != caf::exit_reason::remote_link_unreachable)
+    failure = "the server ended the run before it completed (" + sys.render(*server_end)
+              + "; see the server's log)";
   if (!failure.empty()) {
     std::fprintf(stderr, "localsgd: the run ended badly: %s\n", failure.c_str());
-    return exit_failure;
+    return exit_code::run_failed;
   }
-  return 0;
+  return exit_code::done;
 }
 
 } // namespace lsgd

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "runtime/config/config.hpp"
+#include "runtime/exec/network_settings.hpp"
 
 #include <cstdint>
 #include <string>
@@ -25,12 +26,16 @@ struct serve_options {
   std::string listen = "127.0.0.1:0"; // port 0: the OS picks one
   std::string out_dir;
   std::string resume_dir; // continue the interrupted run stored there
+  bool overwrite = false; // replace the results of an earlier run in out_dir
   double join_timeout = 60; // seconds until all N workers must have joined
   int threads = 0;
   bool quiet = false;
+  network_settings network;
+  bool insecure = false; // listen beyond loopback without TLS (network_settings.hpp)
 };
 
-/// Exit codes: 0 done, 1 a failure (join timeout, lost worker), 2 bad input.
+/// Exit codes (exit_codes.hpp): 0 done, 1 a failure (join timeout, lost
+/// worker), 2 bad input (also a non-loopback --listen without TLS or --insecure).
 int serve(const serve_options& options);
 
 struct join_options {
@@ -39,9 +44,14 @@ struct join_options {
   int threads = 0;
   // TLS (runtime/exec/tls.hpp): all three or none
   std::string tls_certificate, tls_key, tls_ca;
+  network_settings network;
+  double connect_timeout = network_defaults::connect_timeout_seconds; // per attempt
+  double retry_for = network_defaults::retry_for_seconds; // keep retrying a refused connect
 };
 
-/// Exit codes: 0 the server ended the run, 1 anything else, 2 bad input.
+/// Exit codes (exit_codes.hpp): 0 the server completed the run, 1 the run
+/// failed (the server gave up or failed, the connection was lost), 2 bad input,
+/// 3 no server reached within the timeouts, or it refused this node.
 int join(const join_options& options);
 
 } // namespace lsgd

@@ -1,5 +1,6 @@
 #include "runtime/exec/runner.hpp"
 
+#include "actors/reports.hpp"
 #include "actors/schedule.hpp"
 #include "actors/worker.hpp"
 #include "runtime/exec/progress.hpp"
@@ -7,36 +8,42 @@
 
 #include <caf/all.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <map>
+#include <optional>
 
 namespace lsgd {
 
 namespace {
 
-fault_policy policy_of(const faults_config& c) {
-  fault_policy p;
-  p.continue_on_loss = c.on_worker_loss == "continue";
-  p.deadline_factor = c.deadline_factor;
-  p.deadline_floor = c.deadline_floor;
-  p.first_round_deadline = c.first_round_deadline;
-  return p;
-}
+// A batch whose server runs; its records once the server reported them.
+struct in_flight_batch {
+  size_t index = 0;
+  std::optional<std::vector<run_record>> records;
+};
 
 struct launcher_state {
   static inline const char* name = "lsgd.launcher";
-  const run_plan* plan = nullptr;
+  const run_plan* plan = nullptr; // read only; outlives the actor system
   checkpointing ck;
-  std::vector<std::shared_ptr<run_record>>* slots = nullptr;
-  std::atomic<size_t>* completed = nullptr;
-  std::string* failure = nullptr;
+  caf::actor waiter;              // gets progress and the result
+  std::vector<run_record> records; // per run, at plan.run_index(entry, rep)
+  size_t completed = 0;           // runs finished
+  std::string failure;
+  run_errc failure_code = run_errc::incomplete;
   size_t next = 0;
   size_t max_in_flight = 1;
-  std::map<caf::actor_addr, size_t> in_flight; // server -> batch index
+  std::map<caf::actor_addr, in_flight_batch> in_flight; // by server
 };
 
 using launcher_ptr = caf::stateful_actor<launcher_state>*;
+
+void take(launcher_ptr self, size_t index, std::vector<run_record> records) {
+  auto& st = self->state;
+  const auto& batch = st.plan->batches[index];
+  for (uint32_t r = 0; r < batch.reps; ++r)
+    st.records[st.plan->run_index(batch.entry, batch.first_rep + r)] = std::move(records[r]);
+}
 
 // Spawns the schedule, server and worker blocks of batch `index`; or, when
 // resuming and its checkpoint holds the finished batch, just takes its
@@ -45,79 +52,97 @@ void launch(launcher_ptr self, size_t index) {
   auto& st = self->state;
   const auto& plan = *st.plan;
   const auto& batch = plan.batches[index];
-  std::vector<std::shared_ptr<run_record>> out;
-  for (uint32_t r = 0; r < batch.reps; ++r)
-    out.push_back((*st.slots)[plan.run_index(batch.entry, batch.first_rep + r)]);
   std::shared_ptr<const server_checkpoint> resume;
   if (st.ck.resume && st.ck.store) {
     if (auto c = st.ck.store->load(index, identity_of(plan, index))) {
       if (c->records.front().complete) {
-        for (uint32_t r = 0; r < batch.reps; ++r)
-          *out[r] = c->records[r];
-        *st.completed += batch.reps;
+        take(self, index, std::move(c->records));
+        st.completed += batch.reps;
         return;
       }
       resume = std::make_shared<const server_checkpoint>(std::move(*c));
     }
   }
   auto srv = spawn_batch(self->system(), plan, index,
-                         make_server_spec(plan, index, std::move(out), st.ck, resume));
+                         make_server_spec(plan, index, caf::actor_cast<caf::actor>(self),
+                                          st.ck, resume));
   self->monitor(srv);
-  st.in_flight.emplace(srv.address(), index);
+  st.in_flight.emplace(srv.address(), in_flight_batch{index, {}});
 }
 
+// Launches batches while there is room; once none is left and none runs,
+// hands the result (or the failure) to the waiter and quits.
 void fill(launcher_ptr self) {
   auto& st = self->state;
-  while (st.failure->empty() && st.next < st.plan->batches.size()
+  while (st.failure.empty() && st.next < st.plan->batches.size()
          && st.in_flight.size() < st.max_in_flight) {
     const auto index = st.next++;
     try {
       launch(self, index);
     } catch (const checkpoint_error& e) {
-      *st.failure = e.what();
+      st.failure = e.what();
+      st.failure_code = run_errc::bad_checkpoint;
     }
   }
-  if (st.in_flight.empty())
-    self->quit();
+  if (!st.in_flight.empty())
+    return;
+  if (!st.failure.empty()) {
+    self->quit(caf::make_error(st.failure_code, st.failure));
+    return;
+  }
+  self->send(st.waiter, execution_result{std::move(st.records), 0});
+  self->quit();
+}
+
+// A server ended: take its records, or fail the plan (and stop the others).
+void on_server_down(launcher_ptr self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  auto it = st.in_flight.find(msg.source);
+  if (it == st.in_flight.end())
+    return;
+  auto done = std::move(it->second);
+  st.in_flight.erase(it);
+  const auto& batch = st.plan->batches[done.index];
+  const bool complete = done.records && !done.records->empty() && done.records->front().complete;
+  if ((msg.reason || !complete) && st.failure.empty()) {
+    const auto& entry = st.plan->entries[batch.entry];
+    st.failure = "run of method \"" + entry.method + "\", N = " + std::to_string(entry.N)
+                 + ", repetitions " + std::to_string(batch.first_rep) + " .. "
+                 + std::to_string(batch.first_rep + batch.reps - 1) + " failed: "
+                 + (msg.reason ? error_text(self->system(), msg.reason) : "incomplete");
+    st.failure_code = run_errc_of(msg.reason).value_or(run_errc::incomplete);
+    // Stop the others: their schedules are linked to them, and their
+    // workers monitor them.
+    for (auto& [addr, _] : st.in_flight)
+      self->send_exit(addr, caf::exit_reason::user_shutdown);
+  } else if (st.failure.empty()) {
+    take(self, done.index, std::move(*done.records));
+  }
+  st.completed += batch.reps;
+  self->send(st.waiter, atom::progress_v, st.completed);
+  fill(self);
 }
 
 caf::behavior launcher(launcher_ptr self, const run_plan* plan, checkpointing ck,
-                       std::vector<std::shared_ptr<run_record>>* slots,
-                       std::atomic<size_t>* completed, std::string* failure) {
+                       caf::actor waiter) {
   auto& st = self->state;
   st.plan = plan;
   st.ck = ck;
-  st.slots = slots;
-  st.completed = completed;
-  st.failure = failure;
+  st.waiter = std::move(waiter);
+  st.records.resize(plan->runs());
   st.max_in_flight = plan->config.runtime.max_concurrent_runs > 0
                        ? static_cast<size_t>(plan->config.runtime.max_concurrent_runs)
                        : 4 * size_t{plan->threads};
-  self->set_down_handler([self](caf::down_msg& msg) {
-    auto& st = self->state;
-    auto it = st.in_flight.find(msg.source);
-    if (it == st.in_flight.end())
-      return;
-    const auto index = it->second;
-    st.in_flight.erase(it);
-    const auto& batch = st.plan->batches[index];
-    const auto& first = (*st.slots)[st.plan->run_index(batch.entry, batch.first_rep)];
-    if ((msg.reason || !first->complete) && st.failure->empty()) {
-      const auto& entry = st.plan->entries[batch.entry];
-      *st.failure = "run of method \"" + entry.method + "\", N = " + std::to_string(entry.N)
-                    + ", repetitions " + std::to_string(batch.first_rep) + " .. "
-                    + std::to_string(batch.first_rep + batch.reps - 1) + " failed: "
-                    + (msg.reason ? error_text(self->system(), msg.reason) : "incomplete");
-      // Stop the others: their schedules are linked to them, and their
-      // workers monitor them.
-      for (auto& [addr, _] : st.in_flight)
-        self->send_exit(addr, caf::exit_reason::user_shutdown);
-    }
-    *st.completed += batch.reps;
-    fill(self);
-  });
+  self->set_down_handler([self](caf::down_msg& msg) { on_server_down(self, msg); });
   fill(self);
-  return {[](caf::unit_t) {}};
+  return {
+    // A server's records; the batch counts once its server is down.
+    [self](batch_report& report) {
+      auto it = self->state.in_flight.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+      if (it != self->state.in_flight.end())
+        it->second.records = std::move(report.records);
+    },
+  };
 }
 
 } // namespace
@@ -136,8 +161,7 @@ batch_identity identity_of(const run_plan& plan, size_t index) {
           static_cast<uint64_t>(entry.local->model_size())};
 }
 
-server_spec make_server_spec(const run_plan& plan, size_t index,
-                             std::vector<std::shared_ptr<run_record>> out,
+server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor report_to,
                              const checkpointing& ck,
                              std::shared_ptr<const server_checkpoint> resume) {
   const auto& batch = plan.batches[index];
@@ -147,9 +171,9 @@ server_spec make_server_spec(const run_plan& plan, size_t index,
   s.initial_model = entry.local->initial_model();
   s.workers = entry.N;
   s.reps = batch.reps;
-  s.records = plan.records;
-  s.out = std::move(out);
-  s.faults = policy_of(plan.config.faults);
+  s.recorded_steps = plan.records;
+  s.report_to = std::move(report_to);
+  s.faults = plan.config.faults;
   if (ck.store) {
     const auto* store = ck.store;
     s.save_checkpoint = [store, index, id = identity_of(plan, index)](
@@ -164,8 +188,7 @@ server_actor spawn_batch(caf::actor_system& sys, const run_plan& plan, size_t in
                          server_spec spec) {
   const auto& batch = plan.batches[index];
   const auto& entry = plan.entries[batch.entry];
-  auto clock = sys.spawn(schedule, entry.times);
-  auto srv = sys.spawn(server, std::move(spec), clock);
+  auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
   const auto per_actor = plan.workers_per_actor(entry.N);
   for (uint32_t first = 0; first < entry.N; first += per_actor) {
     worker_spec ws{entry.local,  plan.config.seed,
@@ -179,38 +202,36 @@ server_actor spawn_batch(caf::actor_system& sys, const run_plan& plan, size_t in
 
 execution_result execute(const run_plan& plan, bool show_progress, const checkpointing& ck) {
   caf::actor_system_config cfg;
-  configure_system(cfg, plan.threads, false);
+  configure_system(cfg, plan.threads);
   caf::actor_system sys{cfg};
-
-  std::vector<std::shared_ptr<run_record>> slots;
-  for (size_t i = 0; i < plan.runs(); ++i)
-    slots.push_back(std::make_shared<run_record>());
-  std::atomic<size_t> completed{0};
-  std::string failure;
 
   const auto started = std::chrono::steady_clock::now();
   progress_line progress(plan.runs(), show_progress);
+  size_t completed = 0;
+  execution_result result;
+  caf::error failure;
   {
-    auto boss = sys.spawn(launcher, &plan, ck, &slots, &completed, &failure);
     caf::scoped_actor self{sys};
+    auto boss = sys.spawn(launcher, &plan, ck, caf::actor{self});
     self->monitor(boss);
-    for (bool done = false; !done;) {
-      self->receive([&](caf::down_msg&) { done = true; },
-                    caf::after(std::chrono::milliseconds(250)) >>
-                      [&] { progress.update(completed.load()); });
-    }
+    for (bool done = false; !done;)
+      self->receive(
+        [&](atom::progress, size_t n) {
+          completed = n;
+          progress.update(n);
+        },
+        [&](execution_result& r) { result = std::move(r); },
+        [&](caf::down_msg& d) {
+          failure = std::move(d.reason);
+          done = true;
+        });
   }
   sys.await_all_actors_done();
-  progress.finish(completed.load());
-  if (!failure.empty())
-    throw run_error(failure);
-
-  execution_result result;
+  progress.finish(completed);
+  if (failure)
+    throw run_error(run_errc_of(failure).value_or(run_errc::incomplete), error_text(sys, failure));
   result.wall_seconds
     = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  result.records.reserve(slots.size());
-  for (auto& s : slots)
-    result.records.push_back(std::move(*s));
   return result;
 }
 

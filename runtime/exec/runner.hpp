@@ -2,6 +2,7 @@
 // server and its worker blocks; runs execute concurrently on the threads.
 #pragma once
 
+#include "actors/run_errc.hpp"
 #include "actors/server.hpp"
 #include "runtime/store/checkpoint.hpp"
 #include "runtime/plan/run_plan.hpp"
@@ -11,10 +12,15 @@
 
 namespace lsgd {
 
-/// A run failed (an actor quit with an error); what() says which and why.
+/// A run failed (an actor quit with an error); what() says which and why,
+/// code() what kind of failure it was.
 class run_error : public std::runtime_error {
 public:
-  using std::runtime_error::runtime_error;
+  run_error(run_errc code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  run_errc code() const { return code_; }
+
+private:
+  run_errc code_;
 };
 
 
@@ -32,10 +38,9 @@ std::string error_text(caf::actor_system& sys, const caf::error& e);
 /// Which batch of `plan` batch `index` is, as checkpoints name it.
 batch_identity identity_of(const run_plan& plan, size_t index);
 
-/// The server of batch `index` of `plan`, writing into `out`: the config's
-/// fault policy, and checkpoints as `ck` says (resuming from `resume`).
-server_spec make_server_spec(const run_plan& plan, size_t index,
-                             std::vector<std::shared_ptr<run_record>> out,
+/// The server of batch `index` of `plan`, reporting to `report_to`: the
+/// config's fault policy, and checkpoints as `ck` says (resuming from `resume`).
+server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor report_to,
                              const checkpointing& ck,
                              std::shared_ptr<const server_checkpoint> resume);
 

@@ -2,6 +2,7 @@
 
 #include <caf/io/middleman.hpp>
 #include <caf/openssl/all.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -10,6 +11,7 @@
 
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -132,10 +134,26 @@ caf::expected<uint16_t> publish(const server_actor& srv, uint16_t port,
 }
 
 caf::expected<server_actor> connect(caf::actor_system& sys, const std::string& host,
-                                    uint16_t port, const tls_config& t) {
-  if (t.enabled)
-    return caf::openssl::remote_actor<server_actor>(sys, host, port);
-  return sys.middleman().remote_actor<server_actor>(host, port);
+                                    uint16_t port, const tls_config& t, caf::timespan timeout) {
+  // What caf::io::middleman::remote_actor and caf::openssl::remote_actor do,
+  // with a timeout instead of their infinite wait: a peer that accepts and
+  // never speaks would otherwise hold the caller forever.
+  const auto& manager
+    = t.enabled ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+  caf::expected<server_actor> result{caf::sec::cannot_connect_to_node};
+  caf::scoped_actor self{sys};
+  self->request(manager, timeout, caf::connect_atom_v, host, port)
+    .receive(
+      [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>& ifs) {
+        if (!ptr)
+          result = caf::make_error(caf::sec::no_actor_published_at_port, port);
+        else if (!sys.assignable(ifs, sys.message_types<server_actor>()))
+          result = caf::make_error(caf::sec::unexpected_actor_messaging_interface);
+        else
+          result = caf::actor_cast<server_actor>(std::move(ptr));
+      },
+      [&](caf::error& e) { result = std::move(e); });
+  return result;
 }
 
 std::string connect_hint(const caf::error& e, const tls_config& t) {

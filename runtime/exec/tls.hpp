@@ -16,6 +16,7 @@
 
 #include <caf/actor_system_config.hpp>
 #include <caf/expected.hpp>
+#include <caf/timespan.hpp>
 
 #include <cstdint>
 #include <string>
@@ -44,9 +45,11 @@ void configure(caf::actor_system_config& cfg, const tls_config& t);
 caf::expected<uint16_t> publish(const server_actor& srv, uint16_t port,
                                 const std::string& host, const tls_config& t);
 
-/// Connects to the server at host:port, over TLS when `t` is on.
+/// Connects to the server at host:port, over TLS when `t` is on; fails with
+/// sec::request_timeout when the connection and CAF's handshake take longer
+/// than `timeout`.
 caf::expected<server_actor> connect(caf::actor_system& sys, const std::string& host,
-                                    uint16_t port, const tls_config& t);
+                                    uint16_t port, const tls_config& t, caf::timespan timeout);
 
 /// What to check after `connect` failed with `e`, when TLS may be why; "" if
 /// it is not.

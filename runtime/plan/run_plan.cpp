@@ -1,6 +1,5 @@
 #include "runtime/plan/run_plan.hpp"
 
-#include "runtime/plan/problem.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -36,12 +35,14 @@ run_plan make_plan(const experiment_config& c) {
   plan.threads = c.runtime.threads > 0
                    ? static_cast<uint32_t>(c.runtime.threads)
                    : std::max(1u, std::thread::hardware_concurrency());
-  auto prepared = prepare_objective(c.objective);
+  auto prepared = c.objective.made();
   plan.f = prepared.f;
+  plan.x0 = prepared.x0;
   plan.optimum = prepared.optimum;
-  plan.config.objective = prepared.config;
+  plan.config.objective.settings.set("x0", prepared.x0);
   const auto T = static_cast<uint64_t>(c.T);
   plan.records = record_plan(T, static_cast<uint64_t>(c.record_every));
+  const vector x0 = Eigen::Map<const vector>(plan.x0.data(), static_cast<Eigen::Index>(plan.x0.size()));
   auto add = [&](const method_config& m, uint32_t N, bool single) {
     plan_entry e;
     e.method = m.name;
@@ -51,9 +52,9 @@ run_plan make_plan(const experiment_config& c) {
     e.single_worker = single;
     e.config = m;
     try {
-      e.times = make_schedule(m.schedule, T, N);
-      e.local = make_local_method(m, plan.config.objective, plan.f, N, T,
-                                  schedules::rounds(e.times));
+      plan.f->check_workers(N);
+      e.times = m.schedule.made(T, N);
+      e.local = m.rule.made({plan.f, m.step_size.made, x0, N, T, schedules::rounds(e.times)});
     } catch (const std::invalid_argument& err) {
       throw config_error(c.file + ": method \"" + m.name + "\" at N = " + std::to_string(N)
                          + ": " + err.what());
@@ -65,11 +66,7 @@ run_plan make_plan(const experiment_config& c) {
       if (m.name == single_worker_method)
         throw config_error(c.file + ": method name \"" + single_worker_method
                            + "\" is reserved for the single-worker runs of [speedup]");
-    method_config single;
-    single.name = single_worker_method;
-    single.schedule.type = "one_shot";
-    single.step_size = c.step_size;
-    add(single, 1, true);
+    add(default_method(c, single_worker_method, "one_shot"), 1, true);
   }
   for (const auto& m : c.methods)
     for (auto N : c.N)

@@ -5,7 +5,6 @@
 #include "numerics/record_plan.hpp"
 #include "numerics/schedule.hpp"
 #include "runtime/config/config.hpp"
-#include "runtime/io/optimum_cache.hpp"
 
 #include <memory>
 #include <optional>
@@ -37,6 +36,7 @@ struct run_batch {
 struct run_plan {
   experiment_config config;
   std::shared_ptr<const objective> f;
+  std::vector<double> x0;                // the start, length d
   std::optional<optimum_report> optimum; // a data objective's F*: from the cache or Newton
   record_plan records{1, 1};
   std::vector<plan_entry> entries;

@@ -8,6 +8,7 @@
 // edited or foreign file is refused with checkpoint_error, never used.
 #pragma once
 
+#include "actors/run_data.hpp"
 #include "runtime/plan/run_plan.hpp"
 #include "runtime/store/checkpoint_file.hpp"
 

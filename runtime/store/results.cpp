@@ -1,8 +1,6 @@
 #include "runtime/store/results.hpp"
 
-#include "numerics/quadratic_moments.hpp"
 #include "runtime/io/atomic_file.hpp"
-#include "runtime/plan/problem.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -31,30 +29,51 @@ std::string csv_number(double x) {
   return buf;
 }
 
-nlohmann::json step_size_to_json(const step_size_config& s) {
-  if (s.type == "inverse_time")
-    return {{"type", s.type}, {"alpha", s.alpha}, {"mu", s.mu}, {"beta", s.beta}};
-  if (s.type == "harmonic")
-    return {{"type", s.type}, {"eta", s.eta}, {"cap", s.cap}};
-  return {{"type", s.type}, {"eta", s.eta}};
-}
-
-// The exact expected error curve, where the objective admits one (SGD on
-// the noisy quadratic), at the recorded steps; empty otherwise.
+// The exact expected error curve at the recorded steps, where the local
+// method knows one (SGD on the noisy quadratic); empty otherwise.
 std::vector<double> exact_trajectory(const run_plan& plan, const plan_entry& e) {
-  const auto& o = plan.config.objective;
-  if (o.type != "noisy_quadratic" || e.config.optimizer != "sgd")
+  const auto all = e.local->expected_errors(e.N, e.times);
+  if (all.empty())
     return {};
-  const auto curvature = Eigen::Map<const Eigen::VectorXd>(
-    o.curvature.data(), static_cast<Eigen::Index>(o.curvature.size()));
-  const auto x0 = Eigen::Map<const Eigen::VectorXd>(o.x0.data(),
-                                                    static_cast<Eigen::Index>(o.x0.size()));
-  const auto all = noisy_quadratic_expected_error(curvature, o.multiplicative_noise,
-                                                  o.additive_noise, x0, e.N,
-                                                  make_step_size(e.config.step_size), e.times);
   std::vector<double> out;
   for (auto t : plan.records.steps())
     out.push_back(all[t]);
+  return out;
+}
+
+// A key's value as JSON (non-finite numbers as null).
+struct value_json {
+  nlohmann::json operator()(std::monostate) const {
+    return nullptr;
+  }
+  nlohmann::json operator()(double d) const {
+    return number(d);
+  }
+  nlohmann::json operator()(const std::vector<double>& xs) const {
+    auto out = nlohmann::json::array();
+    for (double x : xs)
+      out.push_back(number(x));
+    return out;
+  }
+  template <class T>
+  nlohmann::json operator()(const T& x) const {
+    return x;
+  }
+};
+
+// Every key of a table with its resolved value; keys without one are left out.
+nlohmann::json table_json(const values& v) {
+  auto out = nlohmann::json::object();
+  for (const auto& e : v.entries())
+    if (!std::holds_alternative<std::monostate>(e.value))
+      out[e.key] = std::visit(value_json{}, e.value);
+  return out;
+}
+
+template <class Made>
+nlohmann::json chosen_json(const chosen<Made>& c) {
+  auto out = table_json(c.settings);
+  out["type"] = c.type;
   return out;
 }
 
@@ -129,77 +148,33 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
   return out;
 }
 
-nlohmann::json config_to_json(const experiment_config& c) {
-  nlohmann::json o = {{"type", c.objective.type},
-                      {"dimension", c.objective.dimension},
-                      {"x0", c.objective.x0}};
-  if (c.objective.type == "noisy_quadratic") {
-    o["curvature"] = c.objective.curvature;
-    o["multiplicative_noise"] = c.objective.multiplicative_noise;
-    o["additive_noise"] = c.objective.additive_noise;
-  } else if (is_data_objective(c.objective)) {
-    const auto& d = c.objective;
-    o["data"] = d.data;
-    o["format"] = d.format;
-    if (d.format == "csv") {
-      o["header"] = d.header;
-      o["label_column"] = d.label_name.empty() ? nlohmann::json(d.label_index)
-                                               : nlohmann::json(d.label_name);
-    }
-    if (!d.labels.empty())
-      o["labels"] = d.labels;
-    o["standardize"] = d.standardize;
-    o["intercept"] = d.intercept;
-    o["lambda"] = d.lambda;
-    o["batch_size"] = d.batch_size;
-    o["split"] = d.split;
-  } else {
-    o["mu"] = c.objective.mu;
-    o["L"] = c.objective.L;
-    o["sigma"] = c.objective.sigma;
-  }
-  nlohmann::json methods = nlohmann::json::array();
+nlohmann::json config_to_json(const run_plan& plan) {
+  const auto& c = plan.config;
+  auto out = nlohmann::json::object();
+  for (const auto& [name, v] : c.sections)
+    if (name.empty())
+      out.update(table_json(v));
+    else
+      out[name] = table_json(v);
+  out["file"] = c.file;
+  out["objective"] = chosen_json(c.objective);
+  out["objective"]["dimension"] = plan.f->dimension();
+  out["objective"]["x0"] = plan.x0;
+  out["step_size"] = chosen_json(c.step_size);
+  auto methods = nlohmann::json::array();
   for (const auto& m : c.methods) {
-    nlohmann::json sched = {{"type", m.schedule.type}};
-    if (m.schedule.period > 0)
-      sched["period"] = m.schedule.period;
-    if (!m.schedule.rounds.empty())
-      sched["rounds"] = m.schedule.rounds;
-    if (!m.schedule.times.empty())
-      sched["times"] = m.schedule.times;
+    const auto* rule = local_rule_registry().find(m.rule.type);
     nlohmann::json method = {{"name", m.name},
-                             {"optimizer", m.optimizer},
-                             {"schedule", sched},
-                             {"step_size", step_size_to_json(m.step_size)}};
-    if (m.optimizer != "sgd")
-      method["fedac"] = {{"mu", number(m.fedac.mu)},
-                         {"L", number(m.fedac.L)},
-                         {"sigma", number(m.fedac.sigma)}};
+                             {"optimizer", m.rule.type},
+                             {"schedule", chosen_json(m.schedule)}};
+    if (rule && rule->uses_step_size)
+      method["step_size"] = chosen_json(m.step_size);
+    if (rule && !rule->table.empty())
+      method[rule->table] = table_json(m.rule.settings);
     methods.push_back(std::move(method));
   }
-  return {{"name", c.name},
-          {"file", c.file},
-          {"seed", c.seed},
-          {"repetitions", c.repetitions},
-          {"T", c.T},
-          {"N", c.N},
-          {"record_every", c.record_every},
-          {"objective", o},
-          {"step_size", step_size_to_json(c.step_size)},
-          {"method", methods},
-          {"speedup", {{"enabled", c.speedup}, {"repetitions", c.speedup_repetitions}}},
-          {"runtime",
-           {{"threads", c.runtime.threads},
-            {"workers_per_actor", c.runtime.workers_per_actor},
-            {"repetitions_per_actor", c.runtime.repetitions_per_actor},
-            {"max_concurrent_runs", c.runtime.max_concurrent_runs}}},
-          {"faults",
-           {{"on_worker_loss", c.faults.on_worker_loss},
-            {"deadline_factor", c.faults.deadline_factor},
-            {"deadline_floor", c.faults.deadline_floor},
-            {"first_round_deadline", c.faults.first_round_deadline}}},
-          {"checkpoint",
-           {{"enabled", c.checkpoint.enabled}, {"interval", c.checkpoint.interval}}}};
+  out["method"] = std::move(methods);
+  return out;
 }
 
 nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s,
@@ -233,7 +208,7 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
       j["exact_final_error"] = number(e.exact_trajectory.back());
     results.push_back(std::move(j));
   }
-  nlohmann::json out = {{"config", config_to_json(plan.config)},
+  nlohmann::json out = {{"config", config_to_json(plan)},
                         {"complete", failure.empty()},
                         {"results", results},
                         {"wall_seconds", s.wall_seconds},

@@ -3,7 +3,7 @@
 
 #include "numerics/statistics.hpp"
 #include "runtime/plan/run_plan.hpp"
-#include "runtime/exec/runner.hpp"
+#include "actors/run_data.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -44,8 +44,9 @@ struct experiment_summary {
 
 experiment_summary summarize(const run_plan& plan, const execution_result& result);
 
-/// The resolved config as JSON (defaults filled in).
-nlohmann::json config_to_json(const experiment_config& c);
+/// The resolved config of `plan` as JSON: every key of every table with its
+/// value, defaults filled in, from the key tables (runtime/config).
+nlohmann::json config_to_json(const run_plan& plan);
 
 /// summary.json's content; a non-empty `failure` marks a partial result
 /// ("complete": false, "failure": the reason).

@@ -95,7 +95,7 @@ TEST_CASE("data objectives: sharded differs from shared, except with one worker"
   }
 }
 
-TEST_CASE("data objectives: SGD reduces the error; FedAC takes mu = lambda and L from the data") {
+TEST_CASE("data objectives: SGD reduces the error, FedAC takes mu = lambda and L from the data") {
   const auto plan = make_plan(parse_config(tiny_logistic, "data.toml", {"T=400"}));
   CHECK(plan.entries[6].local->describe().find("FedAC-I, eta = ") == 0);
   const auto summary = summarize(plan, execute(plan, false));

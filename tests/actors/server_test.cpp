@@ -1,151 +1,36 @@
 // The server against hostile, broken, lost and late workers, played by
-// scoped actors that answer epochs by hand.
-#include "actors/schedule.hpp"
-#include "actors/server.hpp"
-#include "numerics/noisy_quadratic.hpp"
-
-#include <doctest/doctest.h>
+// scoped actors that answer epochs by hand, on the deterministic test
+// coordinator: deadlines pass in virtual time, nothing waits.
+#include "actors/run_errc.hpp"
+#include "tests/actors/fixture.hpp"
 
 #include <cmath>
-#include <mutex>
 
 using namespace lsgd;
-
-namespace {
-
-using namespace std::chrono_literals;
-
-struct log_lines {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-
-  void add(const std::string& line) {
-    std::lock_guard<std::mutex> guard(mutex);
-    lines.push_back(line);
-  }
-  bool has(const std::string& part) {
-    std::lock_guard<std::mutex> guard(mutex);
-    for (const auto& l : lines)
-      if (l.find(part) != std::string::npos)
-        return true;
-    return false;
-  }
-};
-
-struct test_system {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  test_system() {
-    cfg.add_message_types<caf::id_block::lsgd>();
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-};
-
-// F(x) = (x_1^2 + 2 x_2^2) / 2 on R^2; every recorded step is a round's end.
-struct fixture {
-  test_system ts;
-  caf::actor_system& sys = *ts.sys;
-  std::shared_ptr<run_record> out = std::make_shared<run_record>();
-  std::shared_ptr<log_lines> log = std::make_shared<log_lines>();
-  record_plan records{30, 10};
-  server_actor srv;
-
-  fixture(uint32_t N, comm_times times, fault_policy policy) {
-    Eigen::Vector2d a(1, 2);
-    server_spec spec;
-    spec.f = std::make_shared<noisy_quadratic>(a, 1.0, 0.5);
-    spec.initial_model = Eigen::Vector2d::Ones();
-    spec.workers = N;
-    records = record_plan(times.back(), 10);
-    spec.records = records;
-    spec.out = {out};
-    spec.faults = policy;
-    auto lines = log;
-    spec.log = [lines](const std::string& l) { lines->add(l); };
-    srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, std::move(times)));
-  }
-
-  uint32_t join(caf::scoped_actor& self, uint32_t count) {
-    uint32_t first = 999;
-    self->request(srv, 5s, atom::join_v, count)
-      .receive([&](uint32_t id) { first = id; }, [&](caf::error&) { FAIL("join refused"); });
-    return first;
-  }
-
-  epoch next_epoch(caf::scoped_actor& self, stream_state* streams = nullptr) {
-    epoch got;
-    for (bool done = false; !done;)
-      self->receive([&](const epoch& e, const param_bytes&) {
-                      got = e;
-                      done = true;
-                    },
-                    [&](const stream_state& s) {
-                      REQUIRE(streams);
-                      *streams = s;
-                    },
-                    caf::after(5s) >> [&] {
-                      done = true;
-                      FAIL("no epoch");
-                    });
-    return got;
-  }
-
-  // What a block of `count` workers from `first` sends at the end of `e`:
-  // a trace of the recorded steps and models all equal to `value`.
-  void answer(caf::scoped_actor& self, const epoch& e, uint32_t first, uint32_t count,
-              double value) {
-    const auto steps = records.steps_in(e.first_step, e.last_step);
-    if (!steps.empty())
-      self->send(srv, trace{e.round, first, count, false, steps,
-                            pack(Eigen::MatrixXd::Constant(
-                              2, static_cast<Eigen::Index>(steps.size() * count), value))});
-    self->send(srv, model{e.round, first, count, pack(Eigen::MatrixXd::Constant(2, count, value)),
-                          {}});
-  }
-
-  std::string wait_down(caf::scoped_actor& self) {
-    std::string reason = "timeout";
-    self->receive([&](const caf::down_msg& d) { reason = sys.render(d.reason); },
-                  caf::after(10s) >> [] {});
-    return reason;
-  }
-};
-
-fault_policy quick(bool continue_on_loss) {
-  fault_policy p;
-  p.continue_on_loss = continue_on_loss;
-  p.deadline_floor = 1; // long enough for a loaded machine to answer in time
-  p.first_round_deadline = 1;
-  return p;
-}
-
-double f_at(double v) {
-  return 0.5 * (v * v + 2 * v * v);
-}
-
-} // namespace
+using namespace lsgd::test;
 
 TEST_CASE("server: foreign, stale, repeated and unknown messages are dropped, never averaged") {
-  fixture fx(2, schedules::one_shot(10), fault_policy{});
-  caf::scoped_actor self{fx.sys};
-  self->monitor(fx.srv);
-  REQUIRE(fx.join(self, 2) == 0);
-  const auto e = fx.next_epoch(self);
+  server_fixture fx(2, schedules::one_shot(10), fault_policy{});
+  caf::scoped_actor w{fx.sys};
+  REQUIRE(fx.join(w, 2) == 0);
+  const auto e = fx.next_epoch(w);
   {
     caf::scoped_actor stranger{fx.sys};
     stranger->send(fx.srv, model{1, 0, 2, pack(Eigen::MatrixXd::Constant(2, 2, 100.0)), {}});
+    fx.ds.run();
   }
-  self->send(fx.srv, model{2, 0, 2, pack(Eigen::MatrixXd::Constant(2, 2, 100.0)), {}});
+  w->send(fx.srv, model{2, 0, 2, pack(Eigen::MatrixXd::Constant(2, 2, 100.0)), {}});
   caf::anon_send(caf::actor_cast<caf::actor>(fx.srv), std::string("hello"));
-  self->send(fx.srv, atom::deadline_v, 1u);
+  w->send(fx.srv, atom::deadline_v, 1u);
   const trace t{1, 0, 2, false, {10}, pack(Eigen::MatrixXd::Constant(2, 2, 3.0))};
-  self->send(fx.srv, t);
-  self->send(fx.srv, t);
-  self->send(fx.srv, model{1, 0, 2, pack(Eigen::MatrixXd::Constant(2, 2, 3.0)), {}});
-  CHECK(fx.wait_down(self) == "none");
-  REQUIRE(fx.out->complete);
-  CHECK(fx.out->round_errors.back() == f_at(3.0)); // only the honest model
-  CHECK(fx.out->round_workers == std::vector<uint32_t>{2, 2});
+  w->send(fx.srv, t);
+  w->send(fx.srv, t);
+  w->send(fx.srv, model{1, 0, 2, pack(Eigen::MatrixXd::Constant(2, 2, 3.0)), {}});
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors.back() == f_at(3.0)); // only the honest model
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 2});
   CHECK(e.round == 1);
   CHECK(fx.log->has("not a registered worker"));
   CHECK(fx.log->has("model of round 2"));
@@ -157,67 +42,94 @@ TEST_CASE("server: foreign, stale, repeated and unknown messages are dropped, ne
 TEST_CASE("server, abort policy: a model with NaN or of the wrong size fails the run") {
   for (const bool nan : {true, false}) {
     CAPTURE(nan);
-    fixture fx(2, schedules::one_shot(10), fault_policy{});
-    caf::scoped_actor self{fx.sys};
-    self->monitor(fx.srv);
-    fx.join(self, 2);
-    fx.next_epoch(self);
-    self->send(fx.srv, trace{1, 0, 2, false, {10}, pack(Eigen::MatrixXd::Ones(2, 2))});
+    server_fixture fx(2, schedules::one_shot(10), fault_policy{});
+    caf::scoped_actor w{fx.sys};
+    fx.join(w, 2);
+    fx.next_epoch(w);
+    w->send(fx.srv, trace{1, 0, 2, false, {10}, pack(Eigen::MatrixXd::Ones(2, 2))});
     Eigen::MatrixXd bad = Eigen::MatrixXd::Ones(nan ? 2 : 3, 2);
     if (nan)
       bad(1, 1) = std::nan("");
-    self->send(fx.srv, model{1, 0, 2, pack(bad), {}});
-    const auto reason = fx.wait_down(self);
-    CHECK(reason.find("workers 0..1") != std::string::npos);
-    CHECK(reason.find(nan ? "with NaN or Inf" : "does not fit") != std::string::npos);
-    CHECK(!fx.out->complete);
-    CHECK(fx.out->round_errors.size() == 1); // nothing averaged
+    w->send(fx.srv, model{1, 0, 2, pack(bad), {}});
+    const auto end = fx.end();
+    CHECK(end.reason.find("workers 0..1") != std::string::npos);
+    CHECK(end.reason.find(nan ? "with NaN or Inf" : "does not fit") != std::string::npos);
+    CHECK(run_errc_of(end.error) == run_errc::worker_lost);
+    CHECK(!end.rec().complete); // the partial records are reported
+    CHECK(end.rec().round_errors.size() == 1); // nothing averaged
   }
 }
 
-TEST_CASE("server, continue policy: an invalid model loses its block; the round averages the rest") {
-  fixture fx(2, schedules::one_shot(10), quick(true));
+TEST_CASE("server, continue policy: an invalid model loses its block, the round averages the rest") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true));
   caf::scoped_actor a{fx.sys}, b{fx.sys};
-  a->monitor(fx.srv);
   REQUIRE(fx.join(a, 1) == 0);
   REQUIRE(fx.join(b, 1) == 1);
   const auto e = fx.next_epoch(a);
   fx.next_epoch(b);
   fx.answer(a, e, 0, 1, 2.0);
   fx.answer(b, e, 1, 1, std::numeric_limits<double>::infinity());
-  CHECK(fx.wait_down(a) == "none");
-  REQUIRE(fx.out->complete);
-  CHECK(fx.out->round_errors.back() == f_at(2.0));
-  CHECK(fx.out->trajectory.back() == f_at(2.0));
-  CHECK(fx.out->round_workers == std::vector<uint32_t>{2, 1});
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors.back() == f_at(2.0));
+  CHECK(end.rec().trajectory.back() == f_at(2.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
   CHECK(fx.log->has("lost workers 1..1"));
 }
 
-TEST_CASE("server: a block that misses the round deadline is lost") {
+TEST_CASE("server: a block that misses the round deadline is lost, at the deadline and not before") {
   for (const bool go_on : {false, true}) {
     CAPTURE(go_on);
-    fixture fx(2, schedules::one_shot(10), quick(go_on));
+    server_fixture fx(2, schedules::one_shot(10), quick(go_on));
     caf::scoped_actor a{fx.sys}, silent{fx.sys};
-    a->monitor(fx.srv);
     fx.join(a, 1);
     fx.join(silent, 1);
     fx.answer(a, fx.next_epoch(a), 0, 1, 2.0);
-    const auto reason = fx.wait_down(a);
+    fx.ds.advance(999ms); // first_round_deadline = 1 s: not yet
+    CHECK(fx.end().reason == "still running");
+    fx.ds.advance(1ms);
+    const auto end = fx.end();
     if (go_on) {
-      CHECK(reason == "none");
-      CHECK(fx.out->round_workers == std::vector<uint32_t>{2, 1});
-      CHECK(fx.log->has("missed the deadline of round 1"));
+      CHECK(end.reason == "none");
+      CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+      CHECK(fx.log->has("missed the deadline of round 1 (1 s)"));
     } else {
-      CHECK(reason.find("workers 1..1: missed the deadline of round 1") != std::string::npos);
-      CHECK(!fx.out->complete);
+      CHECK(end.reason.find("workers 1..1: missed the deadline of round 1") != std::string::npos);
+      CHECK(run_errc_of(end.error) == run_errc::worker_lost);
+      CHECK(!end.rec().complete);
     }
   }
 }
 
+TEST_CASE("server: later deadlines follow the slowest time per step, at least the floor") {
+  // Round 1 (10 steps) takes 2 s of virtual time: 0.2 s per step; round 2
+  // (10 steps) may take deadline_factor 10 x 10 x 0.2 = 20 s.
+  fault_policy p = quick(true);
+  p.first_round_deadline = 100;
+  server_fixture fx(2, schedules::constant_rounds(30, 3), p);
+  caf::scoped_actor a{fx.sys}, b{fx.sys};
+  fx.join(a, 1);
+  fx.join(b, 1);
+  auto e = fx.next_epoch(a);
+  fx.next_epoch(b);
+  fx.ds.advance(2s);
+  fx.answer(a, e, 0, 1, 1.0);
+  fx.answer(b, e, 1, 1, 1.0);
+  e = fx.next_epoch(a);
+  fx.next_epoch(b);
+  CHECK(e.round == 2);
+  fx.answer(a, e, 0, 1, 1.0);
+  fx.ds.advance(19s);
+  CHECK(!fx.log->has("missed the deadline"));
+  fx.ds.advance(1s);
+  CHECK(fx.log->has("missed the deadline of round 2 (20 s)"));
+  CHECK(fx.log->has("lost workers 1..1"));
+}
+
 TEST_CASE("server: a replacement takes over lost ids from the next round, with new streams") {
-  fixture fx(2, schedules::constant_rounds(30, 3), quick(true));
+  server_fixture fx(2, schedules::constant_rounds(30, 3), quick(true));
   caf::scoped_actor a{fx.sys};
-  a->monitor(fx.srv);
   fx.join(a, 1);
   {
     caf::scoped_actor lost{fx.sys};
@@ -238,9 +150,64 @@ TEST_CASE("server: a replacement takes over lost ids from the next round, with n
   const auto e3a = fx.next_epoch(a);
   fx.answer(a, e3a, 0, 1, 1.0);
   fx.answer(c, e3c, 1, 1, 3.0);
-  CHECK(fx.wait_down(a) == "none");
-  REQUIRE(fx.out->complete);
-  CHECK(fx.out->round_workers == std::vector<uint32_t>{2, 1, 1, 2});
-  CHECK(fx.out->round_errors.back() == f_at(2.0));
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1, 1, 2});
+  CHECK(end.rec().round_errors.back() == f_at(2.0));
   CHECK(fx.log->has("replaced"));
+}
+
+TEST_CASE("server, abort policy: a block lost before the run starts frees its ids for the next join") {
+  server_fixture gx(3, schedules::one_shot(10), fault_policy{});
+  caf::scoped_actor x{gx.sys};
+  REQUIRE(gx.join(x, 1) == 0);
+  {
+    caf::scoped_actor early{gx.sys};
+    REQUIRE(gx.join(early, 1) == 1);
+  } // gone before the third joined
+  gx.ds.run();
+  CHECK(gx.end().reason == "still running");
+  CHECK(gx.log->has("lost workers 1..1 before the run started"));
+  caf::scoped_actor y{gx.sys};
+  CHECK(gx.join(y, 2) == 1); // its ids again, and the run starts
+  stream_state none;
+  const auto e = gx.next_epoch(y, &none);
+  CHECK(none.positions.empty()); // fresh streams: no stream state sent
+  gx.next_epoch(x);
+  gx.answer(x, e, 0, 1, 1.0);
+  gx.answer(y, e, 1, 2, 1.0);
+  const auto end = gx.end();
+  CHECK(end.reason == "none");
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 3});
+}
+
+TEST_CASE("server: the join timeout fails the run with join_timeout unless all N joined") {
+  server_fixture fx(2, schedules::one_shot(10), fault_policy{}, 5);
+  caf::scoped_actor a{fx.sys};
+  fx.join(a, 1);
+  fx.ds.advance(4s);
+  CHECK(fx.end().reason == "still running");
+  fx.ds.advance(1s);
+  const auto end = fx.end();
+  CHECK(run_errc_of(end.error) == run_errc::join_timeout);
+  CHECK(end.reason.find("join timeout: 2 workers did not join") != std::string::npos);
+  CHECK(end.records.empty());
+
+  server_fixture gx(1, schedules::one_shot(10), fault_policy{}, 5);
+  caf::scoped_actor b{gx.sys};
+  gx.join(b, 1);
+  gx.next_epoch(b);
+  gx.ds.advance(5s); // joined in time: the timer does nothing
+  CHECK(gx.end().reason == "still running");
+}
+
+TEST_CASE("run_errc: an error keeps its code and renders as its sentence") {
+  deterministic_system ds;
+  const auto e = caf::make_error(run_errc::checkpoint_failed, std::string("server: disk full"));
+  CHECK(run_errc_of(e) == run_errc::checkpoint_failed);
+  CHECK(ds.sys->render(e) == "server: disk full");
+  CHECK(ds.sys->render(caf::make_error(run_errc::no_workers)) == "no_workers");
+  CHECK(!run_errc_of(caf::make_error(caf::sec::runtime_error, std::string("x"))));
+  CHECK(!run_errc_of(caf::error{}));
 }

@@ -36,10 +36,10 @@ flags=(-std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined
        -fno-sanitize-recover=all -fno-omit-frame-pointer -DTOML_HEADER_ONLY=1
        "-DTOML_ASSERT(expr)=static_assert(true)" -I"$root" -I/usr/include/eigen3)
 sources=("$root"/tests/fuzz/config_fuzzer.cpp "$root"/tests/fuzz/checkpoint_fuzzer.cpp
-         "$root"/runtime/store/checkpoint_file.cpp "$root"/runtime/config/config.cpp
-         "$root"/runtime/config/toml_reader.cpp "$root"/runtime/config/toml_guard.cpp
+         "$root"/runtime/store/checkpoint_file.cpp "$root"/runtime/config/*.cpp
+         "$root"/runtime/components/*.cpp
          "$root"/runtime/plan/run_plan.cpp
-         "$root"/runtime/plan/problem.cpp "$root"/runtime/io/dataset_reader.cpp
+         "$root"/runtime/io/dataset_reader.cpp
          "$root"/runtime/io/optimum_cache.cpp "$root"/runtime/io/atomic_file.cpp
          "$root"/runtime/io/printable.cpp "$root"/runtime/io/regular_file.cpp
          "$root"/numerics/*.cpp)

@@ -245,7 +245,7 @@ TEST_CASE("the fused SGD loop gives the numbers of the generic one") {
   }
 }
 
-TEST_CASE("sharded: worker w samples only its shard; shared samples everything") {
+TEST_CASE("sharded: worker w samples only its shard, shared samples everything") {
   CHECK(shard(10, 0, 3).first == 0);
   CHECK(shard(10, 0, 3).count == 3);
   CHECK(shard(10, 1, 3).first == 3);

@@ -1,7 +1,9 @@
 // Checkpoints: the file format, and exact continuation through the actors.
 #include "runtime/store/checkpoint.hpp"
 #include "runtime/plan/run_plan.hpp"
+#include "actors/reports.hpp"
 #include "runtime/exec/runner.hpp"
+#include "runtime/exec/system_config.hpp"
 
 #include <doctest/doctest.h>
 
@@ -59,12 +61,10 @@ struct temp_dir {
 std::pair<std::vector<run_record>, std::vector<server_checkpoint>>
 run_one_batch(const run_plan& plan, size_t index, std::shared_ptr<const server_checkpoint> resume) {
   caf::actor_system_config cfg;
-  cfg.add_message_types<caf::id_block::lsgd>();
+  configure_system(cfg, 0);
   caf::actor_system sys{cfg};
-  std::vector<std::shared_ptr<run_record>> out;
-  for (uint32_t r = 0; r < plan.batches[index].reps; ++r)
-    out.push_back(std::make_shared<run_record>());
-  auto spec = make_server_spec(plan, index, out, checkpointing{}, std::move(resume));
+  caf::scoped_actor self{sys};
+  auto spec = make_server_spec(plan, index, caf::actor{self}, checkpointing{}, std::move(resume));
   auto saved = std::make_shared<std::vector<server_checkpoint>>();
   auto mutex = std::make_shared<std::mutex>();
   spec.save_checkpoint = [saved, mutex](const server_checkpoint& c) {
@@ -73,11 +73,9 @@ run_one_batch(const run_plan& plan, size_t index, std::shared_ptr<const server_c
   };
   spec.checkpoint_interval = 0; // after every round
   auto srv = spawn_batch(sys, plan, index, std::move(spec));
-  caf::scoped_actor self{sys};
-  self->wait_for(srv);
   std::vector<run_record> records;
-  for (auto& r : out)
-    records.push_back(*r);
+  self->receive([&](batch_report& r) { records = std::move(r.records); });
+  self->wait_for(srv);
   return {records, *saved};
 }
 

@@ -46,7 +46,7 @@ struct temp_dir {
 
 } // namespace
 
-TEST_CASE("F* cache: computed once, then read; stale or corrupt entries are recomputed") {
+TEST_CASE("F* cache: computed once, then read, stale or corrupt entries are recomputed") {
   temp_dir dir;
   const auto file = (dir.path / "d.csv.optimum.json").string();
   logistic_regression f(two_class_data(0), 0.1);
@@ -106,7 +106,7 @@ TEST_CASE("F* cache: a folder that cannot be written costs a warning, not the ru
   CHECK(!fs::exists(file));
 }
 
-TEST_CASE("a data config: F* from Newton, then from the cache; a changed file is recomputed") {
+TEST_CASE("a data config: F* from Newton, then from the cache, a changed file is recomputed") {
   temp_dir dir;
   const auto data = dir.path / "tiny.csv";
   fs::copy_file(fs::path(LSGD_SOURCE_DIR) / "tests/data/tiny.csv", data);
@@ -130,8 +130,8 @@ schedule = "one_shot"
   REQUIRE(first.optimum);
   CHECK(!first.optimum->from_cache);
   CHECK(first.optimum->cache_file == data.string() + ".optimum.json");
-  CHECK(first.config.objective.dimension == 4); // 3 features + intercept
-  CHECK(first.config.objective.x0 == std::vector<double>(4, 0.0));
+  CHECK(first.f->dimension() == 4); // 3 features + intercept
+  CHECK(first.x0 == std::vector<double>(4, 0.0));
   const auto second = make_plan(load_config(config));
   CHECK(second.optimum->from_cache);
   CHECK(second.optimum->value == first.optimum->value);

@@ -16,7 +16,7 @@ TEST_CASE("join's TLS flags: all three or none") {
                        doctest::Contains("--tls-certificate: missing"), config_error);
 }
 
-TEST_CASE("TLS checks name the setting; off checks nothing") {
+TEST_CASE("TLS checks name the setting, off checks nothing") {
   CHECK_NOTHROW(tls::check(tls_config{}, tls::role::worker));
   const auto t = tls::from_flags("/nonexistent/w.pem", "w.key", "ca.pem");
   CHECK_THROWS_WITH_AS(tls::check(t, tls::role::worker),

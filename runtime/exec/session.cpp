@@ -1,0 +1,161 @@
+// The lifecycle shared by `run` and `serve` (see session.hpp).
+#include "runtime/exec/session.hpp"
+
+#include "runtime/config/config.hpp"
+#include "runtime/exec/exit_codes.hpp"
+#include "runtime/store/output_folder.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+
+namespace lsgd {
+
+namespace {
+
+constexpr int exit_failure = exit_code::run_failed;
+constexpr int exit_bad_input = exit_code::bad_input;
+
+// Rounds every repetition has completed.
+size_t completed_rounds(const std::vector<run_record>& records) {
+  size_t rounds = std::numeric_limits<size_t>::max();
+  for (const auto& r : records)
+    rounds = std::min(rounds, r.round_errors.empty() ? 0 : r.round_errors.size() - 1);
+  return records.empty() ? 0 : rounds;
+}
+
+// Cuts every record to its first `rounds` rounds and the recorded steps up to
+// the last of them: what a failed run can report.
+void keep_completed_rounds(const run_plan& plan, std::vector<run_record>& records,
+                           size_t rounds) {
+  const auto last = records.front().round_steps[rounds];
+  const auto steps = plan.records.steps();
+  const auto kept = static_cast<size_t>(
+    std::upper_bound(steps.begin(), steps.end(), last) - steps.begin());
+  for (auto& r : records) {
+    r.trajectory.resize(kept);
+    r.round_errors.resize(rounds + 1);
+    r.round_steps.resize(rounds + 1);
+    r.round_workers.resize(rounds + 1);
+  }
+}
+
+// The rounds a failed run completed go to its results folder, marked
+// incomplete. Only a plan of one entry (serve) reports partial records.
+void write_partial(const run_plan& plan, execution_result& result, const std::string& failure,
+                   const std::string& dir) {
+  const auto rounds = completed_rounds(result.records);
+  if (rounds == 0 || plan.entries.size() != 1 || result.records.size() != plan.runs())
+    return;
+  const auto R = schedules::rounds(plan.entries.front().times);
+  keep_completed_rounds(plan, result.records, rounds);
+  try {
+    write_results(dir, plan, summarize(plan, result),
+                  failure + " (after " + std::to_string(rounds) + " of " + std::to_string(R)
+                    + " rounds)");
+    std::fprintf(stderr, "localsgd: the %zu completed rounds are in %s (complete: false)\n",
+                 rounds, dir.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "localsgd: error: %s\n", e.what());
+  }
+}
+
+} // namespace
+
+session::session(const session_request& request)
+  : request_(request), resuming_(!request.resume_dir.empty()) {
+  const auto& r = request_;
+  std::string parse_as;
+  if (resuming_) {
+    if (!r.config_file.empty() || !r.overrides.empty() || r.overwrite
+        || (!r.out_dir.empty() && r.out_dir != r.resume_dir))
+      throw config_error(r.command + " --resume DIR takes no config, --set, --overwrite or "
+                                     "other --out: it continues the run stored in DIR");
+    const checkpoint_store stored(r.resume_dir);
+    description_ = stored.description();
+    parse_as = stored.config_path(); // relative files resolve from any folder
+    out_dir_ = r.resume_dir;
+  } else {
+    if (r.config_file.empty())
+      throw config_error(r.command + ": the config is required");
+    description_.config = read_config_file(r.config_file);
+    description_.file = parse_as = r.config_file;
+    description_.overrides = r.overrides;
+  }
+  auto config = parse_config(description_.config, parse_as, description_.overrides);
+  if (r.narrow)
+    config = r.narrow(std::move(config), description_, resuming_);
+  check_local_files(config);
+  if (r.threads > 0)
+    config.runtime.threads = r.threads;
+  plan_ = make_plan(config);
+  if (out_dir_.empty())
+    out_dir_ = r.out_dir.empty() ? "results/" + plan_.config.name : r.out_dir;
+}
+
+// The results folder, before any work: fresh (or, with --overwrite, cleared)
+// and writable; on a resume, writable with every checkpoint file intact.
+void session::prepare_folder(const checkpoint_store& store) const {
+  if (resuming_) {
+    check_output_folder(out_dir_);
+    store.verify();
+  } else {
+    prepare_output_folder(out_dir_, request_.overwrite);
+  }
+}
+
+int session::run(executor& how) {
+  const checkpoint_store store(out_dir_, plan_);
+  checkpointing ck;
+  if (plan_.config.checkpoint.enabled || resuming_) {
+    ck.store = &store;
+    ck.interval = plan_.config.checkpoint.interval;
+    ck.resume = resuming_;
+  }
+  try {
+    how.check(plan_, ck);
+    prepare_folder(store);
+  } catch (const output_folder_error& e) {
+    std::fprintf(stderr, "localsgd: %s\n", e.what());
+    return exit_bad_input;
+  } catch (const config_error& e) {
+    std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
+    return exit_bad_input;
+  } catch (const checkpoint_error& e) {
+    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
+    return exit_bad_input;
+  }
+  // The checkpoint folder appears only once the run can go ahead.
+  const auto ready = [&] {
+    if (ck.store && !resuming_)
+      store.begin(description_);
+  };
+  execution_outcome out;
+  try {
+    out = how.execute(plan_, description_, ck, ready);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "localsgd: error: %s\n", e.what());
+    return exit_failure;
+  }
+  if (!out.failure.empty()) {
+    std::fprintf(stderr, "localsgd: %s\n", out.failure.c_str());
+    write_partial(plan_, out.result, out.failure, out_dir_);
+    if (ck.store && out.resumable)
+      std::fprintf(stderr, "localsgd: to continue: %s\n",
+                   how.resume_command(out_dir_).c_str());
+    return exit_failure;
+  }
+  try {
+    const auto summary = summarize(plan_, out.result);
+    write_results(out_dir_, plan_, summary);
+    if (ck.store)
+      store.remove();
+    how.done(plan_, summary, out.result, out_dir_);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "localsgd: error: %s\n", e.what());
+    return exit_failure;
+  }
+  return 0;
+}
+
+} // namespace lsgd
