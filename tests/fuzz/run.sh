@@ -43,20 +43,25 @@ sources=("$root"/tests/fuzz/config_fuzzer.cpp "$root"/tests/fuzz/checkpoint_fuzz
          "$root"/runtime/io/optimum_cache.cpp "$root"/runtime/io/atomic_file.cpp
          "$root"/runtime/io/printable.cpp "$root"/runtime/io/regular_file.cpp
          "$root"/numerics/*.cpp)
+# An object is named by its source's path (numerics/ and runtime/components/
+# share file names): runtime/io/printable.cpp -> runtime_io_printable.o.
+obj_name() { local rel=${1#"$root"/}; rel=${rel%.cpp}; echo "${rel//\//_}.o"; }
+export -f obj_name
+export root
 echo "fuzz: building $out/config_fuzzer and $out/checkpoint_fuzzer"
 printf '%s\n' "${sources[@]}" |
-  xargs -P 2 -I{} sh -c '"$0" "$@" -c {} -o "'"$out"'/obj/$(basename {} .cpp).o"' "$cxx" "${flags[@]}"
-common=()
-for o in "$out"/obj/*.o; do
-  case $(basename "$o") in
-    config_fuzzer.o|checkpoint_fuzzer.o|checkpoint_file.o) ;;
-    *) common+=("$o") ;;
+  xargs -P 2 -I{} bash -c '"$0" "$@" -c {} -o "'"$out"'/obj/$(obj_name {})"' "$cxx" "${flags[@]}"
+common=() # this build's objects only: obj/ may hold those of files since removed
+for f in "${sources[@]}"; do
+  case $(basename "$f") in
+    config_fuzzer.cpp|checkpoint_fuzzer.cpp|checkpoint_file.cpp) ;;
+    *) common+=("$out/obj/$(obj_name "$f")") ;;
   esac
 done
-"$cxx" -fsanitize=fuzzer,address,undefined "$out/obj/config_fuzzer.o" "${common[@]}" \
+"$cxx" -fsanitize=fuzzer,address,undefined "$out/obj/tests_fuzz_config_fuzzer.o" "${common[@]}" \
   -o "$out/config_fuzzer"
-"$cxx" -fsanitize=fuzzer,address,undefined "$out/obj/checkpoint_fuzzer.o" \
-  "$out/obj/checkpoint_file.o" "${common[@]}" -lcrypto -o "$out/checkpoint_fuzzer"
+"$cxx" -fsanitize=fuzzer,address,undefined "$out/obj/tests_fuzz_checkpoint_fuzzer.o" \
+  "$out/obj/runtime_store_checkpoint_file.o" "${common[@]}" -lcrypto -o "$out/checkpoint_fuzzer"
 
 for f in "$root"/configs/*.toml "$root"/configs/*/*.toml "$root"/tests/configs/bad/*.toml \
          "$root"/tests/fuzz/seeds/*.toml; do
