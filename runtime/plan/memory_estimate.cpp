@@ -19,12 +19,6 @@ std::string gigabytes(double bytes) {
   return text;
 }
 
-double total_runs(const experiment_config& c) {
-  const double per_method = static_cast<double>(c.repetitions) * static_cast<double>(c.N.size());
-  return per_method * static_cast<double>(c.methods.size())
-         + (c.speedup ? static_cast<double>(c.speedup_repetitions) : 0.0);
-}
-
 [[noreturn]] void refuse(const experiment_config& c, const memory_estimate& e, double limit) {
   throw config_error(c.file + ": the run would hold about " + gigabytes(e.total())
                      + " (records " + gigabytes(e.records) + ", models " + gigabytes(e.models)
@@ -41,14 +35,6 @@ double memory_limit_bytes(const experiment_config& c) {
   const double pages = static_cast<double>(::sysconf(_SC_PHYS_PAGES));
   const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
   return pages > 0 && page > 0 ? 0.8 * pages * page : 16 * gb;
-}
-
-void check_record_memory(const experiment_config& c) {
-  memory_estimate e;
-  const double recorded = static_cast<double>(c.T) / static_cast<double>(c.record_every) + 1;
-  e.records = total_runs(c) * recorded * sizeof(double);
-  if (e.total() > memory_limit_bytes(c))
-    refuse(c, e, memory_limit_bytes(c));
 }
 
 memory_estimate check_memory(const run_plan& plan) {

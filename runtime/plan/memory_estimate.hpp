@@ -24,10 +24,6 @@ struct memory_estimate {
 /// The limit in bytes: [runtime] memory_limit (GB), or 0.8 x this machine's memory.
 double memory_limit_bytes(const experiment_config& c);
 
-/// Throws config_error if the trajectories alone (known from T, record_every
-/// and the repetitions) exceed the limit: checked before anything is sized.
-void check_record_memory(const experiment_config& c);
-
 /// The estimate of a whole plan; throws config_error above the limit.
 memory_estimate check_memory(const run_plan& plan);
 

@@ -37,7 +37,6 @@ run_plan make_plan(const experiment_config& c) {
   plan.threads = c.runtime.threads > 0
                    ? static_cast<uint32_t>(c.runtime.threads)
                    : std::max(1u, std::thread::hardware_concurrency());
-  check_record_memory(c); // before anything of length T is made
   auto prepared = c.objective.made();
   plan.f = prepared.f;
   plan.x0 = prepared.x0;
@@ -81,7 +80,7 @@ run_plan make_plan(const experiment_config& c) {
     for (uint32_t first = 0; first < reps; first += per_batch)
       plan.batches.push_back({e, first, std::min(per_batch, reps - first)});
   }
-  check_memory(plan);
+  check_memory(plan); // before anything of length T (the records) is made
   return plan;
 }
 

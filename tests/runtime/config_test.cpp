@@ -89,6 +89,12 @@ schedule = { type = "increasing", rounds = "N" }
                        doctest::Contains("expected key=value"), config_error);
   CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"tee=3"}),
                        doctest::Contains("tee: unknown key"), config_error);
+  // Neither TOML nor a bare word: refused before any work, quoted safely.
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"name=\xff"}),
+                       doctest::Contains("name=\\xff: not a TOML value"), config_error);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"name=\"abc"}),
+                       doctest::Contains("not a TOML value"), config_error);
+  CHECK(parse_config(text, "t.toml", {"name=run-1"}).name == "run-1");
 }
 
 TEST_CASE("defaults are filled in") {
