@@ -20,9 +20,14 @@ cmake --build "$tmp/example/build" -j 2 >/dev/null
 bin=$tmp/example/build/custom_localsgd
 cd "$tmp/example"
 
-"$bin" check config.toml | grep -q "quartic bowl" || fail "check does not show the quartic"
-"$bin" keys quartic | grep -q "weight of the quartic part" || fail "keys does not list its keys"
-"$bin" keys | grep -q 'type = "noisy_quadratic"' || fail "the built-in components are missing"
+# (Outputs go to files first: grep -q would close a pipe early, and pipefail
+# would count the writer's SIGPIPE as a failure.)
+"$bin" check config.toml >"$tmp/check.txt"
+grep -q "quartic bowl" "$tmp/check.txt" || fail "check does not show the quartic"
+"$bin" keys quartic >"$tmp/keys.txt"
+grep -q "weight of the quartic part" "$tmp/keys.txt" || fail "keys does not list its keys"
+"$bin" keys >"$tmp/all_keys.txt"
+grep -q 'type = "noisy_quadratic"' "$tmp/all_keys.txt" || fail "the built-in components are missing"
 "$bin" run config.toml --out "$tmp/run" --quiet --threads 2
 python3 - "$tmp/run/summary.json" <<'PY' || fail "run: unexpected summary"
 import json, sys

@@ -316,7 +316,7 @@ int join(const join_options& o) {
   for (uint32_t first = 0; first < count; first += per_actor) {
     worker_spec ws{entry.local,   plan.config.seed, batch.first_rep, batch.reps,
                    std::min(per_actor, count - first), entry.N, plan.f->dimension(),
-                   plan.records};
+                   plan.recorded_steps};
     workers.push_back(sys.spawn(worker, std::move(ws), *srv));
   }
   for (auto& w : workers)

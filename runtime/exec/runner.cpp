@@ -171,7 +171,7 @@ server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor repo
   s.initial_model = entry.local->initial_model();
   s.workers = entry.N;
   s.reps = batch.reps;
-  s.recorded_steps = plan.records;
+  s.recorded_steps = plan.recorded_steps;
   s.report_to = std::move(report_to);
   s.faults = plan.config.faults;
   if (ck.store) {
@@ -194,7 +194,7 @@ server_actor spawn_batch(caf::actor_system& sys, const run_plan& plan, size_t in
     worker_spec ws{entry.local,  plan.config.seed,
                    batch.first_rep, batch.reps,
                    std::min(per_actor, entry.N - first), entry.N,
-                   plan.f->dimension(), plan.records};
+                   plan.f->dimension(), plan.recorded_steps};
     sys.spawn(worker, std::move(ws), srv);
   }
   return srv;

@@ -29,7 +29,7 @@ size_t completed_rounds(const std::vector<run_record>& records) {
 void keep_completed_rounds(const run_plan& plan, std::vector<run_record>& records,
                            size_t rounds) {
   const auto last = records.front().round_steps[rounds];
-  const auto steps = plan.records.steps();
+  const auto steps = plan.recorded_steps.steps();
   const auto kept = static_cast<size_t>(
     std::upper_bound(steps.begin(), steps.end(), last) - steps.begin());
   for (auto& r : records) {

@@ -38,7 +38,7 @@ struct run_plan {
   std::shared_ptr<const objective> f;
   std::vector<double> x0;                // the start, length d
   std::optional<optimum_report> optimum; // a data objective's F*: from the cache or Newton
-  record_plan records{1, 1};
+  record_plan recorded_steps{1, 1}; // the steps whose virtual average is observed
   std::vector<plan_entry> entries;
   std::vector<run_batch> batches; // entry-major, then repetition
   uint32_t threads = 1;

@@ -43,7 +43,7 @@ checkpoint_store::checkpoint_store(std::string results_dir, const run_plan* plan
   if (!plan)
     return;
   for (const auto& entry : plan->entries)
-    shapes_.push_back({plan->records.steps().size(), entry.times});
+    shapes_.push_back({plan->recorded_steps.steps().size(), entry.times});
   for (size_t i = 0; i < plan->batches.size(); ++i) {
     identities_.push_back(identity_in(*plan, i));
     entry_of_.push_back(plan->batches[i].entry);

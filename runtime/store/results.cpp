@@ -36,7 +36,7 @@ std::vector<double> exact_trajectory(const run_plan& plan, const plan_entry& e) 
   if (all.empty())
     return {};
   std::vector<double> out;
-  for (auto t : plan.records.steps())
+  for (auto t : plan.recorded_steps.steps())
     out.push_back(all[t]);
   return out;
 }
@@ -80,7 +80,7 @@ nlohmann::json chosen_json(const chosen<Made>& c) {
 // The authors' per-run error: the median of the run's error trajectory after
 // the first 10 iterations (recorded steps t >= 10).
 double trajectory_median(const run_plan& plan, const std::vector<double>& trajectory) {
-  const auto steps = plan.records.steps();
+  const auto steps = plan.recorded_steps.steps();
   std::vector<double> late;
   for (size_t k = 0; k < steps.size(); ++k)
     if (steps[k] >= 10)
@@ -248,7 +248,7 @@ void write_results(const std::string& dir, const run_plan& plan, const experimen
 
   std::ostringstream traj;
   traj << "method,N,t,mean_error,stderr,exact_error\n";
-  const auto steps = plan.records.steps();
+  const auto steps = plan.recorded_steps.steps();
   for (const auto& e : s.entries)
     for (size_t k = 0; k < e.trajectory.size(); ++k)
       traj << e.method << ',' << e.N << ',' << steps[k] << ','

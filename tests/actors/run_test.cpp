@@ -97,7 +97,7 @@ TEST_CASE("the virtual average equals the server's average at every round end") 
     CHECK(rec.round_steps == entry.times);
     REQUIRE(rec.round_errors.size() == entry.times.size());
     for (size_t r = 0; r < entry.times.size(); ++r)
-      CHECK(rec.trajectory[plan.records.index_of(entry.times[r])] == rec.round_errors[r]);
+      CHECK(rec.trajectory[plan.recorded_steps.index_of(entry.times[r])] == rec.round_errors[r]);
     // Between rounds the workers differ, so with N > 1 the trajectory is not
     // just the round values held constant.
     CHECK(std::isfinite(rec.trajectory.back()));

@@ -258,7 +258,7 @@ TEST_CASE("a sealed checkpoint that does not fit the plan is refused, not used")
     return checkpoint_file::decode_run(read_bytes(run.run_json)).hash;
   };
   const auto hash = hash_of();
-  const batch_shape shape{run.plan.records.steps().size(),
+  const batch_shape shape{run.plan.recorded_steps.steps().size(),
                           run.plan.entries[run.plan.batches[2].entry].times};
   auto refused = [&](server_checkpoint c, const std::string& why) {
     CAPTURE(why);
