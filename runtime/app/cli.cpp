@@ -266,15 +266,8 @@ int run_cli(int argc, char** argv) {
   request.threads = threads;
   request.overwrite = overwrite;
   std::unique_ptr<session> s;
-  try {
-    s = std::make_unique<session>(request);
-  } catch (const config_error& e) {
-    std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
-    return exit_bad_input;
-  } catch (const checkpoint_error& e) {
-    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
-    return exit_bad_input;
-  }
+  if (const int refused = open_session(request, s))
+    return refused;
   if (*check) {
     print_plan(s->plan());
     return 0;

@@ -213,6 +213,9 @@ int serve(const serve_options& o) {
   request.threads = o.threads;
   request.overwrite = o.overwrite;
   request.narrow = [&o](experiment_config c, run_description& d, bool resuming) {
+    if (resuming && (!o.method.empty() || o.N != 0))
+      throw config_error("serve --resume DIR takes no config, --set, --method, --n or "
+                         "other --out: it continues the run stored in DIR");
     if (resuming && d.method.empty())
       throw config_error(o.resume_dir + " holds a checkpoint of localsgd run, not of serve: "
                                         "use localsgd run --resume");
@@ -223,18 +226,8 @@ int serve(const serve_options& o) {
     return c;
   };
   std::unique_ptr<session> s;
-  try {
-    if (!o.resume_dir.empty() && (!o.method.empty() || o.N != 0))
-      throw config_error("serve --resume DIR takes no config, --set, --method, --n or "
-                         "other --out: it continues the run stored in DIR");
-    s = std::make_unique<session>(request);
-  } catch (const config_error& e) {
-    std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
-    return exit_bad_input;
-  } catch (const checkpoint_error& e) {
-    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
-    return exit_bad_input;
-  }
+  if (const int refused = open_session(request, s))
+    return refused;
   served how(o);
   return s->run(how);
 }

@@ -60,7 +60,29 @@ void write_partial(const run_plan& plan, execution_result& result, const std::st
   }
 }
 
+// Runs `step`; a bad input it throws is one line on stderr and exit code 2.
+template <class F>
+int or_bad_input(F&& step) {
+  try {
+    step();
+  } catch (const output_folder_error& e) {
+    std::fprintf(stderr, "localsgd: %s\n", e.what());
+    return exit_bad_input;
+  } catch (const config_error& e) {
+    std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
+    return exit_bad_input;
+  } catch (const checkpoint_error& e) {
+    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
+    return exit_bad_input;
+  }
+  return 0;
+}
+
 } // namespace
+
+int open_session(const session_request& request, std::unique_ptr<session>& out) {
+  return or_bad_input([&] { out = std::make_unique<session>(request); });
+}
 
 session::session(const session_request& request)
   : request_(request), resuming_(!request.resume_dir.empty()) {
@@ -112,19 +134,11 @@ int session::run(executor& how) {
     ck.interval = plan_.config.checkpoint.interval;
     ck.resume = resuming_;
   }
-  try {
-    how.check(plan_, ck);
-    prepare_folder(store);
-  } catch (const output_folder_error& e) {
-    std::fprintf(stderr, "localsgd: %s\n", e.what());
-    return exit_bad_input;
-  } catch (const config_error& e) {
-    std::fprintf(stderr, "localsgd: config error: %s\n", e.what());
-    return exit_bad_input;
-  } catch (const checkpoint_error& e) {
-    std::fprintf(stderr, "localsgd: cannot resume: %s\n", e.what());
-    return exit_bad_input;
-  }
+  if (const int refused = or_bad_input([&] {
+        how.check(plan_, ck);
+        prepare_folder(store);
+      }))
+    return refused;
   // The checkpoint folder appears only once the run can go ahead.
   const auto ready = [&] {
     if (ck.store && !resuming_)

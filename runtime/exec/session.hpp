@@ -82,4 +82,8 @@ private:
   std::string out_dir_;
 };
 
+/// Makes the session of `request` into `out`; returns 0, or 2 after printing
+/// the one-line error of a bad config, checkpoint or results folder.
+int open_session(const session_request& request, std::unique_ptr<session>& out);
+
 } // namespace lsgd
