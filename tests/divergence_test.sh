@@ -3,20 +3,16 @@
 # noisy quadratic) beside good ones: exit 0, results for every method, the
 # good ones' rows byte-identical to a sweep without the bad method, the
 # diverged repetitions counted in summary.json, --fail-on-divergence exit 1,
-# and a resumed sweep with diverged repetitions equal to an uninterrupted one.
+# a resumed sweep with diverged repetitions equal to an uninterrupted one, and
+# a served run whose remote workers diverge: the numbers of one process.
 #   divergence_test.sh LOCALSGD SOURCE_DIR
 set -u
 bin=$1
 src=$2
 tmp=$(mktemp -d)
-victim=
-trap '[ -n "$victim" ] && kill -9 "$victim" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-check() { # description, then a command that must succeed
-  local what=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh" # check, start_server, wait_for
+cleanup() { kill -9 "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
 json() { # summary.json, then a python expression of s that must be true
   python3 -c "import json, sys; s = json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"
 }
@@ -111,13 +107,13 @@ check "--fail-on-divergence exits 0 when nothing diverged" test $? -eq 0
 long=("$tmp/bad.toml" --set repetitions=200 --set checkpoint.interval=0.02 --quiet --threads 1)
 "$bin" run "${long[@]}" --set checkpoint.enabled=false --out "$tmp/whole" 2>/dev/null
 check "the uninterrupted long sweep exits 0" test $? -eq 0
-"$bin" run "${long[@]}" --out "$tmp/killed" & victim=$!
+"$bin" run "${long[@]}" --out "$tmp/killed" & victim=$!; pids+=("$victim")
 # Killed once a batch checkpointed; "worse" diverges in its first rounds.
 for _ in $(seq 1000); do
   ls "$tmp/killed/checkpoint/"batch-*.ckpt >/dev/null 2>&1 && break
   sleep 0.01
 done
-kill -9 "$victim"; wait "$victim" 2>/dev/null; victim=
+kill -9 "$victim"; wait "$victim" 2>/dev/null
 check "the killed sweep left checkpoints and no summary" \
   test -e "$tmp/killed/checkpoint/run.json" -a ! -e "$tmp/killed/summary.json"
 "$bin" run --resume "$tmp/killed" --quiet --threads 1 2>/dev/null
@@ -127,6 +123,23 @@ for f in trajectory.csv rounds.csv; do
 done
 check "resumed summary: the same divergence" \
   python3 -c "import json, sys; a, b = (json.load(open(p))['results'] for p in sys.argv[1:]); sys.exit(0 if [e.get('divergence') for e in a] == [e.get('divergence') for e in b] else 1)" "$tmp/whole/summary.json" "$tmp/killed/summary.json"
+
+# --- across processes: NaN from a remote worker is divergence, not hostility --
+# Two worker processes of one id each: their traces are not averaged.
+start_server "$tmp/serve.log" "$tmp/with.toml" --method bad --n 2 --out "$tmp/served"
+"$bin" join "127.0.0.1:$port" --workers 1 >"$tmp/j1.log" 2>&1 & j1=$!
+"$bin" join "127.0.0.1:$port" --workers 1 >"$tmp/j2.log" 2>&1 & j2=$!
+pids+=("$j1" "$j2")
+wait_for "$serve_pid" 60; check "a served run with diverging repetitions exits 0" test "$rc" -eq 0
+for j in "$j1" "$j2"; do
+  wait_for "$j" 10; check "its worker process exits 0" test "$rc" -eq 0
+done
+for f in trajectory.csv rounds.csv; do
+  check "served $f: the numbers of one process" \
+    cmp -s <(grep '^bad,2,' "$tmp/with/$f") <(tail -n +2 "$tmp/served/$f")
+done
+check "served summary: the same divergence as in one process" \
+  python3 -c "import json, sys; a = [e for e in json.load(open(sys.argv[1]))['results'] if e['method'] == 'bad' and e['N'] == 2]; b = json.load(open(sys.argv[2]))['results']; sys.exit(0 if a[0]['divergence'] == b[0]['divergence'] else 1)" "$tmp/with/summary.json" "$tmp/served/summary.json"
 
 echo "divergence: $passes passed, $failures failed"
 test "$failures" -eq 0
