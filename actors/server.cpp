@@ -19,8 +19,8 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <utility>
 #include <optional>
+#include <utility>
 
 namespace lsgd {
 
