@@ -1,5 +1,14 @@
 // The server actor's behaviour: messaging and checks; the bookkeeping is in
 // membership, round_tracker and checkpoint_timer.
+//
+// NaN or Inf in a model or trace of the right size and ids is not taken for
+// an attack but for divergence: a too-large step size makes the run's own
+// arithmetic overflow, and a worker in another process computes the same
+// numbers from the same streams. Only the repetitions whose columns hold such
+// values are marked diverged (the average is per repetition, so the others
+// never see them); they go on with their non-finite state and their errors
+// are recorded as NaN. A hostile worker could send finite garbage just as
+// well, so refusing non-finite values never protected anything.
 #include "actors/server.hpp"
 
 #include "actors/reports.hpp"
@@ -9,7 +18,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <optional>
+#include <utility>
 
 namespace lsgd {
 
@@ -132,7 +143,9 @@ void start_run(self_ptr self) {
       p.needs_streams = true;
   } else {
     st.averages = st.spec.initial_model.replicate(1, st.spec.reps);
-    const double initial = error_of_average(*st.spec.f, st.spec.initial_model);
+    double initial = error_of_average(*st.spec.f, st.spec.initial_model);
+    if (!std::isfinite(initial)) // diverged before the first step
+      initial = std::numeric_limits<double>::quiet_NaN();
     st.records.assign(st.spec.reps, run_record{});
     for (auto& rec : st.records) {
       rec.trajectory.assign(st.spec.recorded_steps.steps().size(), 0.0);
@@ -142,6 +155,11 @@ void start_run(self_ptr self) {
       rec.round_workers = {st.spec.workers};
     }
   }
+  // A diverged repetition's errors are NaN from its divergence on, its last
+  // round's too: so a checkpoint says which repetitions diverged.
+  st.diverged.assign(st.spec.reps, 0);
+  for (size_t r = 0; r < st.records.size(); ++r)
+    st.diverged[r] = std::isnan(st.records[r].round_errors.back());
   ask_for_epoch(self, st.completed_rounds);
 }
 
@@ -172,6 +190,7 @@ void begin_epoch(self_ptr self, const epoch& given) {
   st.traced_steps = st.spec.recorded_steps.steps_in(given.first_step, given.last_step);
   const auto allowed = st.round.open(given.round, given.last_step - given.first_step, t);
   st.traces_averaged = false;
+  st.diverging.assign(st.spec.reps, server_state::no_divergence);
   // One message for every block: CAF shares it instead of copying the
   // averages per recipient (8 MB each at d = 1e6).
   const auto start = caf::make_message(st.current, pack(st.averages));
@@ -203,6 +222,28 @@ void begin_epoch(self_ptr self, const epoch& given) {
   self->delayed_send(self, allowed, atom::deadline_v, given.round);
 }
 
+// The error to record for repetition `rep` at traced step `at` of the open
+// round (traced_steps.size(): its end): NaN from its divergence on.
+double recorded_error(server_state& st, size_t rep, double error, size_t at) {
+  if (!st.diverged[rep] && std::isfinite(error) && at < st.diverging[rep])
+    return error;
+  st.diverged[rep] = 1;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// Notes the repetitions of the columns of a rows x cols matrix that hold NaN
+// or Inf; `where(column)` says which repetition and traced step a column is.
+template <class Where>
+void note_divergence(server_state& st, const double* data, Index rows, Index cols, Where where) {
+  for (Index c = 0; c < cols; ++c) {
+    const double* column = data + c * rows;
+    if (std::all_of(column, column + rows, [](double v) { return std::isfinite(v); }))
+      continue;
+    const auto [rep, at] = where(c);
+    st.diverging[rep] = std::min(st.diverging[rep], at);
+  }
+}
+
 // The errors of the virtual averages at the recorded steps of the round,
 // over the workers whose models the round averages.
 void record_traces(self_ptr self, bool everyone) {
@@ -224,7 +265,8 @@ void record_traces(self_ptr self, bool everyone) {
     const auto k = st.spec.recorded_steps.index_of(st.traced_steps[static_cast<size_t>(s)]);
     for (Index r = 0; r < reps; ++r)
       st.records[static_cast<size_t>(r)].trajectory[k]
-        = st.errors[static_cast<size_t>(s * reps + r)];
+        = recorded_error(st, static_cast<size_t>(r), st.errors[static_cast<size_t>(s * reps + r)],
+                         static_cast<size_t>(s));
   }
 }
 
@@ -289,7 +331,7 @@ void complete_round(self_ptr self) {
   for (size_t r = 0; r < st.records.size(); ++r) {
     auto& rec = st.records[r];
     rec.round_steps.push_back(st.current.last_step);
-    rec.round_errors.push_back(st.errors[r]);
+    rec.round_errors.push_back(recorded_error(st, r, st.errors[r], st.traced_steps.size()));
     rec.round_workers.push_back(st.round.received());
   }
   count_transfers(st, st.round.received());
@@ -341,14 +383,6 @@ std::optional<size_t> admit(self_ptr self, const char* what, Seen seen, uint32_t
   return index;
 }
 
-bool all_finite(const param_bytes& p) {
-  const double* data = reinterpret_cast<const double*>(p.bytes.data());
-  for (size_t i = 0; i < p.size(); ++i)
-    if (!std::isfinite(data[i]))
-      return false;
-  return true;
-}
-
 void on_trace(self_ptr self, const trace& x) {
   auto& st = self->state;
   const auto index = admit(
@@ -375,10 +409,12 @@ void on_trace(self_ptr self, const trace& x) {
     lose(self, *index, "sent a trace of round " + round + " that does not fit: " + *err);
     return;
   }
-  if (!all_finite(x.snapshots)) {
-    lose(self, *index, "sent a trace of round " + round + " with NaN or Inf");
-    return;
-  }
+  // Columns: (step * reps + rep) * count + worker, or step * reps + rep if averaged.
+  const auto group = x.averaged ? Index{1} : count;
+  note_divergence(st, target.data(), target.rows(), target.cols(), [&](Index c) {
+    const auto q = c / group;
+    return std::pair{static_cast<size_t>(q % reps), static_cast<size_t>(q / reps)};
+  });
   if (!x.averaged) {
     const auto N = static_cast<Index>(st.spec.workers);
     if (st.traces.cols() != k * reps * N)
@@ -407,10 +443,6 @@ void on_model(self_ptr self, const model& x) {
     lose(self, *index, "sent a model of round " + round + " that does not fit: " + *err);
     return;
   }
-  if (!all_finite(x.values)) {
-    lose(self, *index, "sent a model of round " + round + " with NaN or Inf");
-    return;
-  }
   if (st.current.report_streams) {
     if (x.positions.size() != static_cast<size_t>(count * reps)) {
       lose(self, *index, "sent " + std::to_string(x.positions.size())
@@ -422,6 +454,10 @@ void on_model(self_ptr self, const model& x) {
         st.positions[static_cast<size_t>(r * N + x.first_worker + w)]
           = x.positions[static_cast<size_t>(r * count + w)];
   }
+  // Columns: rep * count + worker; non-finite ones diverged by the round's end.
+  note_divergence(st, data, st.models.rows(), count * reps, [&](Index c) {
+    return std::pair{static_cast<size_t>(c / count), st.traced_steps.size()};
+  });
   const param_view values(data, st.models.rows(), count * reps);
   for (Index r = 0; r < reps; ++r)
     st.models.middleCols(r * N + x.first_worker, count) = values.middleCols(r * count, count);

@@ -1,6 +1,8 @@
 // The server actor: runs a batch of repetitions of one (method, N), averages
 // the models of every round in worker-id order, and keeps the run going (or
-// stops it cleanly) when workers fail, send garbage, or stop answering.
+// stops it cleanly) when workers fail, send garbage, or stop answering. A
+// repetition whose models turn NaN or Inf diverged: it is recorded as such
+// (NaN errors from then on) and the batch goes on.
 #pragma once
 
 #include "actors/checkpoint_timer.hpp"
@@ -76,6 +78,14 @@ struct server_state {
   Eigen::MatrixXd scratch;
   std::vector<double> errors; // scratch: errors of a batch of averages
   uint32_t completed_rounds = 0;
+  /// Per repetition: its average became non-finite (it diverged). From then
+  /// on its errors are recorded as NaN; the other repetitions go on as usual.
+  std::vector<char> diverged;
+  /// Per repetition: in the open round, the first traced step (an index into
+  /// traced_steps; traced_steps.size(): its end) at which a received trace
+  /// or model of it held NaN or Inf; no_divergence if none did.
+  std::vector<size_t> diverging;
+  static constexpr size_t no_divergence = static_cast<size_t>(-1);
 };
 
 /// Waits for N worker ids to join, then drives the rounds of `schedule` and

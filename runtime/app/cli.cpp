@@ -31,12 +31,13 @@ constexpr int exit_failure = 1;
 constexpr int exit_bad_input = 2;
 
 void print_table(const experiment_summary& s) {
-  std::printf("%-14s %6s %6s %7s %14s %11s %12s %10s\n", "method", "N", "reps", "rounds",
-              "final error", "stderr", "exact", "speed-up");
+  // final error and stderr: over the repetitions that did not diverge.
+  std::printf("%-14s %6s %6s %7s %8s %14s %11s %12s %10s\n", "method", "N", "reps", "rounds",
+              "diverged", "final error", "stderr", "exact", "speed-up");
   for (const auto& e : s.entries) {
-    std::printf("%-14s %6u %6zu %7llu %14.4e %11.2e", e.method.c_str(), e.N, e.reps,
-                static_cast<unsigned long long>(e.rounds), e.final_error.mean,
-                e.final_error.se);
+    std::printf("%-14s %6u %6zu %7llu %8zu %14.4e %11.2e", e.method.c_str(), e.N, e.reps,
+                static_cast<unsigned long long>(e.rounds), e.divergence.size(),
+                e.final_error.mean, e.final_error.se);
     if (!e.exact_trajectory.empty())
       std::printf(" %12.4e", e.exact_trajectory.back());
     else
@@ -149,6 +150,7 @@ int run_cli(int argc, char** argv) {
   int threads = -1;
   bool quiet = false;
   bool overwrite = false;
+  bool fail_on_divergence = false;
 
   std::string resume_dir;
   auto run = app.add_subcommand("run", "run every method, N and repetition of a config");
@@ -162,6 +164,8 @@ int run_cli(int argc, char** argv) {
     ->check(CLI::Range(1, 1024));
   run->add_flag("--quiet", quiet, "no progress line and no table");
   run->add_flag("--overwrite", overwrite, "replace the results of an earlier run in --out");
+  run->add_flag("--fail-on-divergence", fail_on_divergence,
+                "exit 1 (after writing the results) if any repetition diverged");
 
   auto check = app.add_subcommand("check", "validate a config and print its runs");
   check->add_option("config", config_file, "the TOML config")->required();
@@ -265,6 +269,7 @@ int run_cli(int argc, char** argv) {
   request.resume_dir = *run ? resume_dir : "";
   request.threads = threads;
   request.overwrite = overwrite;
+  request.fail_on_divergence = fail_on_divergence;
   std::unique_ptr<session> s;
   if (const int refused = open_session(request, s))
     return refused;

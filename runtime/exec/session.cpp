@@ -165,6 +165,12 @@ int session::run(executor& how) {
     if (ck.store)
       store.remove();
     how.done(plan_, summary, out.result, out_dir_);
+    if (const auto diverged = diverged_entries(summary); !diverged.empty()) {
+      std::fprintf(stderr, "localsgd: %s: diverged: %s\n",
+                   request_.fail_on_divergence ? "error" : "warning", diverged.c_str());
+      if (request_.fail_on_divergence)
+        return exit_failure;
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "localsgd: error: %s\n", e.what());
     return exit_failure;

@@ -25,6 +25,7 @@ struct session_request {
   std::string resume_dir; // continue the interrupted run stored there
   int threads = 0;        // 0: the config's
   bool overwrite = false; // replace the results of an earlier run in out_dir
+  bool fail_on_divergence = false; // exit 1 if a repetition diverged (results written)
   /// serve: narrows the config to what it serves and notes the choice in the
   /// description (resuming: the stored choice). Throws config_error.
   std::function<experiment_config(experiment_config, run_description&, bool resuming)> narrow;
@@ -69,7 +70,9 @@ public:
   bool resuming() const { return resuming_; }
 
   /// Executes the plan with `how`, writes the results; returns the exit code:
-  /// 0 done, 1 the run failed (partial results kept), 2 bad input.
+  /// 0 done (diverged repetitions are results, reported in one line on
+  /// stderr), 1 the run failed (partial results kept) or, with
+  /// fail_on_divergence, a repetition diverged, 2 bad input.
   int run(executor& how);
 
 private:

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 namespace lsgd {
@@ -85,10 +86,42 @@ double trajectory_median(const run_plan& plan, const std::vector<double>& trajec
   for (size_t k = 0; k < steps.size(); ++k)
     if (steps[k] >= 10)
       late.push_back(trajectory[k]);
+  // A diverged run has none (and std::nth_element must not meet NaN).
+  if (!std::all_of(late.begin(), late.end(), [](double x) { return std::isfinite(x); }))
+    return std::numeric_limits<double>::quiet_NaN();
   return median(late);
 }
 
 } // namespace
+
+std::optional<divergence_point> divergence_of(const run_record& rec,
+                                              const std::vector<uint64_t>& recorded) {
+  const auto finite = [](double x) { return std::isfinite(x); };
+  std::optional<uint64_t> step;
+  const auto r = std::find_if_not(rec.round_errors.begin(), rec.round_errors.end(), finite);
+  if (r != rec.round_errors.end())
+    step = rec.round_steps[static_cast<size_t>(r - rec.round_errors.begin())];
+  const auto k = std::find_if_not(rec.trajectory.begin(), rec.trajectory.end(), finite);
+  if (k != rec.trajectory.end()) {
+    const auto t = recorded[static_cast<size_t>(k - rec.trajectory.begin())];
+    step = step ? std::min(*step, t) : t;
+  }
+  if (!step)
+    return std::nullopt;
+  // The round whose local steps reached it: the first to end at or after it.
+  const auto end = std::lower_bound(rec.round_steps.begin(), rec.round_steps.end(), *step);
+  return divergence_point{0, static_cast<uint64_t>(end - rec.round_steps.begin()), *step};
+}
+
+std::string diverged_entries(const experiment_summary& s) {
+  std::string out;
+  for (const auto& e : s.entries)
+    if (!e.divergence.empty())
+      out += (out.empty() ? "" : ", ") + e.method + " N=" + std::to_string(e.N) + " ("
+             + std::to_string(e.divergence.size()) + " of " + std::to_string(e.reps)
+             + " repetitions)";
+  return out;
+}
 
 experiment_summary summarize(const run_plan& plan, const execution_result& result) {
   experiment_summary out;
@@ -99,9 +132,20 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
   for (size_t e = 0; e < plan.entries.size(); ++e)
     for (uint32_t rep = 0; rep < plan.entries[e].reps; ++rep)
       runs_of[e].push_back(plan.run_index(e, rep));
+  const auto recorded = plan.records.steps();
   for (size_t e = 0; e < plan.entries.size(); ++e) {
     const auto& pe = plan.entries[e];
     auto& s = out.entries[e];
+    // The error statistics leave the diverged runs out, unless all diverged.
+    std::vector<size_t> finite_runs;
+    for (size_t rep = 0; rep < runs_of[e].size(); ++rep)
+      if (auto d = divergence_of(result.records[runs_of[e][rep]], recorded)) {
+        d->repetition = rep;
+        s.divergence.push_back(*d);
+      } else {
+        finite_runs.push_back(runs_of[e][rep]);
+      }
+    const auto& stats_runs = finite_runs.empty() ? runs_of[e] : finite_runs;
     s.method = pe.method;
     s.N = pe.N;
     s.single_worker = pe.single_worker;
@@ -113,18 +157,19 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
     const auto& first = result.records[runs_of[e].front()];
     s.messages = first.messages;
     s.bytes = first.bytes;
-    for (auto i : runs_of[e]) {
-      finals.push_back(result.records[i].round_errors.back());
+    for (auto i : runs_of[e])
       s.wall_seconds += result.records[i].wall_seconds;
-    }
+    for (auto i : stats_runs)
+      finals.push_back(result.records[i].round_errors.back());
     s.final_error = lsgd::summarize(finals);
     std::vector<double> medians;
-    for (auto i : runs_of[e])
+    for (auto i : stats_runs)
       medians.push_back(trajectory_median(plan, result.records[i].trajectory));
     s.trajectory_median = lsgd::summarize(medians);
-    s.final_median = median(finals);
+    s.final_median = finite_runs.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                         : median(finals);
     std::vector<const double*> rounds, trajectories;
-    for (auto i : runs_of[e]) {
+    for (auto i : stats_runs) {
       rounds.push_back(result.records[i].round_errors.data());
       trajectories.push_back(result.records[i].trajectory.data());
     }
@@ -200,6 +245,18 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
     j["fewest_workers_averaged"] = fewest;
     if (fewest < e.N)
       j["workers_averaged"] = e.round_workers;
+    // Only where some diverged, so that the summaries of other runs stay as they were.
+    if (!e.divergence.empty()) {
+      j["diverged_repetitions"] = e.divergence.size();
+      auto points = nlohmann::json::array();
+      for (const auto& d : e.divergence)
+        points.push_back({{"repetition", d.repetition}, {"round", d.round}, {"step", d.step}});
+      j["divergence"] = std::move(points);
+      j["statistics_over"] = e.divergence.size() < e.reps
+                               ? "the " + std::to_string(e.reps - e.divergence.size())
+                                   + " repetitions that did not diverge"
+                               : std::string("every repetition (all diverged)");
+    }
     if (e.speedup)
       j["speedup"] = to_json(*e.speedup);
     if (e.speedup_median)

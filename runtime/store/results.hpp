@@ -13,7 +13,22 @@
 
 namespace lsgd {
 
-/// Everything reported for one (method, N) entry.
+/// Where a run diverged: the first recorded step (a round's end or a
+/// recorded step) at which its error was not finite, and the round whose
+/// local steps reached it (0: the initial model).
+struct divergence_point {
+  size_t repetition = 0;
+  uint64_t round = 0;
+  uint64_t step = 0;
+};
+
+/// Where `rec` diverged, if it did; `recorded` are the plan's recorded steps
+/// (record_plan::steps()). The server records NaN from a divergence on.
+std::optional<divergence_point> divergence_of(const run_record& rec,
+                                              const std::vector<uint64_t>& recorded);
+
+/// Everything reported for one (method, N) entry. The error statistics are
+/// over the repetitions that did not diverge (over all if every one did).
 struct entry_summary {
   std::string method;
   uint32_t N = 1;
@@ -34,6 +49,7 @@ struct entry_summary {
   std::vector<double> exact_trajectory; // E[F(xbar_t)] - F* where known exactly
   bool single_worker = false;
   std::string local_method; // the update rule with its resolved parameters
+  std::vector<divergence_point> divergence; // the diverged repetitions, in order
 };
 
 struct experiment_summary {
@@ -43,6 +59,10 @@ struct experiment_summary {
 };
 
 experiment_summary summarize(const run_plan& plan, const execution_result& result);
+
+/// "method N=n (k of reps repetitions)" for every entry with diverged
+/// repetitions, separated by ", "; empty if none diverged.
+std::string diverged_entries(const experiment_summary& s);
 
 /// The resolved config of `plan` as JSON: every key of every table with its
 /// value, defaults filled in, from the key tables (runtime/config).

@@ -66,8 +66,8 @@ struct batch_end {
   }
 };
 
-/// F(x) = (x_1^2 + 2 x_2^2) / 2 on R^2; one repetition; every recorded step
-/// is a round's end. `self` (a scoped actor) gets the server's report.
+/// F(x) = (x_1^2 + 2 x_2^2) / 2 on R^2; `reps` repetitions (default one),
+/// from `resume` if given; every recorded step is a round's end. `self` (a scoped actor) gets the server's report.
 struct server_fixture {
   deterministic_system ds;
   caf::actor_system& sys = *ds.sys;
@@ -77,11 +77,14 @@ struct server_fixture {
   server_actor srv;
 
   server_fixture(uint32_t N, comm_times times, fault_policy policy,
-                 double join_timeout = 0) {
+                 double join_timeout = 0, uint32_t reps = 1,
+                 std::shared_ptr<const server_checkpoint> resume = nullptr) {
     server_spec spec;
     spec.f = std::make_shared<noisy_quadratic>(Eigen::Vector2d(1, 2), 1.0, 0.5);
     spec.initial_model = Eigen::Vector2d::Ones();
     spec.workers = N;
+    spec.reps = reps;
+    spec.resume = std::move(resume);
     records = record_plan(times.back(), 10);
     spec.recorded_steps = records;
     spec.report_to = caf::actor{self};

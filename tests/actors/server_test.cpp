@@ -39,25 +39,130 @@ TEST_CASE("server: foreign, stale, repeated and unknown messages are dropped, ne
   CHECK(fx.log->has("second trace of round 1"));
 }
 
-TEST_CASE("server, abort policy: a model with NaN or of the wrong size fails the run") {
-  for (const bool nan : {true, false}) {
-    CAPTURE(nan);
-    server_fixture fx(2, schedules::one_shot(10), fault_policy{});
-    caf::scoped_actor w{fx.sys};
-    fx.join(w, 2);
-    fx.next_epoch(w);
-    w->send(fx.srv, trace{1, 0, 2, false, {10}, pack(Eigen::MatrixXd::Ones(2, 2))});
-    Eigen::MatrixXd bad = Eigen::MatrixXd::Ones(nan ? 2 : 3, 2);
-    if (nan)
-      bad(1, 1) = std::nan("");
-    w->send(fx.srv, model{1, 0, 2, pack(bad), {}});
-    const auto end = fx.end();
-    CHECK(end.reason.find("workers 0..1") != std::string::npos);
-    CHECK(end.reason.find(nan ? "with NaN or Inf" : "does not fit") != std::string::npos);
-    CHECK(run_errc_of(end.error) == run_errc::worker_lost);
-    CHECK(!end.rec().complete); // the partial records are reported
-    CHECK(end.rec().round_errors.size() == 1); // nothing averaged
+TEST_CASE("server, abort policy: a model of the wrong size fails the run") {
+  server_fixture fx(2, schedules::one_shot(10), fault_policy{});
+  caf::scoped_actor w{fx.sys};
+  fx.join(w, 2);
+  fx.next_epoch(w);
+  w->send(fx.srv, trace{1, 0, 2, false, {10}, pack(Eigen::MatrixXd::Ones(2, 2))});
+  w->send(fx.srv, model{1, 0, 2, pack(Eigen::MatrixXd::Ones(3, 2)), {}});
+  const auto end = fx.end();
+  CHECK(end.reason.find("workers 0..1") != std::string::npos);
+  CHECK(end.reason.find("does not fit") != std::string::npos);
+  CHECK(run_errc_of(end.error) == run_errc::worker_lost);
+  CHECK(!end.rec().complete); // the partial records are reported
+  CHECK(end.rec().round_errors.size() == 1); // nothing averaged
+}
+
+// Two repetitions of N = 2 in one block, rounds ending at 10, 20, 30 (each
+// a recorded step). Repetition 1 overflows in round 2: Inf in worker 1's
+// trace and model, NaN after. Repetition 0 is never touched by it.
+TEST_CASE("server, abort policy: NaN or Inf marks only its repetition diverged, the run completes") {
+  server_fixture fx(2, schedules::constant_period(30, 10), fault_policy{}, 0, 2);
+  caf::scoped_actor w{fx.sys};
+  REQUIRE(fx.join(w, 2) == 0);
+  const double inf = std::numeric_limits<double>::infinity();
+  // Columns: models rep * 2 + worker; a trace of one step the same.
+  const auto columns = [](double others, double rep1_worker1) {
+    Eigen::MatrixXd m = Eigen::MatrixXd::Constant(2, 4, others);
+    m.col(3).setConstant(rep1_worker1);
+    return m;
+  };
+  const double rep0[] = {2.0, 3.0, 4.0};
+  const double rep1[] = {2.0, inf, std::nan("")};
+  Eigen::MatrixXd last_averages;
+  for (uint32_t round = 1; round <= 3; ++round) {
+    fx.ds.run();
+    bool got = false;
+    w->receive(
+      [&](const epoch& e, const param_bytes& avg) {
+        REQUIRE(e.round == round);
+        REQUIRE(!unpack(avg, 2, 2, last_averages));
+        got = true;
+      },
+      caf::after(0s) >> [] {});
+    REQUIRE(got);
+    if (round == 3) { // repetition 0's average is its own, 1's stays non-finite
+      CHECK(last_averages(0, 0) == rep0[1]);
+      CHECK(!std::isfinite(last_averages(0, 1)));
+    }
+    const auto m = columns(rep0[round - 1], rep1[round - 1]);
+    w->send(fx.srv, trace{round, 0, 2, false, {uint64_t{round} * 10}, pack(m)});
+    w->send(fx.srv, model{round, 0, 2, pack(m), {}});
   }
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.records.size() == 2);
+  const auto& good = end.records[0];
+  const auto& bad = end.records[1];
+  CHECK(good.complete);
+  CHECK(bad.complete);
+  CHECK(good.round_errors
+        == std::vector<double>{f_at(1.0), f_at(2.0), f_at(3.0), f_at(4.0)});
+  CHECK(good.trajectory == good.round_errors);
+  CHECK(bad.round_errors[1] == f_at(2.0));
+  CHECK(bad.trajectory[1] == f_at(2.0));
+  for (size_t r = 2; r < 4; ++r) { // NaN from the divergence on, never Inf
+    CHECK(std::isnan(bad.round_errors[r]));
+    CHECK(std::isnan(bad.trajectory[r]));
+  }
+  CHECK(bad.round_workers == std::vector<uint32_t>{2, 2, 2, 2});
+  CHECK(!fx.log->has("lost"));
+}
+
+TEST_CASE("server: an averaged trace with Inf at its first step diverges its repetition from there") {
+  server_fixture fx(1, schedules::one_shot(20), fault_policy{}, 0, 2);
+  // Recorded steps 0, 10, 20: the trace of round 1 holds steps 10 and 20.
+  caf::scoped_actor w{fx.sys};
+  REQUIRE(fx.join(w, 1) == 0);
+  const auto e = fx.next_epoch(w);
+  Eigen::MatrixXd t = Eigen::MatrixXd::Constant(2, 4, 2.0); // column step * 2 + rep
+  t(1, 1) = std::numeric_limits<double>::infinity();        // step 10, rep 1
+  w->send(fx.srv, trace{e.round, 0, 1, true, {10, 20}, pack(t)});
+  // The model of repetition 1 is finite again (say an optimizer that clips).
+  w->send(fx.srv, model{e.round, 0, 1, pack(Eigen::MatrixXd::Constant(2, 2, 2.0)), {}});
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.records.size() == 2);
+  CHECK(end.records[0].trajectory == std::vector<double>{f_at(1.0), f_at(2.0), f_at(2.0)});
+  CHECK(end.records[1].trajectory[0] == f_at(1.0));
+  CHECK(std::isnan(end.records[1].trajectory[1]));
+  CHECK(std::isnan(end.records[1].trajectory[2]));
+  CHECK(std::isnan(end.records[1].round_errors.back()));
+}
+
+TEST_CASE("server: a resumed batch keeps a diverged repetition diverged") {
+  // The checkpoint after round 1 of 2: repetition 1 diverged (NaN error, Inf average).
+  auto c = std::make_shared<server_checkpoint>();
+  c->rounds_completed = 1;
+  c->averages = Eigen::MatrixXd::Constant(2, 2, 2.0);
+  c->averages(0, 1) = std::numeric_limits<double>::infinity();
+  c->positions.assign(2, 0);
+  c->incarnations.assign(1, 0);
+  for (const double err : {f_at(2.0), std::nan("")}) {
+    run_record r;
+    r.round_steps = {0, 10};
+    r.round_errors = {f_at(1.0), err};
+    r.round_workers = {1, 1};
+    r.trajectory = {f_at(1.0), err, 0.0};
+    c->records.push_back(r);
+  }
+  server_fixture fx(1, schedules::constant_period(20, 10), fault_policy{}, 0, 2, c);
+  caf::scoped_actor w{fx.sys};
+  REQUIRE(fx.join(w, 1) == 0);
+  stream_state streams;
+  const auto e = fx.next_epoch(w, &streams);
+  CHECK(e.round == 2);
+  // A worker that clipped repetition 1 back to finite values: still diverged.
+  const Eigen::MatrixXd m = Eigen::MatrixXd::Constant(2, 2, 3.0);
+  w->send(fx.srv, trace{2, 0, 1, true, {20}, pack(m)});
+  w->send(fx.srv, model{2, 0, 1, pack(m), {}});
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.records.size() == 2);
+  CHECK(end.records[0].round_errors.back() == f_at(3.0));
+  CHECK(std::isnan(end.records[1].round_errors.back()));
+  CHECK(std::isnan(end.records[1].trajectory.back()));
 }
 
 TEST_CASE("server, continue policy: an invalid model loses its block, the round averages the rest") {
@@ -68,7 +173,9 @@ TEST_CASE("server, continue policy: an invalid model loses its block, the round 
   const auto e = fx.next_epoch(a);
   fx.next_epoch(b);
   fx.answer(a, e, 0, 1, 2.0);
-  fx.answer(b, e, 1, 1, std::numeric_limits<double>::infinity());
+  b->send(fx.srv, trace{e.round, 1, 1, false, {10}, pack(Eigen::MatrixXd::Ones(3, 1))});
+  b->send(fx.srv, model{e.round, 1, 1, pack(Eigen::MatrixXd::Ones(2, 1)), {}});
+  fx.ds.run();
   const auto end = fx.end();
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);

@@ -1,0 +1,43 @@
+// Where a run diverged, as summarize() reads it from the run's records.
+#include "runtime/store/results.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+
+using namespace lsgd;
+
+namespace {
+
+run_record record(std::vector<double> rounds, std::vector<double> trajectory) {
+  run_record r;
+  r.round_steps = {0, 10, 20};
+  r.round_errors = std::move(rounds);
+  r.trajectory = std::move(trajectory); // at steps 0, 5, 10, 15, 20
+  return r;
+}
+
+const std::vector<uint64_t> recorded{0, 5, 10, 15, 20};
+const double NaN = std::nan("");
+
+} // namespace
+
+TEST_CASE("divergence_of: the first non-finite recorded step and the round that reached it") {
+  CHECK(!divergence_of(record({3, 2, 1}, {3, 2.5, 2, 1.5, 1}), recorded));
+  const auto mid = divergence_of(record({3, 2, NaN}, {3, 2.5, 2, NaN, NaN}), recorded);
+  REQUIRE(mid);
+  CHECK(mid->step == 15);
+  CHECK(mid->round == 2);
+  // A round end without a recorded step before it.
+  const auto end = divergence_of(record({3, NaN, NaN}, {3, 2.5, NaN, NaN, NaN}), recorded);
+  REQUIRE(end);
+  CHECK(end->step == 10);
+  CHECK(end->round == 1);
+  // Inf counts as well; x0 itself: round 0.
+  const auto inf = std::numeric_limits<double>::infinity();
+  const auto first = divergence_of(record({inf, NaN, NaN}, {inf, NaN, NaN, NaN, NaN}), recorded);
+  REQUIRE(first);
+  CHECK(first->step == 0);
+  CHECK(first->round == 0);
+}
