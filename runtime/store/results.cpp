@@ -132,7 +132,7 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
   for (size_t e = 0; e < plan.entries.size(); ++e)
     for (uint32_t rep = 0; rep < plan.entries[e].reps; ++rep)
       runs_of[e].push_back(plan.run_index(e, rep));
-  const auto recorded = plan.records.steps();
+  const auto recorded = plan.recorded_steps.steps();
   for (size_t e = 0; e < plan.entries.size(); ++e) {
     const auto& pe = plan.entries[e];
     auto& s = out.entries[e];
