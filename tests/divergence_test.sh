@@ -141,5 +141,15 @@ done
 check "served summary: the same divergence as in one process" \
   python3 -c "import json, sys; a = [e for e in json.load(open(sys.argv[1]))['results'] if e['method'] == 'bad' and e['N'] == 2]; b = json.load(open(sys.argv[2]))['results']; sys.exit(0 if a[0]['divergence'] == b[0]['divergence'] else 1)" "$tmp/with/summary.json" "$tmp/served/summary.json"
 
+# The same served run with --fail-on-divergence: results written, exit 1.
+start_server "$tmp/serve_strict.log" "$tmp/with.toml" --method bad --n 2 --out "$tmp/strict" \
+  --fail-on-divergence
+"$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/j3.log" 2>&1 & j3=$!
+pids+=("$j3")
+wait_for "$serve_pid" 60
+check "serve --fail-on-divergence exits 1" test "$rc" -eq 1
+check "... after writing complete results" grep -q '"complete": true' "$tmp/strict/summary.json"
+check "... naming what diverged" grep -q "error: diverged: bad N=2" "$tmp/serve_strict.log"
+
 echo "divergence: $passes passed, $failures failed"
 test "$failures" -eq 0

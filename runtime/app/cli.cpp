@@ -195,6 +195,8 @@ int run_cli(int argc, char** argv) {
                       "listen beyond loopback without TLS: anyone who reaches the port can "
                       "make this process allocate 4 GB per connection");
   add_network_flags(serve_cmd, serving.network);
+  serve_cmd->add_flag("--fail-on-divergence", serving.fail_on_divergence,
+                      "exit 1 (after writing the results) if a repetition diverged");
   serve_cmd->add_flag("--overwrite", serving.overwrite,
                       "replace the results of an earlier run in --out");
 

@@ -212,6 +212,7 @@ int serve(const serve_options& o) {
   request.resume_dir = o.resume_dir;
   request.threads = o.threads;
   request.overwrite = o.overwrite;
+  request.fail_on_divergence = o.fail_on_divergence;
   request.narrow = [&o](experiment_config c, run_description& d, bool resuming) {
     if (resuming && (!o.method.empty() || o.N != 0))
       throw config_error("serve --resume DIR takes no config, --set, --method, --n or "

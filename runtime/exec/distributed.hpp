@@ -27,6 +27,7 @@ struct serve_options {
   std::string out_dir;
   std::string resume_dir; // continue the interrupted run stored there
   bool overwrite = false; // replace the results of an earlier run in out_dir
+  bool fail_on_divergence = false; // exit 1 if a repetition diverged (results written)
   double join_timeout = 60; // seconds until all N workers must have joined
   int threads = 0;
   bool quiet = false;
