@@ -80,7 +80,7 @@ public:
     tls::check(plan.config.tls, tls::role::server);
     if (!ck.resume)
       return;
-    auto c = ck.store->load(0, identity_of(plan, 0));
+    auto c = ck.store->load(0, identity_in(plan, 0));
     if (!c)
       throw checkpoint_error(ck.store->folder() + ": no checkpoint of a completed round yet; "
                                                   "start the run again");

@@ -54,7 +54,7 @@ void launch(launcher_ptr self, size_t index) {
   const auto& batch = plan.batches[index];
   std::shared_ptr<const server_checkpoint> resume;
   if (st.ck.resume && st.ck.store) {
-    if (auto c = st.ck.store->load(index, identity_of(plan, index))) {
+    if (auto c = st.ck.store->load(index, identity_in(plan, index))) {
       if (c->records.front().complete) {
         take(self, index, std::move(c->records));
         st.completed += batch.reps;
@@ -154,13 +154,6 @@ std::string error_text(caf::actor_system& sys, const caf::error& e) {
   return sys.render(e);
 }
 
-batch_identity identity_of(const run_plan& plan, size_t index) {
-  const auto& batch = plan.batches[index];
-  const auto& entry = plan.entries[batch.entry];
-  return {entry.method, entry.N, batch.first_rep, batch.reps,
-          static_cast<uint64_t>(entry.local->model_size())};
-}
-
 server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor report_to,
                              const checkpointing& ck,
                              std::shared_ptr<const server_checkpoint> resume) {
@@ -176,7 +169,7 @@ server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor repo
   s.faults = plan.config.faults;
   if (ck.store) {
     const auto* store = ck.store;
-    s.save_checkpoint = [store, index, id = identity_of(plan, index)](
+    s.save_checkpoint = [store, index, id = identity_in(plan, index)](
                           const server_checkpoint& c) { store->save(index, id, c); };
     s.checkpoint_interval = ck.interval;
   }

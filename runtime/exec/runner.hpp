@@ -35,9 +35,6 @@ struct checkpointing {
 /// The text an actor quit with (our errors carry one), else CAF's rendering.
 std::string error_text(caf::actor_system& sys, const caf::error& e);
 
-/// Which batch of `plan` batch `index` is, as checkpoints name it.
-batch_identity identity_of(const run_plan& plan, size_t index);
-
 /// The server of batch `index` of `plan`, reporting to `report_to`: the
 /// config's fault policy, and checkpoints as `ck` says (resuming from `resume`).
 server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor report_to,

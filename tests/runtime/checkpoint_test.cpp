@@ -128,7 +128,7 @@ TEST_CASE("checkpoint files: exact round trip, and refused when foreign or corru
 
   const auto plan = make_plan(parse_config(resumable, "r.toml"));
   const auto checkpoints = run_one_batch(plan, 2, nullptr).second;
-  const auto id = identity_of(plan, 2);
+  const auto id = identity_in(plan, 2);
   CHECK(!store.load(2, id)); // nothing saved yet
   const auto& c = checkpoints[2];
   store.save(2, id, c);
@@ -142,7 +142,7 @@ TEST_CASE("checkpoint files: exact round trip, and refused when foreign or corru
   CHECK(back->records[1].trajectory == c.records[1].trajectory);
   CHECK(back->records[1].round_workers == c.records[1].round_workers);
 
-  CHECK_THROWS_WITH_AS(store.load(2, identity_of(plan, 3)),
+  CHECK_THROWS_WITH_AS(store.load(2, identity_in(plan, 3)),
                        doctest::Contains("written for another batch"), checkpoint_error);
   const auto file = tmp.path / "checkpoint" / "batch-2.ckpt";
   fs::resize_file(file, fs::file_size(file) / 2);
