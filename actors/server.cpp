@@ -132,6 +132,8 @@ void lose(self_ptr self, size_t index, const std::string& why) {
 void start_run(self_ptr self) {
   auto& st = self->state;
   st.running = true;
+  if (st.spec.announce_start)
+    log(self, "all " + std::to_string(st.spec.workers) + " workers joined: the run starts");
   st.checkpoints.start(now(self));
   if (const auto& c = st.spec.resume) {
     st.averages = c->averages;

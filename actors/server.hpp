@@ -35,6 +35,8 @@ struct server_spec {
   /// Seconds all N workers have to join; 0: no limit. Then the run fails
   /// with run_errc::join_timeout.
   double join_timeout = 0;
+  /// serve: log a line once all N workers have joined and the run starts.
+  bool announce_start = false;
   fault_policy faults;
   /// If set, called with a checkpoint after a round when checkpoint_interval
   /// seconds have passed since the last one (0: after every round), and after

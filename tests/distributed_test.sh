@@ -67,7 +67,8 @@ start_server "$tmp/kill_worker.log" "${long[@]}" --out "$tmp/kill_worker"
 "$bin" join "127.0.0.1:$port" --workers 16 >/dev/null 2>&1 & victim=$!
 "$bin" join "127.0.0.1:$port" --workers 16 >"$tmp/survivor.log" 2>&1 & survivor=$!
 pids+=("$victim" "$survivor")
-sleep 1
+# Once the run started: a node lost before that only frees its ids.
+wait_for_line "workers joined: the run starts" 60 "$tmp/kill_worker.log"
 kill -9 "$victim"
 wait_for "$serve_pid" 10
 check "server exits 1 when a worker process dies" test "$rc" -eq 1
@@ -90,7 +91,7 @@ start_server "$tmp/kill_server.log" "${long[@]}" --out "$tmp/kill_server"
 "$bin" join "127.0.0.1:$port" --workers 16 >"$tmp/orphan1.log" 2>&1 & o1=$!
 "$bin" join "127.0.0.1:$port" --workers 16 >"$tmp/orphan2.log" 2>&1 & o2=$!
 pids+=("$o1" "$o2")
-sleep 1
+wait_for_line "workers joined: the run starts" 60 "$tmp/kill_server.log"
 kill -9 "$serve_pid"
 for o in "$o1" "$o2"; do
   wait_for "$o" 10

@@ -130,6 +130,7 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
   auto spec = make_server_spec(plan, 0, caf::actor{self}, ck, resume_from_);
   spec.description = run;
   spec.join_timeout = o_.join_timeout; // the server fails with join_timeout
+  spec.announce_start = true;
   auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
   auto bound = tls::publish(srv, port_, host_, plan.config.tls);
   if (!bound) {
