@@ -6,7 +6,7 @@
 namespace lsgd {
 
 round_tracker::round_tracker(uint32_t workers, fault_policy policy)
-  : workers_(workers), policy_(policy), included_(workers, false), traced_(workers, false) {
+  : workers_(workers), policy_(policy), included_(workers, false) {
 }
 
 round_tracker::duration round_tracker::allowed(uint64_t steps) const {
@@ -24,7 +24,6 @@ round_tracker::duration round_tracker::open(uint32_t round, uint64_t steps, time
   open_ = true;
   expected_ = received_ = 0;
   included_.assign(workers_, false);
-  traced_.assign(workers_, false);
   const auto d = allowed(steps);
   started_ = now;
   deadline_at_ = now + d;
@@ -37,11 +36,6 @@ void round_tracker::add_model(uint32_t first, uint32_t count) {
   received_ += count;
 }
 
-void round_tracker::add_trace(uint32_t first, uint32_t count) {
-  for (uint32_t w = first; w < first + count; ++w)
-    traced_[w] = true;
-}
-
 void round_tracker::close(time_point now) {
   open_ = false;
   const double took = std::chrono::duration<double>(now - started_).count();
@@ -50,13 +44,6 @@ void round_tracker::close(time_point now) {
 
 bool round_tracker::overdue(uint32_t round, time_point now) const {
   return open_ && round == round_ && now >= deadline_at_;
-}
-
-std::optional<uint32_t> round_tracker::untraced() const {
-  for (uint32_t w = 0; w < workers_; ++w)
-    if (included_[w] && !traced_[w])
-      return w;
-  return std::nullopt;
 }
 
 double round_tracker::allowed_seconds() const {

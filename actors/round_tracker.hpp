@@ -1,5 +1,5 @@
-// The open round of the server: which worker ids take part, whose models and
-// traces arrived, and how long the round may take. No CAF and no clock of its
+// The open round of the server: which worker ids take part, whose models
+// arrived, and how long the round may take. No CAF and no clock of its
 // own: the server passes in the times it reads from its actor clock.
 #pragma once
 
@@ -34,7 +34,6 @@ public:
   /// A block of `count` ids that takes part is lost before its model arrived.
   void withdraw(uint32_t count) { expected_ -= count; }
   void add_model(uint32_t first, uint32_t count);
-  void add_trace(uint32_t first, uint32_t count);
 
   /// Closes the open round at `now`: its time per step counts for the
   /// deadlines of the next rounds.
@@ -51,11 +50,8 @@ public:
   /// The models of all N workers arrived.
   bool everyone() const { return received_ == workers_; }
   bool has_model(uint32_t id) const { return included_[id]; }
-  bool has_trace(uint32_t id) const { return traced_[id]; }
   /// Per worker id: its model of the open round arrived.
   const std::vector<bool>& included() const { return included_; }
-  /// The lowest id whose model arrived without its trace.
-  std::optional<uint32_t> untraced() const;
   /// The open round's allowed time, in seconds.
   double allowed_seconds() const;
   /// Seconds per step of the slowest completed round; 0 before any.
@@ -70,7 +66,6 @@ private:
   uint32_t expected_ = 0;
   uint32_t received_ = 0;
   std::vector<bool> included_;
-  std::vector<bool> traced_;
   time_point started_{};
   time_point deadline_at_{};
   double slowest_step_ = 0;

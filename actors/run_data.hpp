@@ -24,6 +24,11 @@ struct run_record {
   bool complete = false;
 };
 
+/// Megabytes of snapshots per trace message, all blocks of a batch together
+/// (at least one recorded step): what the server holds of a round's
+/// monitoring is one or two of them (see set_trace_chunks in server.cpp).
+constexpr double default_trace_chunk_mb = 8;
+
 /// What the server does when workers are lost (their process or node went
 /// down, they sent an invalid model, or they missed a round's deadline).
 struct fault_policy {

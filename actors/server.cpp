@@ -66,6 +66,7 @@ std::string ids(const block& b) {
 
 void begin_epoch(self_ptr self, const epoch& e);
 void complete_round(self_ptr self);
+void reduce_traces(self_ptr self);
 
 void ask_for_epoch(self_ptr self, uint32_t completed) {
   self->request(self->state.schedule, caf::infinite, atom::next_v, completed)
@@ -122,6 +123,11 @@ void lose(self_ptr self, size_t index, const std::string& why) {
     return;
   p.active = false;
   st.round.withdraw(b.count);
+  st.traces.withdraw(b.first);
+  st.models.withdraw(b.first);
+  reduce_traces(self);
+  if (st.finished)
+    return;
   if (st.round.expected() == 0)
     fail(self, run_errc::no_workers,
          "every worker of round " + std::to_string(st.current.round) + " was lost");
@@ -168,11 +174,24 @@ void start_run(self_ptr self) {
 // What one model of d doubles costs, counted per repetition: `workers` of
 // them go out at the start of a round and come back at its end.
 void count_transfers(server_state& st, uint32_t workers) {
-  const auto bytes = sizeof(double) * static_cast<uint64_t>(st.models.rows());
+  const auto bytes = sizeof(double) * static_cast<uint64_t>(st.model_size);
   for (auto& rec : st.records) {
     rec.messages += workers;
     rec.bytes += uint64_t{workers} * bytes;
   }
+}
+
+// How the open round's snapshots travel: chunks of recorded steps of about
+// trace_chunk_bytes / 2 (all blocks together), two in flight; or, when one
+// step's snapshots are larger than that, one step at a time, one in flight.
+void set_trace_chunks(server_state& st) {
+  const double per_step = sizeof(double) * static_cast<double>(st.spec.f->dimension())
+                          * st.spec.reps * st.spec.workers;
+  const double half = static_cast<double>(st.spec.trace_chunk_bytes) / 2;
+  const double steps = std::floor(half / per_step);
+  const double most = std::max<double>(1.0, static_cast<double>(st.traced_steps.size()));
+  st.current.trace_steps = static_cast<uint32_t>(std::clamp(steps, 1.0, std::min(most, 1e9)));
+  st.current.trace_credit = steps >= 1 ? 2 : 1;
 }
 
 void begin_epoch(self_ptr self, const epoch& given) {
@@ -190,8 +209,8 @@ void begin_epoch(self_ptr self, const epoch& given) {
   st.current = given;
   st.current.report_streams = given.round < given.rounds && st.checkpoints.due(t);
   st.traced_steps = st.spec.recorded_steps.steps_in(given.first_step, given.last_step);
+  set_trace_chunks(st);
   const auto allowed = st.round.open(given.round, given.last_step - given.first_step, t);
-  st.traces_averaged = false;
   st.diverging.assign(st.spec.reps, server_state::no_divergence);
   // One message for every block: CAF shares it instead of copying the
   // averages per recipient (8 MB each at d = 1e6).
@@ -220,6 +239,14 @@ void begin_epoch(self_ptr self, const epoch& given) {
     fail(self, run_errc::no_workers, "no workers left for round " + std::to_string(given.round));
     return;
   }
+  std::vector<block_sum::slot> slots;
+  for (size_t i = 0; i < st.peers.size(); ++i) {
+    const auto& b = st.members.blocks()[i];
+    slots.push_back({b.first, b.count, st.peers[i].active});
+  }
+  st.traces.open(st.traced_steps, st.current.trace_steps, st.spec.f->dimension(), st.spec.reps,
+                 N, slots);
+  st.models = block_sum(st.model_size, st.spec.reps, N, slots);
   count_transfers(st, st.round.expected());
   self->delayed_send(self, allowed, atom::deadline_v, given.round);
 }
@@ -246,29 +273,33 @@ void note_divergence(server_state& st, const double* data, Index rows, Index col
   }
 }
 
-// The errors of the virtual averages at the recorded steps of the round,
-// over the workers whose models the round averages.
-void record_traces(self_ptr self, bool everyone) {
+// Records the errors of the virtual averages of every trace chunk that is
+// complete, in chunk order, and lets the blocks run one chunk further each.
+void reduce_traces(self_ptr self) {
   auto& st = self->state;
   const auto reps = static_cast<Index>(st.spec.reps);
-  const auto steps = static_cast<Index>(st.traced_steps.size());
-  if (steps == 0)
-    return;
-  if (!st.traces_averaged) {
-    st.trace_means.resize(st.traces.rows(), steps * reps);
-    if (everyone)
-      average_column_groups(st.traces, st.spec.workers, st.trace_means);
-    else
-      average_column_groups_where(st.traces, st.round.included(), st.trace_means);
-  }
-  st.errors.resize(static_cast<size_t>(steps * reps));
-  st.spec.f->errors(st.trace_means, st.errors.data());
-  for (Index s = 0; s < steps; ++s) {
-    const auto k = st.spec.recorded_steps.index_of(st.traced_steps[static_cast<size_t>(s)]);
-    for (Index r = 0; r < reps; ++r)
-      st.records[static_cast<size_t>(r)].trajectory[k]
-        = recorded_error(st, static_cast<size_t>(r), st.errors[static_cast<size_t>(s * reps + r)],
-                         static_cast<size_t>(s));
+  while (auto chunk = st.traces.take()) {
+    const auto first = st.traces.first_step_index(chunk->index);
+    if (!chunk->none_added) {
+      const auto steps = chunk->means.cols() / reps;
+      st.errors.resize(static_cast<size_t>(chunk->means.cols()));
+      st.spec.f->errors(chunk->means, st.errors.data());
+      for (Index s = 0; s < steps; ++s) {
+        const auto at = first + static_cast<size_t>(s);
+        const auto k = st.spec.recorded_steps.index_of(st.traced_steps[at]);
+        for (Index r = 0; r < reps; ++r)
+          st.records[static_cast<size_t>(r)].trajectory[k] = recorded_error(
+            st, static_cast<size_t>(r), st.errors[static_cast<size_t>(s * reps + r)], at);
+      }
+    }
+    const auto allowed = chunk->index + 1 + st.current.trace_credit;
+    if (allowed > st.traces.chunks())
+      continue;
+    const auto go = caf::make_message(atom::proceed_v, st.current.round,
+                                      static_cast<uint32_t>(allowed));
+    for (size_t i = 0; i < st.peers.size(); ++i)
+      if (st.peers[i].active && !st.members.blocks()[i].lost)
+        caf::anon_send(caf::actor_cast<caf::actor>(st.peers[i].handle), go);
   }
 }
 
@@ -315,19 +346,11 @@ void finish(self_ptr self) {
 
 void complete_round(self_ptr self) {
   auto& st = self->state;
-  const bool everyone = st.round.everyone();
-  if (!st.traced_steps.empty() && !st.traces_averaged)
-    if (const auto w = st.round.untraced()) {
-      fail(self, run_errc::missing_trace,
-           "round " + std::to_string(st.current.round) + " ended without a trace of worker "
-             + std::to_string(*w));
-      return;
-    }
-  record_traces(self, everyone);
-  if (everyone)
-    average_column_groups(st.models, st.spec.workers, st.averages);
-  else
-    average_column_groups_where(st.models, st.round.included(), st.averages);
+  if (!st.traces.finished() || !st.models.done() || !st.models.average(st.averages)) {
+    fail(self, run_errc::missing_trace,
+         "round " + std::to_string(st.current.round) + " ended without every trace and model");
+    return;
+  }
   st.errors.resize(static_cast<size_t>(st.averages.cols()));
   st.spec.f->errors(st.averages.topRows(st.spec.f->dimension()), st.errors.data());
   for (size_t r = 0; r < st.records.size(); ++r) {
@@ -385,15 +408,16 @@ std::optional<size_t> admit(self_ptr self, const char* what, Seen seen, uint32_t
   return index;
 }
 
-void on_trace(self_ptr self, const trace& x) {
+void on_trace(self_ptr self, trace& x) {
   auto& st = self->state;
   const auto index = admit(
-    self, "trace", [&](uint32_t id) { return st.round.has_trace(id); }, x.round,
-    x.first_worker, x.workers);
+    self, "trace", [&](uint32_t id) { return st.traces.owed_by(id) >= st.traces.chunks(); },
+    x.round, x.first_worker, x.workers);
   if (!index)
     return;
   const auto round = std::to_string(x.round);
-  if (x.steps != st.traced_steps) {
+  const auto chunk = st.traces.owed_by(x.first_worker);
+  if (x.steps != st.traces.steps_of(chunk)) {
     lose(self, *index, "sent a trace of round " + round + " with the wrong steps");
     return;
   }
@@ -406,30 +430,24 @@ void on_trace(self_ptr self, const trace& x) {
   const auto k = static_cast<Index>(x.steps.size());
   const auto reps = static_cast<Index>(st.spec.reps);
   const auto count = static_cast<Index>(x.workers);
-  auto& target = x.averaged ? st.trace_means : st.scratch;
-  if (auto err = unpack(x.snapshots, d, k * reps * (x.averaged ? 1 : count), target)) {
+  const auto cols = k * reps * (x.averaged ? 1 : count);
+  const double* data = nullptr;
+  if (auto err = view(x.snapshots, d, cols, data)) {
     lose(self, *index, "sent a trace of round " + round + " that does not fit: " + *err);
     return;
   }
   // Columns: (step * reps + rep) * count + worker, or step * reps + rep if averaged.
   const auto group = x.averaged ? Index{1} : count;
-  note_divergence(st, target.data(), target.rows(), target.cols(), [&](Index c) {
+  const auto first = st.traces.first_step_index(chunk);
+  note_divergence(st, data, d, cols, [&](Index c) {
     const auto q = c / group;
-    return std::pair{static_cast<size_t>(q % reps), static_cast<size_t>(q / reps)};
+    return std::pair{static_cast<size_t>(q % reps), first + static_cast<size_t>(q / reps)};
   });
-  if (!x.averaged) {
-    const auto N = static_cast<Index>(st.spec.workers);
-    if (st.traces.cols() != k * reps * N)
-      st.traces.resize(d, k * reps * N);
-    for (Index c = 0; c < k * reps; ++c)
-      st.traces.middleCols(c * N + x.first_worker, count)
-        = st.scratch.middleCols(c * count, count);
-  }
-  st.traces_averaged = x.averaged;
-  st.round.add_trace(x.first_worker, x.workers);
+  st.traces.give(x.first_worker, x.averaged, std::move(x.snapshots));
+  reduce_traces(self);
 }
 
-void on_model(self_ptr self, const model& x) {
+void on_model(self_ptr self, model& x) {
   auto& st = self->state;
   const auto index = admit(
     self, "model", [&](uint32_t id) { return st.round.has_model(id); }, x.round,
@@ -437,11 +455,17 @@ void on_model(self_ptr self, const model& x) {
   if (!index)
     return;
   const auto round = std::to_string(x.round);
+  if (st.traces.owed_by(x.first_worker) < st.traces.chunks()) {
+    fail(self, run_errc::missing_trace,
+         "round " + round + ": " + ids(st.members.blocks()[*index])
+           + " sent their model before their traces");
+    return;
+  }
   const auto count = static_cast<Index>(x.workers);
   const auto N = static_cast<Index>(st.spec.workers);
   const auto reps = static_cast<Index>(st.spec.reps);
   const double* data = nullptr;
-  if (auto err = view(x.values, st.models.rows(), count * reps, data)) {
+  if (auto err = view(x.values, st.model_size, count * reps, data)) {
     lose(self, *index, "sent a model of round " + round + " that does not fit: " + *err);
     return;
   }
@@ -457,12 +481,10 @@ void on_model(self_ptr self, const model& x) {
           = x.positions[static_cast<size_t>(r * count + w)];
   }
   // Columns: rep * count + worker; non-finite ones diverged by the round's end.
-  note_divergence(st, data, st.models.rows(), count * reps, [&](Index c) {
+  note_divergence(st, data, st.model_size, count * reps, [&](Index c) {
     return std::pair{static_cast<size_t>(c / count), st.traced_steps.size()};
   });
-  const param_view values(data, st.models.rows(), count * reps);
-  for (Index r = 0; r < reps; ++r)
-    st.models.middleCols(r * N + x.first_worker, count) = values.middleCols(r * count, count);
+  st.models.give(x.first_worker, std::move(x.values));
   st.round.add_model(x.first_worker, x.workers);
   if (st.round.complete())
     complete_round(self);
@@ -537,7 +559,7 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
   st.spec = std::move(spec);
   st.schedule = std::move(schedule);
   const auto N = st.spec.workers;
-  st.models.resize(st.spec.initial_model.size(), Index{st.spec.reps} * N);
+  st.model_size = st.spec.initial_model.size();
   st.members = membership(N);
   st.round = round_tracker(N, st.spec.faults);
   st.checkpoints = checkpoint_timer(static_cast<bool>(st.spec.save_checkpoint),
@@ -571,8 +593,8 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
   return {
     [self](atom::join, uint32_t count) { return on_join(self, count); },
     [self](atom::describe) { return self->state.spec.description; },
-    [self](const trace& x) { on_trace(self, x); },
-    [self](const model& x) { on_model(self, x); },
+    [self](trace& x) { on_trace(self, x); },
+    [self](model& x) { on_model(self, x); },
     [self](atom::deadline, uint32_t round) { on_deadline(self, round); },
   };
 }

@@ -5,10 +5,12 @@
 // (NaN errors from then on) and the batch goes on.
 #pragma once
 
+#include "actors/block_sum.hpp"
 #include "actors/checkpoint_timer.hpp"
 #include "actors/membership.hpp"
 #include "actors/round_tracker.hpp"
 #include "actors/run_data.hpp"
+#include "actors/trace_chunks.hpp"
 #include "messages/protocol.hpp"
 #include "numerics/objective.hpp"
 #include "numerics/record_plan.hpp"
@@ -48,6 +50,10 @@ struct server_spec {
   std::shared_ptr<const server_checkpoint> resume;
   /// One line per rejected message or lost worker; default: stderr.
   std::function<void(const std::string&)> log;
+  /// The snapshots of a round travel in chunks of about this many bytes
+  /// (all blocks together, at least one recorded step), so that what the
+  /// server holds of them stays bounded whatever T and record_every are.
+  size_t trace_chunk_bytes = static_cast<size_t>(default_trace_chunk_mb * 1e6);
 };
 
 struct server_state {
@@ -72,12 +78,10 @@ struct server_state {
   bool finished = false;
   epoch current;
   std::vector<uint64_t> traced_steps; // recorded steps of the current epoch
-  Eigen::MatrixXd traces;      // d x (steps * reps * N): column (s * reps + r) * N + worker
-  Eigen::MatrixXd trace_means; // d x (steps * reps), from a block hosting all N workers
-  bool traces_averaged = false;
-  Eigen::MatrixXd models;   // model size x (reps * N): column r * N + worker
+  trace_chunks traces;      // the open round's snapshots, reduced chunk by chunk
+  block_sum models;         // the open round's models, summed in worker-id order
+  Eigen::Index model_size = 0;
   Eigen::MatrixXd averages; // model size x reps
-  Eigen::MatrixXd scratch;
   std::vector<double> errors; // scratch: errors of a batch of averages
   uint32_t completed_rounds = 0;
   /// Per repetition: its average became non-finite (it diverged). From then

@@ -8,24 +8,78 @@ namespace {
 
 using self_ptr = worker_actor::stateful_pointer<worker_state>;
 
-// Recorded steps are written by the local optimizer into a buffer of at most
-// this many steps at a time, so that it can run one column for many steps in
-// a row (its random stream stays in registers) instead of all columns step
-// by step.
+// A block of every worker has the local optimizer write the iterates at up to
+// this many recorded steps into a buffer at a time (so that it runs one
+// column for many steps in a row, its random stream in registers), then
+// averages them.
 constexpr size_t snapshots_per_pass = 64;
 
 // Appends the iterates at one recorded step (d x columns) to the trace: the
-// virtual averages if this block hosts every worker (far fewer bytes), else
-// every column.
-void snapshot(self_ptr self, trace& out, const Eigen::Ref<const Eigen::MatrixXd>& iterates) {
+// virtual averages if this block hosts every worker (far fewer bytes).
+void append_averages(self_ptr self, trace& out,
+                     const Eigen::Ref<const Eigen::MatrixXd>& iterates) {
   auto& st = self->state;
-  if (!out.averaged) {
-    append(out.snapshots, iterates);
-    return;
-  }
   st.means.resize(iterates.rows(), st.layout.reps);
   average_column_groups(iterates, st.spec.total_workers, st.means);
   append(out.snapshots, st.means);
+}
+
+// Runs the local steps up to the last step of chunk `c` and sends its trace.
+// A block of every worker sends the averages; any other block its columns,
+// which the optimizer writes straight into the message.
+void run_chunk(self_ptr self, const server_actor& server, size_t c) {
+  auto& st = self->state;
+  const auto per_chunk = size_t{st.current.trace_steps};
+  const auto begin = c * per_chunk;
+  const auto end = std::min(st.recorded.size(), begin + per_chunk);
+  const auto d = st.spec.dimension;
+  const auto columns = st.layout.columns();
+  const bool averaged = st.layout.workers == st.spec.total_workers;
+  trace out{st.current.round, st.layout.first_worker, st.layout.workers, averaged,
+            {st.recorded.begin() + static_cast<std::ptrdiff_t>(begin),
+             st.recorded.begin() + static_cast<std::ptrdiff_t>(end)},
+            {}};
+  const auto column_bytes = sizeof(double) * static_cast<size_t>(d * columns);
+  if (!averaged) {
+    out.snapshots.bytes.resize(column_bytes * (end - begin));
+    auto* data = reinterpret_cast<double*>(out.snapshots.bytes.data());
+    st.block->advance(st.at, st.recorded[end - 1],
+                      snapshot_sink{st.recorded.data() + begin, end - begin, data});
+  } else {
+    out.snapshots.bytes.reserve(sizeof(double) * static_cast<size_t>(d * st.layout.reps)
+                                * (end - begin));
+    for (auto b = begin; b < end; b += snapshots_per_pass) {
+      const auto n = std::min(snapshots_per_pass, end - b);
+      st.buffer.resize(static_cast<size_t>(d * columns) * n);
+      st.block->advance(b == begin ? st.at : st.recorded[b - 1], st.recorded[b + n - 1],
+                        snapshot_sink{st.recorded.data() + b, n, st.buffer.data()});
+      for (size_t s = 0; s < n; ++s)
+        append_averages(self, out,
+                        Eigen::Map<const Eigen::MatrixXd>(st.buffer.data() + s * d * columns,
+                                                          d, columns));
+    }
+  }
+  st.at = st.recorded[end - 1];
+  self->send(server, std::move(out));
+}
+
+// Runs the chunks the server allows; after the last one, the rest of the
+// epoch, and sends the models (same sender, same receiver: after the traces).
+void run_allowed(self_ptr self, const server_actor& server) {
+  auto& st = self->state;
+  const auto per_chunk = size_t{st.current.trace_steps};
+  const auto chunks = (st.recorded.size() + per_chunk - 1) / per_chunk;
+  while (st.open && st.next_chunk < chunks && st.next_chunk < st.allowed_chunks)
+    run_chunk(self, server, st.next_chunk++);
+  if (!st.open || st.next_chunk < chunks)
+    return;
+  st.block->advance(st.at, st.current.last_step, snapshot_sink{});
+  st.open = false;
+  model m{st.current.round, st.layout.first_worker, st.layout.workers,
+          pack(st.block->models()), {}};
+  if (st.current.report_streams)
+    m.positions = stream_positions(*st.block);
+  self->send(server, std::move(m));
 }
 
 void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
@@ -36,6 +90,10 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
                                "worker: epoch before the server assigned worker ids"));
     return;
   }
+  if (e.trace_steps < 1) {
+    self->quit(caf::make_error(caf::sec::runtime_error, "worker: an epoch with empty chunks"));
+    return;
+  }
   const auto p = st.spec.method->model_size();
   const double* data = nullptr;
   if (auto err = view(averages, p, st.layout.reps, data)) {
@@ -43,37 +101,13 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
     return;
   }
   st.block->load(param_view(data, p, st.layout.reps));
-  trace snapshots{e.round, st.layout.first_worker, st.layout.workers,
-                  st.layout.workers == st.spec.total_workers, {}, {}};
-  // Run the local steps in passes of up to snapshots_per_pass recorded steps.
-  const auto recorded = st.spec.recorded_steps.steps_in(e.first_step, e.last_step);
-  const auto d = st.spec.dimension;
-  const auto columns = st.layout.columns();
-  st.buffer.resize(static_cast<size_t>(d * columns)
-                   * std::min(snapshots_per_pass, recorded.size()));
-  const auto per_step = snapshots.averaged ? d * st.layout.reps : d * columns;
-  snapshots.snapshots.bytes.reserve(sizeof(double) * recorded.size()
-                                    * static_cast<size_t>(per_step));
-  uint64_t at = e.first_step;
-  for (size_t begin = 0; begin < recorded.size(); begin += snapshots_per_pass) {
-    const auto n = std::min(snapshots_per_pass, recorded.size() - begin);
-    st.block->advance(at, recorded[begin + n - 1],
-                      snapshot_sink{recorded.data() + begin, n, st.buffer.data()});
-    at = recorded[begin + n - 1];
-    for (size_t s = 0; s < n; ++s) {
-      snapshots.steps.push_back(recorded[begin + s]);
-      snapshot(self, snapshots,
-               Eigen::Map<const Eigen::MatrixXd>(st.buffer.data() + s * d * columns, d, columns));
-    }
-  }
-  st.block->advance(at, e.last_step, snapshot_sink{});
-  // Same sender, same receiver: the trace arrives before the model.
-  if (!snapshots.steps.empty())
-    self->send(server, std::move(snapshots));
-  model m{e.round, st.layout.first_worker, st.layout.workers, pack(st.block->models()), {}};
-  if (e.report_streams)
-    m.positions = stream_positions(*st.block);
-  self->send(server, std::move(m));
+  st.current = e;
+  st.open = true;
+  st.recorded = st.spec.recorded_steps.steps_in(e.first_step, e.last_step);
+  st.next_chunk = 0;
+  st.allowed_chunks = e.trace_credit;
+  st.at = e.first_step;
+  run_allowed(self, server);
 }
 
 // Resumed runs and replacements: the streams continue where the server says.
@@ -112,6 +146,13 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
       run_epoch(self, server, e, averages);
     },
     [self](const stream_state& s) { restore(self, s); },
+    [self, server](atom::proceed, uint32_t round, uint32_t chunks) {
+      auto& st = self->state;
+      if (st.open && round == st.current.round && chunks > st.allowed_chunks) {
+        st.allowed_chunks = chunks;
+        run_allowed(self, server);
+      }
+    },
   };
 }
 

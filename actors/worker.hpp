@@ -29,11 +29,20 @@ struct worker_state {
   std::unique_ptr<local_optimizer> block; // made once the server assigned ids
   Eigen::MatrixXd means;                  // scratch for averaged snapshots
   std::vector<double> buffer;             // iterates at recorded steps, see worker.cpp
+  // The open epoch: its recorded steps, the next chunk to run, how many
+  // chunks the server allows so far, and the step the models are at.
+  epoch current;
+  bool open = false;
+  std::vector<uint64_t> recorded;
+  size_t next_chunk = 0;
+  size_t allowed_chunks = 0;
+  uint64_t at = 0;
 };
 
 /// Joins `server` (and quits when it goes down), then for every
-/// epoch loads the averages, runs the local steps, and sends a trace of the
-/// recorded steps and the block's models.
+/// epoch loads the averages, runs the local steps, sending a trace per
+/// chunk of recorded steps as far as the server allows, and then the
+/// block's models.
 worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> self,
                                    worker_spec spec, server_actor server);
 

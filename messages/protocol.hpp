@@ -11,7 +11,8 @@
 //       |  <---- stream state       |                            |  resumed or replacement only
 //       |  <---- epoch r, averages  |                            |  x0 for r = 1
 //       |  (local steps tau_{r-1} .. tau_r)                      |
-//       |  trace r (snapshots) ---> |                            |  monitoring only
+//       |  trace r (snapshots) ---> |                            |  monitoring, in chunks:
+//       |  <---- proceed(r, c)      |                            |  chunk c-1 was reduced
 //       |  model r -------------->  |                            |
 //       |                           |  average in worker-id order, record F(xbar) - F*
 //       |                           |  next(r) ----------------> |  while r < R
@@ -42,18 +43,24 @@ namespace lsgd {
 /// last_step - 1, i.e. from tau_{round-1} to tau_round; `rounds` is R.
 /// If `report_streams`, the models of this round come with the positions of
 /// their random streams (the server writes a checkpoint after the round).
+/// The round's recorded steps are traced in chunks of `trace_steps` steps,
+/// one trace message each; a block may run chunks 0 .. trace_credit - 1, and
+/// each proceed(round, c) lets it run up to chunk c - 1. So the server holds
+/// the snapshots of a chunk or two, never those of a whole round.
 struct epoch {
   uint32_t round = 0;
   uint32_t rounds = 0;
   uint64_t first_step = 0;
   uint64_t last_step = 0;
   bool report_streams = false;
+  uint32_t trace_steps = 1;
+  uint32_t trace_credit = 1;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, epoch& x) {
   return f(caf::meta::type_name("lsgd.epoch"), x.round, x.rounds, x.first_step,
-           x.last_step, x.report_streams);
+           x.last_step, x.report_streams, x.trace_steps, x.trace_credit);
 }
 
 /// The models of workers first_worker .. first_worker + workers - 1 of every
@@ -93,7 +100,8 @@ typename Inspector::result_type inspect(Inspector& f, stream_state& x) {
 }
 
 /// Monitoring, not communication: the iterates (first d entries of the
-/// models) of a block after each recorded step of round `round`, step-major.
+/// models) of a block after each recorded step of one chunk of round
+/// `round` (see epoch), step-major.
 /// Per step a (d x (reps * workers)) matrix; or, if `averaged` (only a block
 /// that hosts all N workers may send it), the virtual averages themselves,
 /// (d x reps), computed in worker-id order exactly as the server would.
@@ -132,6 +140,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_ATOM(lsgd, lsgd::atom, join, "join")
   // next(r): the server finished round r and asks for epoch r + 1.
   CAF_ADD_ATOM(lsgd, lsgd::atom, next, "next")
+  // proceed(r, c): a block may run the trace chunks of round r below c.
+  CAF_ADD_ATOM(lsgd, lsgd::atom, proceed, "proceed")
   // describe(): a node that wants to join asks the server for the run.
   CAF_ADD_ATOM(lsgd, lsgd::atom, describe, "describe")
   // deadline(r): the server's own timer for round r; deadline(0): for all
@@ -146,9 +156,11 @@ using schedule_actor
   = caf::typed_actor<caf::replies_to<atom::next, uint32_t>::with<epoch>>;
 
 /// Hosts a block of workers: runs an epoch's local steps from the given
-/// averages (model size x reps), then sends a trace and its models.
+/// averages (model size x reps), sending a trace per chunk of recorded steps
+/// as far as the server allows, then its models.
 using worker_actor
-  = caf::typed_actor<caf::reacts_to<epoch, param_bytes>, caf::reacts_to<stream_state>>;
+  = caf::typed_actor<caf::reacts_to<epoch, param_bytes>, caf::reacts_to<stream_state>,
+                     caf::reacts_to<atom::proceed, uint32_t, uint32_t>>;
 
 /// Collects the models of a round, averages them in worker-id order and
 /// records the error; assigns worker ids on join; describes its run to

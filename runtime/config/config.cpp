@@ -163,7 +163,11 @@ const std::vector<section_table>& section_tables() {
       number_key("memory_limit", "GB the run may hold (records, models, monitoring), "
                                  "estimated before any work; more is refused")
         .at_least(0).def(runtime_defaults.memory_limit)
-        .computed("0: 0.8 x this machine's memory")}},
+        .computed("0: 0.8 x this machine's memory"),
+      number_key("trace_chunk_mb", "MB of snapshots per trace message (all worker actors of a "
+                                   "batch, at least one recorded step); the server holds one "
+                                   "or two at a time")
+        .above(0).at_most(1e6).def(runtime_defaults.trace_chunk_mb)}},
     {"faults", "what the server does when workers are lost",
      {text_key("on_worker_loss", "\"abort\": the run fails, the completed rounds are written; "
                                  "\"continue\": rounds average the workers that remain, and a "
@@ -387,6 +391,7 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.runtime.repetitions_per_actor = rt.integer("repetitions_per_actor");
   c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs");
   c.runtime.memory_limit = rt.number("memory_limit");
+  c.runtime.trace_chunk_mb = rt.number("trace_chunk_mb");
   auto faults = section("faults");
   c.faults.continue_on_loss = faults.text("on_worker_loss") == "continue";
   c.faults.deadline_factor = faults.number("deadline_factor");

@@ -38,6 +38,7 @@ struct runtime_config {
   int64_t repetitions_per_actor = 0; // 0: automatic (see run_plan.cpp)
   int64_t max_concurrent_runs = 0; // batches in flight; 0: 4 x threads
   double memory_limit = 0;         // GB a run may hold; 0: 0.8 x this machine's memory
+  double trace_chunk_mb = default_trace_chunk_mb; // snapshots per trace message
 };
 
 /// Checkpoints after rounds, at most one per `interval` seconds per batch of

@@ -167,6 +167,7 @@ server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor repo
   s.recorded_steps = plan.recorded_steps;
   s.report_to = std::move(report_to);
   s.faults = plan.config.faults;
+  s.trace_chunk_bytes = static_cast<size_t>(plan.config.runtime.trace_chunk_mb * 1e6);
   if (ck.store) {
     const auto* store = ck.store;
     s.save_checkpoint = [store, index, id = identity_in(plan, index)](

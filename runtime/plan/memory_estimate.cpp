@@ -63,11 +63,16 @@ memory_estimate check_memory(const run_plan& plan) {
     const auto& entry = plan.entries[b.entry];
     const double columns = static_cast<double>(b.reps) * entry.N;
     const double model = static_cast<double>(entry.local->model_size());
-    // The workers' models, the server's copy of them, and the averages.
+    // The workers' models, their messages the server holds until their turn
+    // in the sum, and the averages.
     model_bytes.push_back(sizeof(double) * model * (2 * columns + b.reps));
-    // A round's snapshots, held by the worker and again by the server.
-    monitoring_bytes.push_back(2 * sizeof(double) * d * columns
-                               * static_cast<double>(most[b.entry]));
+    // The trace chunks in flight (see set_trace_chunks in actors/server.cpp):
+    // about trace_chunk_mb, or two recorded steps of every column if one
+    // step is larger, never more than a round's snapshots, held twice
+    // (written by the workers, waiting at the server).
+    const double step = sizeof(double) * d * columns;
+    const double chunk = std::max(c.runtime.trace_chunk_mb * 1e6, 2 * step);
+    monitoring_bytes.push_back(2 * std::min(step * static_cast<double>(most[b.entry]), chunk));
   }
   for (const auto& entry : plan.entries)
     e.records += static_cast<double>(entry.reps)

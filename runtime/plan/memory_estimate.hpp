@@ -15,7 +15,7 @@ struct run_plan;
 struct memory_estimate {
   double records = 0;    // every run's trajectory and per-round records
   double models = 0;     // the batches in flight: workers', the server's, the averages
-  double monitoring = 0; // snapshots of the recorded steps of a round, worker and server
+  double monitoring = 0; // trace chunks in flight (snapshots at recorded steps)
   double total() const {
     return records + models + monitoring;
   }

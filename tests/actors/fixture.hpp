@@ -78,7 +78,8 @@ struct server_fixture {
 
   server_fixture(uint32_t N, comm_times times, fault_policy policy,
                  double join_timeout = 0, uint32_t reps = 1,
-                 std::shared_ptr<const server_checkpoint> resume = nullptr) {
+                 std::shared_ptr<const server_checkpoint> resume = nullptr,
+                 size_t trace_chunk_bytes = server_spec{}.trace_chunk_bytes) {
     server_spec spec;
     spec.f = std::make_shared<noisy_quadratic>(Eigen::Vector2d(1, 2), 1.0, 0.5);
     spec.initial_model = Eigen::Vector2d::Ones();
@@ -90,6 +91,7 @@ struct server_fixture {
     spec.report_to = caf::actor{self};
     spec.faults = policy;
     spec.join_timeout = join_timeout;
+    spec.trace_chunk_bytes = trace_chunk_bytes;
     auto lines = log;
     spec.log = [lines](const std::string& l) { lines->lines.push_back(l); };
     srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, std::move(times)));

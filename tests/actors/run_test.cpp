@@ -108,7 +108,7 @@ TEST_CASE("the virtual average equals the server's average at every round end") 
   }
 }
 
-TEST_CASE("the same seed gives identical numbers for any thread count and grouping") {
+TEST_CASE("the same seed gives identical numbers for any thread count, grouping and trace chunk") {
   const auto base = run(small_quadratic, {"runtime.threads=1", "runtime.workers_per_actor=1",
                                           "runtime.repetitions_per_actor=1"});
   for (auto overrides : std::vector<std::vector<std::string>>{
@@ -116,7 +116,10 @@ TEST_CASE("the same seed gives identical numbers for any thread count and groupi
          {"runtime.threads=4", "runtime.workers_per_actor=3", "runtime.max_concurrent_runs=1",
           "runtime.repetitions_per_actor=4"},
          {"runtime.threads=2", "runtime.workers_per_actor=5", "runtime.repetitions_per_actor=6"},
-         {"runtime.threads=3", "runtime.workers_per_actor=0", "runtime.max_concurrent_runs=50"}}) {
+         {"runtime.threads=3", "runtime.workers_per_actor=0", "runtime.max_concurrent_runs=50"},
+         // Traces of one recorded step per message, one in flight; and of 6.
+         {"runtime.threads=2", "runtime.workers_per_actor=2", "runtime.trace_chunk_mb=1e-4"},
+         {"runtime.threads=3", "runtime.workers_per_actor=1", "runtime.trace_chunk_mb=0.01"}}) {
     CAPTURE(overrides.back());
     const auto other = run(small_quadratic, overrides);
     REQUIRE(other.records.size() == base.records.size());

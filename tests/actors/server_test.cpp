@@ -318,3 +318,50 @@ TEST_CASE("run_errc: an error keeps its code and renders as its sentence") {
   CHECK(!run_errc_of(caf::make_error(caf::sec::runtime_error, std::string("x"))));
   CHECK(!run_errc_of(caf::error{}));
 }
+
+// One-shot over 30 steps, recorded every 10: with one recorded step per
+// trace message and one in flight, the blocks may run one chunk ahead of the
+// slowest; a block lost mid-round leaves the later chunks to the other.
+TEST_CASE("server: traces in chunks, one in flight, a block lost between chunks") {
+  server_fixture fx(2, schedules::one_shot(30), quick(true), 0, 1, nullptr, 1);
+  caf::scoped_actor a{fx.sys}, b{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(b, 1) == 1);
+  const auto e = fx.next_epoch(a);
+  fx.next_epoch(b);
+  CHECK(e.trace_steps == 1);
+  CHECK(e.trace_credit == 1);
+  auto proceed_of = [&](caf::scoped_actor& w) {
+    uint32_t allowed = 0;
+    w->receive([&](atom::proceed, uint32_t round, uint32_t chunks) {
+                 CHECK(round == 1);
+                 allowed = chunks;
+               },
+               caf::after(0s) >> [] {});
+    return allowed;
+  };
+  auto chunk = [&](caf::scoped_actor& w, uint32_t id, uint64_t step, double v) {
+    w->send(fx.srv, trace{1, id, 1, false, {step}, pack(Eigen::MatrixXd::Constant(2, 1, v))});
+    fx.ds.run();
+  };
+  chunk(b, 1, 10, 3.0); // ahead of block a: held until a's chunk 0 arrives
+  CHECK(proceed_of(b) == 0);
+  chunk(a, 0, 10, 1.0);
+  CHECK(proceed_of(a) == 2);
+  CHECK(proceed_of(b) == 2);
+  chunk(a, 0, 20, 1.0);
+  chunk(b, 1, 30, 3.0); // the wrong step for its chunk 1: b is lost
+  CHECK(fx.log->has("wrong steps"));
+  CHECK(proceed_of(a) == 3);
+  chunk(a, 0, 30, 5.0);
+  a->send(fx.srv, model{1, 0, 1, pack(Eigen::MatrixXd::Constant(2, 1, 5.0)), {}});
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  const auto& t = end.rec().trajectory; // steps 0, 10, 20, 30
+  REQUIRE(t.size() == 4);
+  CHECK(t[1] == f_at(2.0)); // both blocks
+  CHECK(t[2] == f_at(1.0)); // a alone, b was lost before its chunk 1 counted
+  CHECK(t[3] == f_at(5.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+}
