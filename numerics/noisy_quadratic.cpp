@@ -3,6 +3,7 @@
 
 #include "numerics/stream_lanes.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -51,32 +52,50 @@ void noisy_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
     sgd_steps_by_column(x, streams, eta, first, last, sink);
     return;
   }
-  // All columns at once in SIMD lanes, coordinate-major: xs[i * L + j].
+  // All columns at once in SIMD lanes, coordinate-major: xs[i * L + j], for
+  // coordinates i0 .. i0 + n - 1 at a time. Coordinate i of step k draws its
+  // two normals at slot0 + 2 (k d + i): a pass over fewer coordinates than d
+  // starts its lanes there, every step, and draws exactly what one pass over
+  // all of them would.
   const auto etas = eta.table(first, last);
   const auto L = static_cast<Eigen::Index>(lanes.lanes());
-  std::vector<double> xs(static_cast<size_t>(d * L), 0.0);
-  for (Eigen::Index j = 0; j < columns; ++j)
-    for (Eigen::Index i = 0; i < d; ++i)
-      xs[static_cast<size_t>(i * L + j)] = x(i, j);
-  uint64_t slot = lanes.slot();
-  for_segments(
-    sink, first, last,
-    [&](uint64_t a, uint64_t b) {
-      kernels.noisy(lanes.at(slot), xs.data(), static_cast<size_t>(d), curvature_.data(),
-                    etas.data() + (a - first), b - a, multiplicative_noise_, additive_noise_);
-      slot += 2 * static_cast<uint64_t>(d) * (b - a);
-    },
-    [&](size_t s) {
-      double* out = sink.out + static_cast<Eigen::Index>(s) * columns * d;
-      for (Eigen::Index j = 0; j < columns; ++j)
-        for (Eigen::Index i = 0; i < d; ++i)
-          *out++ = xs[static_cast<size_t>(i * L + j)];
-    });
-  for (Eigen::Index j = 0; j < columns; ++j) {
-    for (Eigen::Index i = 0; i < d; ++i)
-      x(i, j) = xs[static_cast<size_t>(i * L + j)];
-    streams[j].seek(slot);
+  const uint64_t slot0 = lanes.slot();
+  const auto per_pass = std::min(d, coordinates_per_pass);
+  std::vector<double> xs(static_cast<size_t>(per_pass * L), 0.0);
+  for (Eigen::Index i0 = 0; i0 < d; i0 += per_pass) {
+    const auto n = std::min(per_pass, d - i0);
+    for (Eigen::Index j = 0; j < columns; ++j)
+      for (Eigen::Index i = 0; i < n; ++i)
+        xs[static_cast<size_t>(i * L + j)] = x(i0 + i, j);
+    for_segments(
+      sink, first, last,
+      [&](uint64_t a, uint64_t b) {
+        const auto at = [&](uint64_t k) {
+          return slot0 + 2 * (static_cast<uint64_t>(d) * (k - first) + static_cast<uint64_t>(i0));
+        };
+        if (n == d) { // one pass: the steps' slots follow each other
+          kernels.noisy(lanes.at(at(a)), xs.data(), static_cast<size_t>(n), curvature_.data(),
+                        etas.data() + (a - first), b - a, multiplicative_noise_, additive_noise_);
+          return;
+        }
+        for (uint64_t k = a; k < b; ++k)
+          kernels.noisy(lanes.at(at(k)), xs.data(), static_cast<size_t>(n),
+                        curvature_.data() + i0, etas.data() + (k - first), 1,
+                        multiplicative_noise_, additive_noise_);
+      },
+      [&](size_t s) {
+        double* out = sink.out + static_cast<Eigen::Index>(s) * columns * d + i0;
+        for (Eigen::Index j = 0; j < columns; ++j)
+          for (Eigen::Index i = 0; i < n; ++i)
+            out[j * d + i] = xs[static_cast<size_t>(i * L + j)];
+      });
+    for (Eigen::Index j = 0; j < columns; ++j)
+      for (Eigen::Index i = 0; i < n; ++i)
+        x(i0 + i, j) = xs[static_cast<size_t>(i * L + j)];
   }
+  const uint64_t end_slot = slot0 + 2 * static_cast<uint64_t>(d) * (last - first);
+  for (Eigen::Index j = 0; j < columns; ++j)
+    streams[j].seek(end_slot);
 }
 
 void noisy_quadratic::sgd_steps_by_column(Eigen::Ref<matrix> x, random_stream* streams,

@@ -41,6 +41,11 @@ public:
   void sgd_steps_by_column(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
                            uint64_t first, uint64_t last, const snapshot_sink& sink) const;
 
+  /// The SIMD path copies the columns into lanes (padded to the lane
+  /// multiple) this many coordinates at a time, so its copy stays small
+  /// however large d is; the streams' positions make each pass exact.
+  static constexpr Eigen::Index coordinates_per_pass = 4096;
+
   const vector& curvature() const {
     return curvature_;
   }

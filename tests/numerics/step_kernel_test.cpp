@@ -145,3 +145,23 @@ TEST_CASE("noisy quadratic: the SIMD kernel of every path gives the generic loop
   CHECK(run(f, x0, default_generator, 3, 0, 9, {9}, false)
         == run(f, x0, default_generator, 3, 0, 9, {9}, true));
 }
+
+TEST_CASE("noisy quadratic: d larger than one pass of the SIMD copy gives the generic loop's numbers") {
+  path_guard guard;
+  const Eigen::Index d = 2 * noisy_quadratic::coordinates_per_pass + 3;
+  Eigen::VectorXd a(d);
+  for (Eigen::Index i = 0; i < d; ++i)
+    a[i] = 1.0 + static_cast<double>(i % 7);
+  const noisy_quadratic f(a, 1.0, 0.5);
+  for (Eigen::Index columns : {1, 9})
+    for (auto steps : std::vector<std::vector<uint64_t>>{{}, {1, 2, 6}}) {
+      const auto x0 = start(d, columns);
+      const auto expected = run(f, x0, default_generator, 6, 0, 6, steps, true);
+      for (auto p : available_paths()) {
+        CAPTURE(simd::path_name(p));
+        CAPTURE(columns);
+        simd::force(p);
+        CHECK(run(f, x0, default_generator, 6, 0, 6, steps, false) == expected);
+      }
+    }
+}
