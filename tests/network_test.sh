@@ -117,7 +117,10 @@ kill "$s" 2>/dev/null; wait_for "$s" 10
 # the failed run has partial results to write.
 long=("$src/configs/paper/lower_bound.toml" --method increasing --n 32
       --set repetitions=4000 --set record_every=8000 --set checkpoint.interval=0)
-start_server "$tmp/stop_worker.log" "${long[@]}" "${fast[@]}" --out "$tmp/stop_worker"
+# This server takes the fast settings from the config's [network], not flags:
+# with the default 15 s peer timeout it would not fail within the 10 s waited.
+start_server "$tmp/stop_worker.log" "${long[@]}" --set network.heartbeat=0.5 \
+  --set network.peer_timeout=3 --out "$tmp/stop_worker"
 "$bin" join "127.0.0.1:$port" --workers 16 "${fast[@]}" >/dev/null 2>&1 & victim=$!
 "$bin" join "127.0.0.1:$port" --workers 16 "${fast[@]}" >/dev/null 2>&1 & survivor=$!
 pids+=("$victim" "$survivor")
@@ -126,7 +129,7 @@ for _ in $(seq 300); do
   sleep 0.02
 done
 kill -STOP "$victim"; stopped+=("$victim")
-wait_for "$serve_pid" 20
+wait_for "$serve_pid" 10
 check "a SIGSTOPped worker process fails the run (exit 1)" test "$rc" -eq 1
 check "... naming the lost workers" \
   grep -q "the run failed: server: workers [0-9.]*: lost the connection to their node" \

@@ -82,14 +82,24 @@ void print_plan(const run_plan& plan) {
   }
 }
 
-// serve's and join's watch over their peers (runtime/exec/network_settings.hpp).
-void add_network_flags(CLI::App* cmd, network_settings& net) {
-  cmd->add_option("--heartbeat", net.heartbeat, "seconds between BASP heartbeats")
-    ->capture_default_str()
+// serve's and join's watch over their peers (runtime/exec/network_settings.hpp):
+// given, they override the config's [network] (join: its defaults).
+void add_network_flags(CLI::App* cmd, network_flags& net) {
+  const network_config defaults;
+  const auto seconds_text = [](double s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", s);
+    return std::string(text);
+  };
+  cmd->add_option_function<double>(
+       "--heartbeat", [&net](double v) { net.heartbeat = v; },
+       "seconds between BASP heartbeats (default: network.heartbeat, "
+         + seconds_text(defaults.heartbeat) + ")")
     ->check(CLI::PositiveNumber);
-  cmd->add_option("--peer-timeout", net.peer_timeout,
-                  "seconds of silence after which a peer counts as lost")
-    ->capture_default_str()
+  cmd->add_option_function<double>(
+       "--peer-timeout", [&net](double v) { net.peer_timeout = v; },
+       "seconds of silence after which a peer counts as lost (default: network.peer_timeout, "
+         + seconds_text(defaults.peer_timeout) + ")")
     ->check(CLI::PositiveNumber);
 }
 

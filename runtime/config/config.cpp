@@ -135,6 +135,7 @@ const runtime_config runtime_defaults{};
 const fault_policy fault_defaults{};
 const checkpoint_config checkpoint_defaults{};
 const random_config random_defaults{};
+const network_config network_defaults{};
 
 } // namespace
 
@@ -193,6 +194,15 @@ const std::vector<section_table>& section_tables() {
         .one_of({generator_name(generator_kind::philox4x32_boxmuller),
                  generator_name(generator_kind::philox4x64_ziggurat)})
         .def(generator_name(random_defaults.generator))}},
+    {"network", "how `localsgd serve` watches its peers (join: its flags; it learns the config "
+                "only once connected)",
+     {number_key("heartbeat", "seconds between CAF's BASP heartbeats (--heartbeat overrides)")
+        .above(0).at_most(3600).def(network_defaults.heartbeat),
+      number_key("peer_timeout", "seconds of silence after which a peer counts as lost, more "
+                                 "than heartbeat (--peer-timeout overrides)")
+        .above(0).at_most(86400).def(network_defaults.peer_timeout),
+      integer_key("middleman_workers", "CAF's threads that deserialize what arrives")
+        .at_least(1).at_most(64).def(network_defaults.middleman_workers)}},
     {"tls", "TLS between the nodes of `localsgd serve` (all three files, PEM)",
      {boolean_key("enabled", "TLS on").computed("true when the table is given"),
       path_key("certificate", "this node's certificate, signed by the CA")
@@ -402,8 +412,15 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.checkpoint.interval = checkpoint.number("interval");
   auto random = section("random");
   c.random.generator = *parse_generator(random.text("generator"));
-  c.sections = {{"", top},         {"speedup", speedup},       {"runtime", rt},
-                {"faults", faults}, {"checkpoint", checkpoint}, {"random", random}};
+  auto network = section("network");
+  c.network.heartbeat = network.number("heartbeat");
+  c.network.peer_timeout = network.number("peer_timeout");
+  c.network.middleman_workers = network.integer("middleman_workers");
+  if (!(c.network.peer_timeout > c.network.heartbeat))
+    network.fail("peer_timeout", "must be longer than heartbeat (a healthy peer would be lost)");
+  c.sections = {{"", top},          {"speedup", speedup},       {"runtime", rt},
+                {"faults", faults},  {"checkpoint", checkpoint}, {"random", random},
+                {"network", network}};
   if (r.has("tls")) {
     auto tls = section("tls");
     c.tls = read_tls(tls);

@@ -70,6 +70,19 @@ struct random_config {
   generator_kind generator = default_generator;
 };
 
+/// [network]: how `serve` watches its peers (runtime/exec/network_settings.hpp);
+/// serve's --heartbeat and --peer-timeout override it. `join` learns the
+/// config only once connected, so it takes these defaults or its flags.
+struct network_config {
+  double heartbeat = 1;     // seconds between BASP heartbeats (CAF 0.17.6: off)
+  double peer_timeout = 15; // seconds of silence after which a peer is lost
+  // CAF's deserialization threads (its own default: min(3, cores / 4) + 1).
+  // Measured with bench_round (real server and worker actors, 30 rounds, on 2
+  // shared cores): 2 threads were no faster at d = 1e5 and 6-14 % slower at
+  // d = 1e6, N = 2 and 4, than 1. Measure again on nodes with many cores.
+  int64_t middleman_workers = 1;
+};
+
 struct experiment_config {
   std::string name;
   std::string file;
@@ -88,8 +101,9 @@ struct experiment_config {
   checkpoint_config checkpoint;
   tls_config tls;
   random_config random;
+  network_config network;
   /// The fixed tables as read, for the echo: "" (the top level), "speedup",
-  /// "runtime", "faults", "checkpoint", "random", "tls".
+  /// "runtime", "faults", "checkpoint", "random", "network", "tls".
   std::vector<std::pair<std::string, values>> sections;
 };
 

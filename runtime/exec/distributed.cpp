@@ -76,7 +76,8 @@ public:
   void check(const run_plan& plan, const checkpointing& ck) override {
     std::tie(host_, port_) = parse_address(o_.listen, "--listen");
     check_exposure(host_, plan.config.tls.enabled, o_.insecure);
-    o_.network.check();
+    network_ = resolve(plan.config.network, o_.network);
+    network_.check();
     tls::check(plan.config.tls, tls::role::server);
     if (!ck.resume)
       return;
@@ -107,6 +108,7 @@ private:
   const serve_options& o_;
   std::string host_;
   uint16_t port_ = 0;
+  network_settings network_;
   std::shared_ptr<const server_checkpoint> resume_from_;
   bool had_finished_ = false;
 };
@@ -123,7 +125,7 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
   const auto& entry = plan.entries.front();
   const auto& batch = plan.batches.front();
   caf::actor_system_config cfg;
-  configure_system(cfg, plan.threads, o_.network);
+  configure_system(cfg, plan.threads, network_);
   tls::configure(cfg, plan.config.tls);
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
@@ -235,6 +237,7 @@ int serve(const serve_options& o) {
 }
 
 int join(const join_options& o) {
+  network_settings network;
   std::string host;
   uint16_t port = 0;
   tls_config tls;
@@ -242,7 +245,8 @@ int join(const join_options& o) {
     std::tie(host, port) = parse_address(o.address, "join");
     tls = tls::from_flags(o.tls_certificate, o.tls_key, o.tls_ca);
     tls::check(tls, tls::role::worker);
-    o.network.check();
+    network = resolve(network_config{}, o.network);
+    network.check();
     if (!(o.connect_timeout > 0))
       throw config_error("--connect-timeout must be a positive number of seconds");
     if (!(o.retry_for >= 0))
@@ -252,7 +256,7 @@ int join(const join_options& o) {
     return exit_code::bad_input;
   }
   caf::actor_system_config cfg;
-  configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, o.network);
+  configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, network);
   tls::configure(cfg, tls);
   caf::actor_system sys{cfg};
   auto srv = reach_server(sys, host, port, tls, o.connect_timeout, o.retry_for);

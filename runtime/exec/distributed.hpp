@@ -31,7 +31,7 @@ struct serve_options {
   double join_timeout = 60; // seconds until all N workers must have joined
   int threads = 0;
   bool quiet = false;
-  network_settings network;
+  network_flags network; // on top of the config's [network]
   bool insecure = false; // listen beyond loopback without TLS (network_settings.hpp)
 };
 
@@ -45,7 +45,7 @@ struct join_options {
   int threads = 0;
   // TLS (runtime/exec/tls.hpp): all three or none
   std::string tls_certificate, tls_key, tls_ca;
-  network_settings network;
+  network_flags network; // on top of [network]'s defaults
   double connect_timeout = network_defaults::connect_timeout_seconds; // per attempt
   double retry_for = network_defaults::retry_for_seconds; // keep retrying a refused connect
 };

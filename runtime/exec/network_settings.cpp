@@ -10,11 +10,19 @@ void network_settings::check() const {
   if (!(heartbeat > 0))
     throw config_error("--heartbeat must be a positive number of seconds");
   if (!(peer_timeout > heartbeat))
-    throw config_error("--peer-timeout (" + std::to_string(peer_timeout)
-                       + " s) must be longer than --heartbeat ("
+    throw config_error("the peer timeout (--peer-timeout, network.peer_timeout: "
+                       + std::to_string(peer_timeout) + " s) must be longer than the heartbeat ("
                        + std::to_string(heartbeat) + " s)");
   if (middleman_workers < 1)
     throw config_error("middleman workers must be at least 1");
+}
+
+network_settings resolve(const network_config& config, const network_flags& flags) {
+  network_settings n;
+  n.heartbeat = flags.heartbeat.value_or(config.heartbeat);
+  n.peer_timeout = flags.peer_timeout.value_or(config.peer_timeout);
+  n.middleman_workers = static_cast<size_t>(config.middleman_workers);
+  return n;
 }
 
 bool is_loopback(const std::string& host) {

@@ -3,36 +3,42 @@
 // server, and who may reach an open port.
 #pragma once
 
+#include "runtime/config/config.hpp"
+
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace lsgd {
 
-/// The defaults, declared once (flags and config keys refer to these).
+/// join's own defaults (heartbeats and the peer timeout are [network]'s,
+/// network_config in runtime/config/config.hpp).
 namespace network_defaults {
-constexpr double heartbeat_seconds = 1;     // BASP heartbeat interval
-constexpr double peer_timeout_seconds = 15; // silence after which a peer is lost
 constexpr double connect_timeout_seconds = 30; // join: TCP connect plus CAF handshake
 constexpr double retry_for_seconds = 0;     // join: keep retrying a refused connect
-// CAF's deserialization threads (its own default: min(3, cores / 4) + 1).
-// Measured with bench_round (real server and worker actors, 30 rounds, on 2
-// shared cores): 2 threads were no faster at d = 1e5 and 6-14 % slower at
-// d = 1e6, N = 2 and 4, than 1. Measure again on nodes with many cores.
-constexpr size_t middleman_workers = 1;
 } // namespace network_defaults
 
 /// The network settings of one serve or join process (CAF 0.17.6 leaves
 /// heartbeats and connection timeouts off: a frozen peer would stay
 /// connected forever).
 struct network_settings {
-  double heartbeat = network_defaults::heartbeat_seconds;
-  double peer_timeout = network_defaults::peer_timeout_seconds;
-  size_t middleman_workers = network_defaults::middleman_workers;
+  double heartbeat = network_config{}.heartbeat;
+  double peer_timeout = network_config{}.peer_timeout;
+  size_t middleman_workers = static_cast<size_t>(network_config{}.middleman_workers);
 
   /// Throws config_error naming the flag: both positive, and the timeout
   /// longer than the heartbeat (else a healthy peer would be dropped).
   void check() const;
 };
+
+/// --heartbeat and --peer-timeout, where given.
+struct network_flags {
+  std::optional<double> heartbeat;
+  std::optional<double> peer_timeout;
+};
+
+/// The config's [network] with the flags given on top.
+network_settings resolve(const network_config& config, const network_flags& flags);
 
 /// True for addresses only this machine can reach: 127.0.0.0/8, ::1, localhost.
 bool is_loopback(const std::string& host);

@@ -21,6 +21,25 @@ TEST_CASE("network_settings: the defaults pass, a timeout not above the heartbea
   CHECK_THROWS_WITH_AS(n.check(), doctest::Contains("--heartbeat"), config_error);
 }
 
+TEST_CASE("network_settings: the config's [network], flags given on top") {
+  network_config c;
+  c.heartbeat = 2;
+  c.peer_timeout = 20;
+  c.middleman_workers = 3;
+  auto n = resolve(c, {});
+  CHECK(n.heartbeat == 2);
+  CHECK(n.peer_timeout == 20);
+  CHECK(n.middleman_workers == 3);
+  network_flags flags;
+  flags.peer_timeout = 4;
+  n = resolve(c, flags);
+  CHECK(n.heartbeat == 2);
+  CHECK(n.peer_timeout == 4);
+  const auto plain = resolve(network_config{}, {});
+  CHECK(plain.heartbeat == network_settings{}.heartbeat);
+  CHECK(plain.peer_timeout == network_settings{}.peer_timeout);
+}
+
 TEST_CASE("network_settings: loopback addresses") {
   for (const auto* h : {"127.0.0.1", "127.1.2.3", "localhost", "::1"})
     CHECK_MESSAGE(is_loopback(h), h);
