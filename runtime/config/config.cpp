@@ -135,6 +135,7 @@ const runtime_config runtime_defaults{};
 const fault_policy fault_defaults{};
 const checkpoint_config checkpoint_defaults{};
 const random_config random_defaults{};
+const report_config report_defaults{};
 
 } // namespace
 
@@ -189,6 +190,13 @@ const std::vector<section_table>& section_tables() {
         .one_of({generator_name(generator_kind::philox4x32_boxmuller),
                  generator_name(generator_kind::philox4x64_ziggurat)})
         .def(generator_name(random_defaults.generator))}},
+    {"report", "what the results compare: every method with a baseline at the same N, paired "
+               "over the repetitions, which share their random numbers",
+     {text_key("baseline", "the [[method]] every other is compared with (paired difference "
+                           "and ratio of the final errors and of the speed-ups)")
+        .computed("the first [[method]]"),
+      number_key("confidence", "level of the paired confidence intervals (Student t)")
+        .above(0).below(1).def(report_defaults.confidence)}},
     {"tls", "TLS between the nodes of `localsgd serve` (all three files, PEM)",
      {boolean_key("enabled", "TLS on").computed("true when the table is given"),
       path_key("certificate", "this node's certificate, signed by the CA")
@@ -338,6 +346,22 @@ tls_config read_tls(const values& v) {
   return t;
 }
 
+// [report]; the baseline must name a method (resolved in `v` for the echo).
+report_config read_report(values& v, const std::vector<method_config>& methods) {
+  report_config out;
+  out.baseline = v.has("baseline") ? v.text("baseline") : methods.front().name;
+  std::string names;
+  for (const auto& m : methods)
+    names += (names.empty() ? "" : ", ") + m.name;
+  if (std::none_of(methods.begin(), methods.end(),
+                   [&](const method_config& m) { return m.name == out.baseline; }))
+    v.fail("baseline", "\"" + printable(out.baseline) + "\" is not a [[method]] (the methods: "
+                         + names + ")");
+  v.set("baseline", out.baseline);
+  out.confidence = v.number("confidence");
+  return out;
+}
+
 experiment_config read_experiment(const toml::table& root, const std::string& file) {
   toml_reader r(root, file, "");
   experiment_config c;
@@ -397,8 +421,11 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.checkpoint.interval = checkpoint.number("interval");
   auto random = section("random");
   c.random.generator = *parse_generator(random.text("generator"));
+  auto report = section("report");
+  c.report = read_report(report, c.methods);
   c.sections = {{"", top},         {"speedup", speedup},       {"runtime", rt},
-                {"faults", faults}, {"checkpoint", checkpoint}, {"random", random}};
+                {"faults", faults}, {"checkpoint", checkpoint}, {"random", random},
+                {"report", report}};
   if (r.has("tls")) {
     auto tls = section("tls");
     c.tls = read_tls(tls);
@@ -456,6 +483,11 @@ experiment_config load_config(const std::string& file,
   auto config = parse_config(read_config_file(file), file, overrides);
   check_local_files(config);
   return config;
+}
+
+std::string toml_library_version() {
+  return std::to_string(TOML_LIB_MAJOR) + "." + std::to_string(TOML_LIB_MINOR) + "."
+         + std::to_string(TOML_LIB_PATCH);
 }
 
 void check_local_files(const experiment_config& c) {
