@@ -139,8 +139,8 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
   for (size_t e = 0; e < plan.entries.size(); ++e) {
     const auto& pe = plan.entries[e];
     auto& s = out.entries[e];
-    // The error statistics leave the diverged runs out, unless all diverged.
-    std::vector<size_t> finite_runs, finite_reps;
+    // The error statistics leave the diverged repetitions out, unless all diverged.
+    std::vector<size_t> stats_reps;
     for (size_t rep = 0; rep < runs_of[e].size(); ++rep) {
       const auto& rec = result.records[runs_of[e][rep]];
       run_summary run{rec.round_errors.back(), trajectory_median(plan, rec.trajectory),
@@ -150,16 +150,14 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
         run.divergence->repetition = rep;
         s.divergence.push_back(*run.divergence);
       } else {
-        finite_runs.push_back(runs_of[e][rep]);
-        finite_reps.push_back(rep);
+        stats_reps.push_back(rep);
       }
       s.runs.push_back(run);
     }
-    const auto& stats_runs = finite_runs.empty() ? runs_of[e] : finite_runs;
-    std::vector<size_t> all_reps(runs_of[e].size());
-    for (size_t rep = 0; rep < all_reps.size(); ++rep)
-      all_reps[rep] = rep;
-    const auto& stats_reps = finite_runs.empty() ? all_reps : finite_reps;
+    const bool all_diverged = stats_reps.empty();
+    if (all_diverged)
+      for (size_t rep = 0; rep < s.runs.size(); ++rep)
+        stats_reps.push_back(rep);
     s.method = pe.method;
     s.N = pe.N;
     s.single_worker = pe.single_worker;
@@ -180,12 +178,12 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
     }
     s.final_error = lsgd::summarize(finals);
     s.trajectory_median = lsgd::summarize(medians);
-    s.final_median = finite_runs.empty() ? std::numeric_limits<double>::quiet_NaN()
-                                         : median(finals);
+    s.final_median = all_diverged ? std::numeric_limits<double>::quiet_NaN() : median(finals);
     std::vector<const double*> rounds, trajectories;
-    for (auto i : stats_runs) {
-      rounds.push_back(result.records[i].round_errors.data());
-      trajectories.push_back(result.records[i].trajectory.data());
+    for (auto rep : stats_reps) {
+      const auto& rec = result.records[runs_of[e][rep]];
+      rounds.push_back(rec.round_errors.data());
+      trajectories.push_back(rec.trajectory.data());
     }
     s.round_errors = summarize_columns(rounds, first.round_errors.size());
     s.round_workers = first.round_workers;
@@ -196,7 +194,7 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
     s.exact_trajectory = exact_trajectory(plan, pe);
     if (pe.single_worker) {
       out.s1 = s.final_error;
-      out.s1_runs = stats_runs.size();
+      out.s1_runs = stats_reps.size();
     }
   }
   // Both definitions divide the same s1, the single workers' mean error at T.
