@@ -356,7 +356,7 @@ report_config read_report(values& v, const std::vector<method_config>& methods) 
   if (std::none_of(methods.begin(), methods.end(),
                    [&](const method_config& m) { return m.name == out.baseline; }))
     v.fail("baseline", "\"" + printable(out.baseline) + "\" is not a [[method]] (the methods: "
-                         + names + ")");
+                         + printable(names) + ")");
   v.set("baseline", out.baseline);
   out.confidence = v.number("confidence");
   return out;
