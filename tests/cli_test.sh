@@ -71,6 +71,86 @@ fi
 check "same trajectory with 2 threads" cmp -s "$tmp/t1/trajectory.csv" "$tmp/t2/trajectory.csv"
 check "same rounds with 2 threads" cmp -s "$tmp/t1/rounds.csv" "$tmp/t2/rounds.csv"
 
+# runs.csv, the paired comparisons and the provenance, against summary.json.
+check "runs.csv written" test -s "$tmp/t1/runs.csv"
+check "runs header" test "$(head -1 "$tmp/t1/runs.csv")" = \
+  "method,N,repetition,final_error,median_error_t10,rounds,diverged,diverged_step,wall_seconds"
+# 8 methods x 1 N x 4 repetitions + header
+check "runs rows" test "$(wc -l <"$tmp/t1/runs.csv")" -eq $((8 * 1 * 4 + 1))
+check "same runs.csv numbers with 2 threads" \
+  cmp -s <(cut -d, -f1-8 "$tmp/t1/runs.csv") <(cut -d, -f1-8 "$tmp/t2/runs.csv")
+if command -v python3 >/dev/null; then
+  check "runs.csv, paired and provenance match summary.json" python3 - "$tmp/t1" <<'PY'
+import csv, json, math, statistics, sys
+d = sys.argv[1]
+def strict(x): raise ValueError("not JSON: " + x)
+s = json.load(open(d + "/summary.json"), parse_constant=strict)
+rows = list(csv.DictReader(open(d + "/runs.csv")))
+runs = {}
+for r in rows:
+    runs.setdefault((r["method"], int(r["N"])), []).append(r)
+assert s["config"]["report"] == {"baseline": "sync", "confidence": 0.95}
+for e in s["results"]:
+    rs = runs[(e["method"], e["N"])]
+    assert [int(r["repetition"]) for r in rs] == list(range(e["reps"]))
+    finals = [float(r["final_error"]) for r in rs]
+    medians = [float(r["median_error_t10"]) for r in rs]
+    assert math.isclose(statistics.mean(finals), e["final_error"]["mean"], rel_tol=1e-12)
+    assert math.isclose(statistics.mean(medians), e["trajectory_median_error"]["mean"], rel_tol=1e-12)
+    assert math.isclose(statistics.median(finals), e["final_error_median"], rel_tol=1e-12)
+    assert all(int(r["rounds"]) == e["rounds"] and r["diverged"] == "0" and r["diverged_step"] == ""
+               for r in rs)
+    assert math.isclose(sum(float(r["wall_seconds"]) for r in rs), e["wall_seconds"], rel_tol=1e-9)
+    if e["method"] == "sync":
+        assert "paired" not in e
+        continue
+    p = e["paired"]
+    base = [float(r["final_error"]) for r in runs[("sync", e["N"])]]
+    diff = [a - b for a, b in zip(finals, base)]
+    assert p["baseline"] == "sync" and p["repetitions"] == 4 and p["pairs_left_out"] == 0
+    assert p["level"] == 0.95
+    assert math.isclose(p["difference"], statistics.mean(diff), rel_tol=1e-9)
+    assert math.isclose(p["stderr"], statistics.stdev(diff) / 2, rel_tol=1e-9)
+    t = 3.182446305284263  # t_{3, 0.975}
+    assert math.isclose(p["interval"][0], p["difference"] - t * p["stderr"], rel_tol=1e-9)
+    assert math.isclose(p["ratio"], statistics.mean(finals) / statistics.mean(base), rel_tol=1e-12)
+    lo, hi = p["ratio_interval"]
+    assert lo < p["ratio"] < hi
+    assert "paired_speedup" not in e  # no s1 without [speedup]
+assert "paired_definition" in s
+v = s["provenance"]
+assert v["localsgd"] == s["provenance"]["localsgd"] and v["localsgd"].count(".") == 2
+assert v["caf"].startswith("0.17.") and v["eigen"].startswith("3.") and v["tomlplusplus"]
+assert v["compiler"] and v["host"] and v["threads"] == 1 == s["threads"]
+assert v["command_line"][1:3] == ["run", v["command_line"][2]] and "--threads" in v["command_line"]
+assert v["started"].endswith("Z") and v["started"] <= v["finished"]
+assert v["git"] is None or len(v["git"]) >= 7
+PY
+fi
+"$bin" run "$cfg" --set repetitions=1 --set T=100 --set report.baseline=stich --set report.confidence=0.9 \
+  --threads 1 --out "$tmp/one" >"$tmp/one.out"
+check "one repetition, another baseline: exits 0" test $? -eq 0
+check "the table's paired column names the baseline" grep -Eq "^sync .* [-+][0-9.]+% vs stich " "$tmp/one.out"
+check "... and marks it" grep -Eq "^stich .* baseline " "$tmp/one.out"
+if command -v python3 >/dev/null; then
+  check "one repetition: a paired difference without error or interval (null, not NaN)" \
+    python3 - "$tmp/one/summary.json" <<'PY'
+import json, sys
+def strict(x): raise ValueError("not JSON: " + x)
+s = json.load(open(sys.argv[1]), parse_constant=strict)
+r = {e["method"]: e for e in s["results"]}
+assert "paired" not in r["stich"]
+p = r["sync"]["paired"]
+assert p["baseline"] == "stich" and p["repetitions"] == 1 and p["level"] == 0.9
+assert p["difference"] is not None and p["ratio"] is not None
+assert p["stderr"] is None and p["interval"] is None and p["ratio_interval"] is None
+PY
+fi
+"$bin" run "$cfg" --set report.baseline=nosuch --out "$tmp/nob" 2>"$tmp/err"
+check "a baseline that is not a method exits 2" test $? -eq 2
+check "... in one line naming the methods" test "$(wc -l <"$tmp/err")" -eq 1 -a \
+  "$(grep -c 'report.baseline: "nosuch" is not a \[\[method\]\] (the methods: sync, stich' "$tmp/err")" -eq 1
+
 # Figures, where Debian's matplotlib is installed (setup.sh installs it).
 if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
   "$bin" plot "$tmp/t1" >/dev/null
@@ -161,6 +241,16 @@ assert o["lambda"] == 0.1 and o["batch_size"] == 2 and o["split"] == "shared"
 r = {(e["method"], e["N"]): e for e in a["results"]}
 assert r[("increasing", 4)]["bytes"] == r[("increasing", 4)]["messages"] * 4 * 8
 assert all(e["final_error"]["mean"] > 0 for e in a["results"])
+# s1 is shared: one_shot's speed-ups against the baseline (increasing) at each N.
+for N in (2, 4):
+    e, base = r[("one_shot", N)], r[("increasing", N)]
+    p = e["paired_speedup"]
+    assert p["baseline"] == "increasing" and p["repetitions"] == 4
+    assert abs(p["difference"] - (e["speedup"]["mean"] - base["speedup"]["mean"])) < 1e-9 * abs(p["difference"])
+    assert abs(p["ratio"] - e["speedup"]["mean"] / base["speedup"]["mean"]) < 1e-12
+    assert abs(p["ratio"] * e["paired"]["ratio"] - 1) < 1e-12  # s1 cancels
+    assert p["interval"][0] < p["difference"] < p["interval"][1]
+assert "paired" not in r[("single", 1)] and "paired" not in r[("increasing", 2)]
 PY
 fi
 # A bad data file: exit 2 and one line naming the config key and the data file's line.

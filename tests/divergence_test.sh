@@ -92,6 +92,26 @@ check "rounds.csv: worse's last round is nan" \
 check "trajectory.csv: worse's first row (the initial model) is finite" \
   test "$(grep '^worse,2,0,' "$tmp/with/trajectory.csv" | cut -d, -f4)" != nan
 
+# Paired comparisons leave out the pairs where either side diverged, and count them.
+check "paired: bad against sync over the repetitions that did not diverge" \
+  json "$s" 'all(e["paired"]["repetitions"] == 16 - e.get("diverged_repetitions", 0) and e["paired"]["pairs_left_out"] == e.get("diverged_repetitions", 0) and e["paired"]["difference"] is not None for e in s["results"] if e["method"] == "bad")'
+check "paired: worse, every pair left out, nothing estimated (null)" \
+  json "$s" 'all(e["paired"]["repetitions"] == 0 and e["paired"]["pairs_left_out"] == 16 and e["paired"]["difference"] is None and e["paired"]["ratio"] is None and e["paired"]["interval"] is None for e in s["results"] if e["method"] == "worse")'
+check "the table says worse has no paired estimate" grep -Eq "^worse .* n/a vs sync " "$tmp/table"
+check "runs.csv: diverged and diverged_step as summary.json's divergence" python3 - "$s" "$tmp/with/runs.csv" <<'PY'
+import csv, json, sys
+s = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == sum(e["reps"] for e in s["results"]) == 4 * 2 * 16
+for e in s["results"]:
+    rs = [r for r in rows if r["method"] == e["method"] and int(r["N"]) == e["N"]]
+    steps = {d["repetition"]: d["step"] for d in e.get("divergence", [])}
+    for r in rs:
+        rep = int(r["repetition"])
+        assert r["diverged"] == ("1" if rep in steps else "0")
+        assert r["diverged_step"] == (str(steps[rep]) if rep in steps else "")
+        assert (r["final_error"] == "nan") == (rep in steps)
+PY
 "$bin" run "$tmp/with.toml" --out "$tmp/failing" --quiet --fail-on-divergence 2>"$tmp/err"
 check "--fail-on-divergence exits 1 when a repetition diverged" test $? -eq 1
 check "... after writing the complete results" json "$tmp/failing/summary.json" 's["complete"]'

@@ -124,6 +124,10 @@ lsgd run "$cfg" "${small[@]}" --set checkpoint.enabled=false --set seed=5 --out 
 check "--overwrite: exit 0" test $? -eq 0
 check "--overwrite: the old checkpoint is gone" test ! -e "$tmp/o/checkpoint"
 check "--overwrite: the new summary" grep -q '"seed": 5' "$tmp/o/summary.json"
+mkdir -p "$tmp/r"; touch "$tmp/r/runs.csv"
+lsgd run "$cfg" "${small[@]}" --out "$tmp/r" 2>"$tmp/err"
+check "a folder holding only an earlier runs.csv: exit 2" test $? -eq 2
+check "... naming it" grep -q "runs.csv" "$tmp/err"
 touch "$tmp/a_file"
 lsgd run "$cfg" --set repetitions=100 --set T=100000 --quiet --out "$tmp/a_file/out" 2>"$tmp/err"
 check "an uncreatable --out: exit 2 before any work" test $? -eq 2

@@ -10,6 +10,8 @@
 #include "runtime/config/config.hpp"
 #include "runtime/exec/distributed.hpp"
 #include "runtime/exec/exit_codes.hpp"
+#include "runtime/store/comparisons.hpp"
+#include "runtime/store/provenance.hpp"
 #include "runtime/store/results.hpp"
 #include "runtime/plan/run_plan.hpp"
 #include "runtime/exec/runner.hpp"
@@ -30,10 +32,20 @@ namespace {
 constexpr int exit_failure = 1;
 constexpr int exit_bad_input = 2;
 
-void print_table(const experiment_summary& s) {
-  // final error and stderr: over the repetitions that did not diverge.
-  std::printf("%-14s %6s %6s %7s %8s %14s %11s %12s %10s\n", "method", "N", "reps", "rounds",
-              "diverged", "final error", "stderr", "exact", "speed-up");
+// `text` with spaces up to `width` characters (UTF-8: "±" is one).
+std::string padded(std::string text, size_t width) {
+  size_t chars = 0;
+  for (unsigned char c : text)
+    chars += (c & 0xc0) != 0x80;
+  return text + std::string(width > chars ? width - chars : 0, ' ');
+}
+
+void print_table(const run_plan& plan, const experiment_summary& s) {
+  // final error and stderr: over the repetitions that did not diverge; "paired":
+  // the change of the mean final error against the baseline, with the
+  // half-width of its interval (runtime/store/comparisons.hpp).
+  std::printf("%-14s %6s %6s %7s %8s %14s %11s %12s  %-26s %10s\n", "method", "N", "reps",
+              "rounds", "diverged", "final error", "stderr", "exact", "paired", "speed-up");
   for (const auto& e : s.entries) {
     std::printf("%-14s %6u %6zu %7llu %8zu %14.4e %11.2e", e.method.c_str(), e.N, e.reps,
                 static_cast<unsigned long long>(e.rounds), e.divergence.size(),
@@ -42,6 +54,7 @@ void print_table(const experiment_summary& s) {
       std::printf(" %12.4e", e.exact_trajectory.back());
     else
       std::printf(" %12s", "");
+    std::printf("  %s", padded(comparison_cell(e, plan.config.report.baseline), 26).c_str());
     if (e.speedup)
       std::printf(" %6.2f±%.2f  median def. %6.2f±%.2f", e.speedup->mean, e.speedup->se,
                   e.speedup_median->mean, e.speedup_median->se);
@@ -130,7 +143,7 @@ public:
     if (quiet_)
       return;
     print_optimum(plan);
-    print_table(summary);
+    print_table(plan, summary);
     std::printf("%zu runs in %.2f s on %u threads; results in %s\n", plan.runs(),
                 result.wall_seconds, plan.threads, dir.c_str());
   }
@@ -148,6 +161,7 @@ int run_cli(int argc, char** argv) {
   // time (32 MB is glibc's largest mmap threshold).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  note_command({std::vector<std::string>(argv, argv + argc), utc_now(), caf_version()});
   register_builtin_components();
   CLI::App app{"localsgd: Local SGD with communication schedules, on CAF actors"};
   app.require_subcommand(1);

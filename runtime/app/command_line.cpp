@@ -2,6 +2,8 @@
 
 #include "runtime/io/printable.hpp"
 
+#include <caf/config.hpp>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -37,6 +39,11 @@ CLI::Validator bounded(double min, double max, bool integer, const std::string& 
 
 std::string version_line() {
   return "localsgd " LSGD_VERSION;
+}
+
+std::string caf_version() {
+  return std::to_string(CAF_VERSION / 10000) + "." + std::to_string(CAF_VERSION / 100 % 100) + "."
+         + std::to_string(CAF_VERSION % 100);
 }
 
 std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, char** argv) {

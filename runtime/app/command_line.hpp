@@ -12,6 +12,9 @@ namespace lsgd {
 /// "localsgd X.Y.Z", the project version CMake sets.
 std::string version_line();
 
+/// The CAF version this build runs on ("0.17.6"), for the provenance.
+std::string caf_version();
+
 /// The error line for argv[1] if it names no subcommand of `app` (nor is an
 /// option): "unknown subcommand ...", listing them.
 std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, char** argv);

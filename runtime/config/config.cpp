@@ -136,6 +136,7 @@ const fault_policy fault_defaults{};
 const checkpoint_config checkpoint_defaults{};
 const random_config random_defaults{};
 const network_config network_defaults{};
+const report_config report_defaults{};
 
 } // namespace
 
@@ -203,6 +204,13 @@ const std::vector<section_table>& section_tables() {
         .above(0).at_most(86400).def(network_defaults.peer_timeout),
       integer_key("middleman_workers", "CAF's threads that deserialize what arrives")
         .at_least(1).at_most(64).def(network_defaults.middleman_workers)}},
+    {"report", "what the results compare: every method with a baseline at the same N, paired "
+               "over the repetitions, which share their random numbers",
+     {text_key("baseline", "the [[method]] every other is compared with (paired difference "
+                           "and ratio of the final errors and of the speed-ups)")
+        .computed("the first [[method]]"),
+      number_key("confidence", "level of the paired confidence intervals (Student t)")
+        .above(0).below(1).def(report_defaults.confidence)}},
     {"tls", "TLS between the nodes of `localsgd serve` (all three files, PEM)",
      {boolean_key("enabled", "TLS on").computed("true when the table is given"),
       path_key("certificate", "this node's certificate, signed by the CA")
@@ -352,6 +360,22 @@ tls_config read_tls(const values& v) {
   return t;
 }
 
+// [report]; the baseline must name a method (resolved in `v` for the echo).
+report_config read_report(values& v, const std::vector<method_config>& methods) {
+  report_config out;
+  out.baseline = v.has("baseline") ? v.text("baseline") : methods.front().name;
+  std::string names;
+  for (const auto& m : methods)
+    names += (names.empty() ? "" : ", ") + m.name;
+  if (std::none_of(methods.begin(), methods.end(),
+                   [&](const method_config& m) { return m.name == out.baseline; }))
+    v.fail("baseline", "\"" + printable(out.baseline) + "\" is not a [[method]] (the methods: "
+                         + printable(names) + ")");
+  v.set("baseline", out.baseline);
+  out.confidence = v.number("confidence");
+  return out;
+}
+
 experiment_config read_experiment(const toml::table& root, const std::string& file) {
   toml_reader r(root, file, "");
   experiment_config c;
@@ -418,9 +442,11 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.network.middleman_workers = network.integer("middleman_workers");
   if (!(c.network.peer_timeout > c.network.heartbeat))
     network.fail("peer_timeout", "must be longer than heartbeat (a healthy peer would be lost)");
+  auto report = section("report");
+  c.report = read_report(report, c.methods);
   c.sections = {{"", top},          {"speedup", speedup},       {"runtime", rt},
                 {"faults", faults},  {"checkpoint", checkpoint}, {"random", random},
-                {"network", network}};
+                {"network", network}, {"report", report}};
   if (r.has("tls")) {
     auto tls = section("tls");
     c.tls = read_tls(tls);
@@ -478,6 +504,11 @@ experiment_config load_config(const std::string& file,
   auto config = parse_config(read_config_file(file), file, overrides);
   check_local_files(config);
   return config;
+}
+
+std::string toml_library_version() {
+  return std::to_string(TOML_LIB_MAJOR) + "." + std::to_string(TOML_LIB_MINOR) + "."
+         + std::to_string(TOML_LIB_PATCH);
 }
 
 void check_local_files(const experiment_config& c) {

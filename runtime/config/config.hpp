@@ -83,6 +83,13 @@ struct network_config {
   int64_t middleman_workers = 1;
 };
 
+/// [report]: what the results compare. Every method is compared with the
+/// baseline at the same N, paired over repetitions (numerics/paired.hpp).
+struct report_config {
+  std::string baseline;    // a [[method]] name; default: the first method
+  double confidence = 0.95; // level of the paired intervals, in (0, 1)
+};
+
 struct experiment_config {
   std::string name;
   std::string file;
@@ -102,8 +109,9 @@ struct experiment_config {
   tls_config tls;
   random_config random;
   network_config network;
+  report_config report;
   /// The fixed tables as read, for the echo: "" (the top level), "speedup",
-  /// "runtime", "faults", "checkpoint", "random", "network", "tls".
+  /// "runtime", "faults", "checkpoint", "random", "network", "report", "tls".
   std::vector<std::pair<std::string, values>> sections;
 };
 
@@ -134,6 +142,9 @@ std::string read_config_file(const std::string& file);
 /// other file: the files the config names are checked by check_local_files.
 experiment_config parse_config(const std::string& text, const std::string& file,
                                const std::vector<std::string>& overrides = {});
+
+/// The toml++ version configs are read with ("3.3.0"), for the provenance.
+std::string toml_library_version();
 
 /// Throws config_error if a file the config names (the [tls] files, when TLS
 /// is on) is not a readable file on this machine. load_config calls it.

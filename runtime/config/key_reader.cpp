@@ -35,8 +35,9 @@ key_value read_given(toml_reader& r, const key_spec& k, const std::string& confi
     case key_type::number: {
       const double v = r.number(k.name, k.min.value_or(-std::numeric_limits<double>::max()),
                                 !k.min_exclusive);
-      if (k.max && v > *k.max)
-        r.fail(k.name, "must be <= " + toml_text(*k.max) + ", got " + toml_text(v));
+      if (k.max && (k.max_exclusive ? !(v < *k.max) : v > *k.max))
+        r.fail(k.name, std::string(k.max_exclusive ? "must be < " : "must be <= ")
+                         + toml_text(*k.max) + ", got " + toml_text(v));
       return v;
     }
     case key_type::text: {

@@ -50,6 +50,12 @@ key_spec& key_spec::above(double v) {
 }
 key_spec& key_spec::at_most(double v) {
   max = v;
+  max_exclusive = false;
+  return *this;
+}
+key_spec& key_spec::below(double v) {
+  max = v;
+  max_exclusive = true;
   return *this;
 }
 key_spec& key_spec::one_of(std::vector<std::string> values) {
@@ -105,7 +111,7 @@ std::string key_spec::describe_type() const {
   };
   if (min && max)
     out += std::string(min_exclusive ? " in (" : " in [") + bound(*min) + ", " + bound(*max)
-           + "]";
+           + (max_exclusive ? ")" : "]");
   else if (min)
     out += std::string(min_exclusive ? " > " : " >= ") + bound(*min);
   if (!choices.empty()) {

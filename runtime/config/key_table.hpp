@@ -40,6 +40,7 @@ struct key_spec {
   std::string default_doc;     // a default computed from other keys, in words
   std::optional<double> min, max;
   bool min_exclusive = false;  // min < x instead of min <= x
+  bool max_exclusive = false;  // x < max instead of x <= max
   std::vector<std::string> choices; // text: the allowed values
   bool unique = false;         // integers: no value twice
 
@@ -49,6 +50,7 @@ struct key_spec {
   key_spec& at_least(double v);
   key_spec& above(double v);
   key_spec& at_most(double v);
+  key_spec& below(double v);
   key_spec& one_of(std::vector<std::string> values);
   key_spec& distinct();
 

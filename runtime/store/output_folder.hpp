@@ -15,7 +15,7 @@ public:
 
 /// What a run leaves in its folder (and `overwrite` replaces).
 inline const char* const result_files[] = {"summary.json", "trajectory.csv", "rounds.csv",
-                                           "checkpoint"};
+                                           "runs.csv", "checkpoint"};
 
 /// Makes `dir` ready for a new run (not a resume): refuses a folder that
 /// holds any result file unless `overwrite`, which removes them; creates the

@@ -1,6 +1,9 @@
 #include "runtime/store/results.hpp"
 
 #include "runtime/io/atomic_file.hpp"
+#include "runtime/store/comparisons.hpp"
+#include "runtime/store/provenance.hpp"
+#include "runtime/store/runs_csv.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,15 +14,9 @@
 
 namespace lsgd {
 
-namespace {
-
 // JSON has no NaN or Inf: a diverged or undefined value is written as null.
-nlohmann::json number(double x) {
+nlohmann::json json_number(double x) {
   return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
-}
-
-nlohmann::json to_json(const mean_se& x) {
-  return {{"mean", number(x.mean)}, {"stderr", number(x.se)}};
 }
 
 std::string csv_number(double x) {
@@ -28,6 +25,12 @@ std::string csv_number(double x) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.17g", x);
   return buf;
+}
+
+namespace {
+
+nlohmann::json to_json(const mean_se& x) {
+  return {{"mean", json_number(x.mean)}, {"stderr", json_number(x.se)}};
 }
 
 // The exact expected error curve at the recorded steps, where the local
@@ -48,12 +51,12 @@ struct value_json {
     return nullptr;
   }
   nlohmann::json operator()(double d) const {
-    return number(d);
+    return json_number(d);
   }
   nlohmann::json operator()(const std::vector<double>& xs) const {
     auto out = nlohmann::json::array();
     for (double x : xs)
-      out.push_back(number(x));
+      out.push_back(json_number(x));
     return out;
   }
   template <class T>
@@ -136,16 +139,25 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
   for (size_t e = 0; e < plan.entries.size(); ++e) {
     const auto& pe = plan.entries[e];
     auto& s = out.entries[e];
-    // The error statistics leave the diverged runs out, unless all diverged.
-    std::vector<size_t> finite_runs;
-    for (size_t rep = 0; rep < runs_of[e].size(); ++rep)
-      if (auto d = divergence_of(result.records[runs_of[e][rep]], recorded)) {
-        d->repetition = rep;
-        s.divergence.push_back(*d);
+    // The error statistics leave the diverged repetitions out, unless all diverged.
+    std::vector<size_t> stats_reps;
+    for (size_t rep = 0; rep < runs_of[e].size(); ++rep) {
+      const auto& rec = result.records[runs_of[e][rep]];
+      run_summary run{rec.round_errors.back(), trajectory_median(plan, rec.trajectory),
+                      rec.round_errors.size() - 1, divergence_of(rec, recorded),
+                      rec.wall_seconds};
+      if (run.divergence) {
+        run.divergence->repetition = rep;
+        s.divergence.push_back(*run.divergence);
       } else {
-        finite_runs.push_back(runs_of[e][rep]);
+        stats_reps.push_back(rep);
       }
-    const auto& stats_runs = finite_runs.empty() ? runs_of[e] : finite_runs;
+      s.runs.push_back(run);
+    }
+    const bool all_diverged = stats_reps.empty();
+    if (all_diverged)
+      for (size_t rep = 0; rep < s.runs.size(); ++rep)
+        stats_reps.push_back(rep);
     s.method = pe.method;
     s.N = pe.N;
     s.single_worker = pe.single_worker;
@@ -159,19 +171,19 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
     s.bytes = first.bytes;
     for (auto i : runs_of[e])
       s.wall_seconds += result.records[i].wall_seconds;
-    for (auto i : stats_runs)
-      finals.push_back(result.records[i].round_errors.back());
-    s.final_error = lsgd::summarize(finals);
     std::vector<double> medians;
-    for (auto i : stats_runs)
-      medians.push_back(trajectory_median(plan, result.records[i].trajectory));
+    for (auto rep : stats_reps) {
+      finals.push_back(s.runs[rep].final_error);
+      medians.push_back(s.runs[rep].trajectory_median);
+    }
+    s.final_error = lsgd::summarize(finals);
     s.trajectory_median = lsgd::summarize(medians);
-    s.final_median = finite_runs.empty() ? std::numeric_limits<double>::quiet_NaN()
-                                         : median(finals);
+    s.final_median = all_diverged ? std::numeric_limits<double>::quiet_NaN() : median(finals);
     std::vector<const double*> rounds, trajectories;
-    for (auto i : stats_runs) {
-      rounds.push_back(result.records[i].round_errors.data());
-      trajectories.push_back(result.records[i].trajectory.data());
+    for (auto rep : stats_reps) {
+      const auto& rec = result.records[runs_of[e][rep]];
+      rounds.push_back(rec.round_errors.data());
+      trajectories.push_back(rec.trajectory.data());
     }
     s.round_errors = summarize_columns(rounds, first.round_errors.size());
     s.round_workers = first.round_workers;
@@ -180,8 +192,10 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
         s.round_workers[r] = std::min(s.round_workers[r], result.records[i].round_workers[r]);
     s.trajectory = summarize_columns(trajectories, first.trajectory.size());
     s.exact_trajectory = exact_trajectory(plan, pe);
-    if (pe.single_worker)
+    if (pe.single_worker) {
       out.s1 = s.final_error;
+      out.s1_runs = stats_reps.size();
+    }
   }
   // Both definitions divide the same s1, the single workers' mean error at T.
   if (out.s1)
@@ -190,6 +204,7 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
         s.speedup = ratio(*out.s1, s.final_error);
         s.speedup_median = ratio(*out.s1, s.trajectory_median);
       }
+  add_comparisons(plan, out);
   return out;
 }
 
@@ -232,7 +247,7 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
                         {"rounds", e.rounds},
                         {"rounds_completed", e.round_errors.size() - 1},
                         {"final_error", to_json(e.final_error)},
-                        {"final_error_median", number(e.final_median)},
+                        {"final_error_median", json_number(e.final_median)},
                         {"trajectory_median_error", to_json(e.trajectory_median)},
                         {"messages", e.messages},
                         {"bytes", e.bytes},
@@ -261,8 +276,12 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
       j["speedup"] = to_json(*e.speedup);
     if (e.speedup_median)
       j["speedup_median"] = to_json(*e.speedup_median);
+    if (e.paired)
+      j["paired"] = comparison_json(e.baseline, *e.paired);
+    if (e.paired_speedup)
+      j["paired_speedup"] = comparison_json(e.baseline, *e.paired_speedup);
     if (!e.exact_trajectory.empty())
-      j["exact_final_error"] = number(e.exact_trajectory.back());
+      j["exact_final_error"] = json_number(e.exact_trajectory.back());
     results.push_back(std::move(j));
   }
   nlohmann::json out = {{"config", config_to_json(plan)},
@@ -272,6 +291,9 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
                         {"threads", plan.threads}};
   if (!failure.empty())
     out["failure"] = failure;
+  if (std::any_of(s.entries.begin(), s.entries.end(), [](const auto& e) { return e.paired; }))
+    out["paired_definition"] = paired_definition;
+  out["provenance"] = provenance_json(plan);
   if (plan.optimum) {
     const auto& o = *plan.optimum;
     out["optimum"] = {{"F*", o.value},
@@ -321,6 +343,7 @@ void write_results(const std::string& dir, const run_plan& plan, const experimen
              << csv_number(e.round_errors[r].mean) << ','
              << csv_number(e.round_errors[r].se) << ',' << e.round_workers[r] << '\n';
   write_file_atomically((fs::path(dir) / "rounds.csv").string(), rounds.str());
+  write_file_atomically((fs::path(dir) / "runs.csv").string(), runs_csv(s));
 
   write_file_atomically(summary_path, summary_to_json(plan, s, failure).dump(2) + "\n");
 }

@@ -1,6 +1,7 @@
 // Aggregates run records over repetitions and writes the result files.
 #pragma once
 
+#include "numerics/paired.hpp"
 #include "numerics/statistics.hpp"
 #include "runtime/plan/run_plan.hpp"
 #include "actors/run_data.hpp"
@@ -27,6 +28,15 @@ struct divergence_point {
 std::optional<divergence_point> divergence_of(const run_record& rec,
                                               const std::vector<uint64_t>& recorded);
 
+/// One repetition of an entry: a row of runs.csv.
+struct run_summary {
+  double final_error = 0;       // F(xbar_T) - F* (NaN once diverged)
+  double trajectory_median = 0; // the median error over the recorded steps t >= 10 (NaN if diverged)
+  uint64_t rounds = 0;          // rounds completed
+  std::optional<divergence_point> divergence;
+  double wall_seconds = 0;      // the batch's wall time / its repetitions
+};
+
 /// Everything reported for one (method, N) entry. The error statistics are
 /// over the repetitions that did not diverge (over all if every one did).
 struct entry_summary {
@@ -50,13 +60,26 @@ struct entry_summary {
   bool single_worker = false;
   std::string local_method; // the update rule with its resolved parameters
   std::vector<divergence_point> divergence; // the diverged repetitions, in order
+  std::vector<run_summary> runs; // per repetition, in order
+  // Against [report] baseline at the same N, paired over repetitions
+  // (runtime/store/comparisons.hpp); none for the baseline itself.
+  std::string baseline;
+  std::optional<paired_comparison> paired;         // of the final errors
+  std::optional<paired_comparison> paired_speedup; // of the speed-ups, sharing s1
 };
 
 struct experiment_summary {
   std::vector<entry_summary> entries;
   std::optional<mean_se> s1; // single-worker mean final error
+  size_t s1_runs = 0;        // the single-worker runs it is over
   double wall_seconds = 0;
 };
+
+/// A number as JSON: null where it is not finite (JSON has no NaN or Inf).
+nlohmann::json json_number(double x);
+
+/// A number in the CSV files: 17 significant digits, "nan" for NaN.
+std::string csv_number(double x);
 
 experiment_summary summarize(const run_plan& plan, const execution_result& result);
 
@@ -73,7 +96,7 @@ nlohmann::json config_to_json(const run_plan& plan);
 nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s,
                                const std::string& failure = {});
 
-/// Writes summary.json, trajectory.csv and rounds.csv into `dir` (created if
+/// Writes summary.json, trajectory.csv, rounds.csv and runs.csv into `dir` (created if
 /// needed); summary.json goes last, so its presence means a consistent set,
 /// and its "complete" field says whether the run finished.
 void write_results(const std::string& dir, const run_plan& plan, const experiment_summary& s,

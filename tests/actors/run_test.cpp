@@ -179,6 +179,20 @@ schedule = "synchronous"
     CHECK(e.final_error.mean > 2.5e-5);
     CHECK(e.final_error.mean < 4.0e-5);
     CHECK(e.rounds == (e.method == "sync" ? 1000u : e.method == "one_shot" ? 1u : 20u));
+    // Common random numbers: against the baseline (the first method) the paired
+    // difference is known far better than either mean, and its interval holds
+    // the exact difference of the expectations.
+    if (e.method == "increasing") {
+      CHECK(!e.paired);
+      continue;
+    }
+    REQUIRE(e.paired);
+    CHECK(e.baseline == "increasing");
+    CHECK(e.paired->pairs == 100);
+    CHECK(e.paired->difference.se < 0.2 * e.final_error.se);
+    const double exact_difference = exact - summary.entries[0].exact_trajectory.back();
+    CHECK(e.paired->difference.lo < exact_difference);
+    CHECK(exact_difference < e.paired->difference.hi);
   }
 }
 
