@@ -65,6 +65,10 @@ struct run_description {
   std::vector<std::string> overrides;
   std::string method;
   uint32_t N = 0;
+  /// The thread count the run's batches were laid out for (they depend on
+  /// it, the numbers do not): a resumed run keeps the layout of its
+  /// checkpoints whatever --threads it runs with. 0: not fixed yet.
+  uint32_t layout_threads = 0;
 };
 
 /// Every run of a plan: the launcher's answer.

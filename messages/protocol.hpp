@@ -123,7 +123,7 @@ typename Inspector::result_type inspect(Inspector& f, trace& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_description& x) {
   return f(caf::meta::type_name("lsgd.run_description"), x.config, x.file, x.overrides,
-           x.method, x.N);
+           x.method, x.N, x.layout_threads);
 }
 
 } // namespace lsgd

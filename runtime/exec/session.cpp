@@ -110,7 +110,8 @@ session::session(const session_request& request)
   check_local_files(config);
   if (r.threads > 0)
     config.runtime.threads = r.threads;
-  plan_ = make_plan(config);
+  plan_ = make_plan(config, description_.layout_threads);
+  description_.layout_threads = plan_.batch_threads;
   if (out_dir_.empty())
     out_dir_ = r.out_dir.empty() ? "results/" + plan_.config.name : r.out_dir;
 }

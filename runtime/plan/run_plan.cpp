@@ -31,7 +31,7 @@ uint32_t repetitions_per_batch(const experiment_config& c, uint32_t reps, size_t
 
 } // namespace
 
-run_plan make_plan(const experiment_config& c) {
+run_plan make_plan(const experiment_config& c, uint32_t layout_threads) {
   run_plan plan;
   plan.config = c;
   plan.threads = c.runtime.threads > 0
@@ -74,9 +74,11 @@ run_plan make_plan(const experiment_config& c) {
   for (const auto& m : c.methods)
     for (auto N : c.N)
       add(m, static_cast<uint32_t>(N), false);
+  plan.batch_threads = layout_threads > 0 ? layout_threads : plan.threads;
   for (size_t e = 0; e < plan.entries.size(); ++e) {
     const auto reps = plan.entries[e].reps;
-    const auto per_batch = repetitions_per_batch(c, reps, plan.entries.size(), plan.threads);
+    const auto per_batch
+      = repetitions_per_batch(c, reps, plan.entries.size(), plan.batch_threads);
     for (uint32_t first = 0; first < reps; first += per_batch)
       plan.batches.push_back({e, first, std::min(per_batch, reps - first)});
   }

@@ -42,6 +42,7 @@ struct run_plan {
   std::vector<plan_entry> entries;
   std::vector<run_batch> batches; // entry-major, then repetition
   uint32_t threads = 1;
+  uint32_t batch_threads = 1; // the thread count the batches were cut for
 
   /// The number of runs: the repetitions of every entry.
   size_t runs() const {
@@ -62,6 +63,8 @@ inline const std::string single_worker_method = "single";
 
 /// Builds every schedule and local method up front, so a config that cannot
 /// run fails before any work starts (config_error naming the method).
-run_plan make_plan(const experiment_config& c);
+/// `layout_threads` (0: the plan's own thread count) is the thread count the
+/// batches are cut for; a resumed run passes the one of its checkpoints.
+run_plan make_plan(const experiment_config& c, uint32_t layout_threads = 0);
 
 } // namespace lsgd

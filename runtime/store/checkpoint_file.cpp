@@ -109,7 +109,8 @@ json identity_to_json(const batch_identity& id) {
 
 json run_to_json(const run_description& run, const std::string& absolute_path) {
   return {{"config", run.config}, {"file", run.file},      {"path", absolute_path},
-          {"overrides", run.overrides}, {"method", run.method}, {"N", run.N}};
+          {"overrides", run.overrides}, {"method", run.method}, {"N", run.N},
+          {"layout_threads", run.layout_threads}};
 }
 
 // Every size and count a server or the launcher relies on.
@@ -176,6 +177,10 @@ stored_run decode_run(const std::string& text) {
     out.run.overrides = body.at("overrides").get<std::vector<std::string>>();
     out.run.method = body.at("method").get<std::string>();
     out.run.N = static_cast<uint32_t>(natural(body.at("N"), "N", UINT32_MAX));
+    // Absent in checkpoints written before it: the layout of today's threads.
+    if (body.contains("layout_threads"))
+      out.run.layout_threads
+        = static_cast<uint32_t>(natural(body.at("layout_threads"), "layout_threads", 1024));
     out.path = body.at("path").get<std::string>();
     out.hash = hash;
     return out;
