@@ -80,7 +80,7 @@ start_relay "$port" "$tmp/tls.capture"
 pids+=("$j1" "$j2")
 wait_for "$serve_pid" 60; check "TLS served run exits 0" test "$rc" -eq 0
 for j in "$j1" "$j2"; do
-  wait_for "$j" 10; check "TLS worker process exits 0" test "$rc" -eq 0
+  wait_for "$j" 30; check "TLS worker process exits 0" test "$rc" -eq 0
 done
 "$bin" run "$cfg" "${small[@]:2}" --quiet --out "$tmp/local"
 for f in trajectory.csv rounds.csv; do
