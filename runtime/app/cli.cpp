@@ -203,6 +203,9 @@ int run_cli(int argc, char** argv) {
                         "continue the interrupted run whose results folder this is");
   serve_cmd->add_option("--listen", serving.listen, "HOST:PORT to listen on (port 0: any)")
     ->capture_default_str();
+  serve_cmd->add_option("--address-file", serving.address_file,
+                        "once listening, write HOST:PORT to this file (for join "
+                        "--address-file); removed when serve ends");
   serve_cmd->add_option("--method", serving.method, "the method, if the config lists several");
   serve_cmd->add_option("--n", serving.N, "N, if the config lists several")
     ->check(count_option());
@@ -226,7 +229,10 @@ int run_cli(int argc, char** argv) {
 
   join_options joining;
   auto join_cmd = app.add_subcommand("join", "host workers of a run served elsewhere");
-  join_cmd->add_option("address", joining.address, "HOST:PORT of localsgd serve")->required();
+  join_cmd->add_option("address", joining.address, "HOST:PORT of localsgd serve");
+  join_cmd->add_option("--address-file", joining.address_file,
+                       "instead of the address: wait (up to --retry-for) for serve "
+                       "--address-file to write it to this file");
   join_cmd->add_option("--workers", joining.workers, "worker ids to host on this node")
     ->capture_default_str()
     ->check(count_option());
@@ -241,8 +247,8 @@ int run_cli(int argc, char** argv) {
     ->capture_default_str()
     ->check(CLI::PositiveNumber);
   join_cmd->add_option("--retry-for", joining.retry_for,
-                       "seconds to keep retrying while no server listens yet (backoff "
-                       "0.1 .. 2 s), then exit 3")
+                       "seconds to keep retrying while no server listens yet (or the "
+                       "--address-file holds no address; backoff 0.1 .. 2 s), then exit 3")
     ->capture_default_str()
     ->check(CLI::NonNegativeNumber);
   add_network_flags(join_cmd, joining.network);

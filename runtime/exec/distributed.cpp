@@ -6,6 +6,7 @@
 #include "actors/worker.hpp"
 #include "runtime/store/results.hpp"
 #include "runtime/plan/run_plan.hpp"
+#include "runtime/exec/address_file.hpp"
 #include "runtime/exec/exit_codes.hpp"
 #include "runtime/exec/reach.hpp"
 #include "runtime/exec/runner.hpp"
@@ -42,24 +43,6 @@ caf::timespan seconds_span(double s) {
   return std::chrono::duration_cast<caf::timespan>(std::chrono::duration<double>(s));
 }
 
-// "host:port" -> (host, port); throws config_error.
-std::pair<std::string, uint16_t> parse_address(const std::string& text, const char* what) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    throw config_error(std::string(what) + " " + text + ": expected HOST:PORT");
-  const auto port_text = text.substr(colon + 1);
-  unsigned long port = 0;
-  size_t used = 0;
-  try {
-    port = std::stoul(port_text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != port_text.size() || port > 65535)
-    throw config_error(std::string(what) + " " + text + ": the port must be 0 .. 65535");
-  return {text.substr(0, colon), static_cast<uint16_t>(port)};
-}
-
 // Why a peer's actor went down, in words a user can act on.
 std::string explain(caf::actor_system& sys, const caf::error& reason, const char* peer) {
   if (reason == caf::exit_reason::remote_link_unreachable)
@@ -79,6 +62,8 @@ public:
     network_ = resolve(plan.config.network, o_.network);
     network_.check();
     tls::check(plan.config.tls, tls::role::server);
+    if (!o_.address_file.empty())
+      check_address_file_path(o_.address_file);
     if (!ck.resume)
       return;
     auto c = ck.store->load(0, identity_in(plan, 0));
@@ -150,6 +135,18 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
   std::printf("localsgd: serving method \"%s\", N = %u, %u repetitions on %s:%u\n",
               entry.method.c_str(), entry.N, batch.reps, host_.c_str(), *bound);
   std::fflush(stdout);
+  // Removed again on every return from here (and the exception of a failed write).
+  std::optional<published_address> rendezvous;
+  if (!o_.address_file.empty()) {
+    try {
+      rendezvous.emplace(o_.address_file, advertised_address(host_, *bound));
+    } catch (const std::exception& e) {
+      self->send_exit(srv, caf::exit_reason::user_shutdown);
+      out.failure = std::string("--address-file: ") + e.what();
+      out.resumable = false;
+      return out;
+    }
+  }
 
   const auto begin = std::chrono::steady_clock::now();
   std::string failure;
@@ -242,7 +239,12 @@ int join(const join_options& o) {
   uint16_t port = 0;
   tls_config tls;
   try {
-    std::tie(host, port) = parse_address(o.address, "join");
+    if (o.address.empty() == o.address_file.empty())
+      throw config_error("join: give the server's HOST:PORT or --address-file FILE (one of them)");
+    if (o.address_file.empty())
+      std::tie(host, port) = parse_address(o.address, "join");
+    else
+      check_address_file_path(o.address_file);
     tls = tls::from_flags(o.tls_certificate, o.tls_key, o.tls_ca);
     tls::check(tls, tls::role::worker);
     network = resolve(network_config{}, o.network);
@@ -259,13 +261,27 @@ int join(const join_options& o) {
   configure_system(cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, network);
   tls::configure(cfg, tls);
   caf::actor_system sys{cfg};
-  auto srv = reach_server(sys, host, port, tls, o.connect_timeout, o.retry_for);
+  std::string address = o.address;
+  std::string no_address;
+  auto reached = o.address_file.empty()
+                   ? reach_server(sys, host, port, tls, o.connect_timeout, o.retry_for)
+                   : reach_server_named_in(sys, o.address_file, tls, o.connect_timeout,
+                                           o.retry_for, address, no_address);
+  if (!reached) {
+    std::fprintf(stderr, "localsgd: no server address in the address file within %s "
+                         "(--retry-for): %s\n",
+                 seconds_text(o.retry_for).c_str(), no_address.c_str());
+    return exit_code::unreachable;
+  }
+  auto& srv = *reached;
   if (!srv) {
     const auto why = srv.error() == caf::sec::request_timeout
                        ? "no CAF handshake within " + seconds_text(o.connect_timeout)
                            + " (--connect-timeout; is a localsgd serve on that port?)"
                        : sys.render(srv.error()) + tls::connect_hint(srv.error(), tls);
-    std::fprintf(stderr, "localsgd: cannot reach a server at %s%s: %s\n", o.address.c_str(),
+    if (!o.address_file.empty())
+      address += " (read from " + o.address_file + ")";
+    std::fprintf(stderr, "localsgd: cannot reach a server at %s%s: %s\n", address.c_str(),
                  o.retry_for > 0 ? (" (retried for " + seconds_text(o.retry_for) + ")").c_str()
                                  : "",
                  why.c_str());

@@ -24,6 +24,7 @@ struct serve_options {
   std::string method;     // required if the config lists several
   int64_t N = 0;          // required if the config lists several
   std::string listen = "127.0.0.1:0"; // port 0: the OS picks one
+  std::string address_file; // once listening, HOST:PORT is written there (address_file.hpp)
   std::string out_dir;
   std::string resume_dir; // continue the interrupted run stored there
   bool overwrite = false; // replace the results of an earlier run in out_dir
@@ -40,7 +41,8 @@ struct serve_options {
 int serve(const serve_options& options);
 
 struct join_options {
-  std::string address; // HOST:PORT of a serve
+  std::string address;      // HOST:PORT of a serve, or
+  std::string address_file; // a file serve --address-file writes it to (waited for)
   int64_t workers = 1; // worker ids hosted by this process
   int threads = 0;
   // TLS (runtime/exec/tls.hpp): all three or none
@@ -52,7 +54,8 @@ struct join_options {
 
 /// Exit codes (exit_codes.hpp): 0 the server completed the run, 1 the run
 /// failed (the server gave up or failed, the connection was lost), 2 bad input,
-/// 3 no server reached within the timeouts, or it refused this node.
+/// 3 no server reached within the timeouts (with an address file: also the
+/// file held no address within --retry-for), or it refused this node.
 int join(const join_options& options);
 
 } // namespace lsgd

@@ -1,5 +1,6 @@
 #include "runtime/exec/reach.hpp"
 
+#include "runtime/exec/address_file.hpp"
 #include "runtime/exec/tls.hpp"
 
 #include <algorithm>
@@ -52,6 +53,33 @@ caf::expected<server_actor> reach_server(caf::actor_system& sys, const std::stri
       return caf::make_error(caf::sec::request_timeout);
     pause = next_backoff(milliseconds{0});
     std::this_thread::sleep_for(std::min<clock::duration>(pause, *handshake_deadline - now));
+  }
+}
+
+std::optional<caf::expected<server_actor>>
+reach_server_named_in(caf::actor_system& sys, const std::string& path, const tls_config& tls,
+                      double connect_timeout, double retry_for, std::string& address,
+                      std::string& why) {
+  using clock = std::chrono::steady_clock;
+  const auto deadline = clock::now()
+                        + std::chrono::duration_cast<clock::duration>(
+                          std::chrono::duration<double>(retry_for));
+  milliseconds pause{0};
+  for (;;) {
+    const auto left = std::chrono::duration<double>(deadline - clock::now()).count();
+    auto reading = wait_for_address_file(path, left);
+    if (!reading.address) {
+      why = reading.why;
+      return std::nullopt;
+    }
+    address = reading.text;
+    auto srv = reach_server(sys, reading.address->first, reading.address->second, tls,
+                            connect_timeout, 0);
+    const auto now = clock::now();
+    if (srv || srv.error() != caf::sec::cannot_connect_to_node || now >= deadline)
+      return srv;
+    pause = next_backoff(pause);
+    std::this_thread::sleep_for(std::min<clock::duration>(pause, deadline - now));
   }
 }
 

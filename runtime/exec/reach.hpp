@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace lsgd {
@@ -25,5 +26,15 @@ std::chrono::milliseconds next_backoff(std::chrono::milliseconds previous);
 caf::expected<server_actor> reach_server(caf::actor_system& sys, const std::string& host,
                                          uint16_t port, const tls_config& tls,
                                          double connect_timeout, double retry_for);
+
+/// The same for the server named in an address file (address_file.hpp): waits
+/// for the file to hold an address, and while the connection is refused (a
+/// stale file of a server that is gone) reads it again, for a new serve may
+/// rewrite it; all within `retry_for` seconds. Sets `address` to the last
+/// address tried; nullopt if the file never held one, with `why` saying why.
+std::optional<caf::expected<server_actor>>
+reach_server_named_in(caf::actor_system& sys, const std::string& path, const tls_config& tls,
+                      double connect_timeout, double retry_for, std::string& address,
+                      std::string& why);
 
 } // namespace lsgd

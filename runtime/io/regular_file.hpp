@@ -15,6 +15,7 @@ constexpr uint64_t run_json = 64 * MiB; // a config, escaped, and its overrides
 constexpr uint64_t data = 4096 * MiB;   // beyond it the numbers would not fit (dataset_reader)
 constexpr uint64_t optimum_cache = 1024 * MiB;
 constexpr uint64_t checkpoint = 16384 * MiB;
+constexpr uint64_t address_file = 4096; // one HOST:PORT line (runtime/exec/address_file.hpp)
 } // namespace file_limits
 
 /// Why a file could not be read; what() is one line naming it.
