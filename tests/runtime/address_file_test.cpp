@@ -11,20 +11,16 @@
 #include <thread>
 #include <unistd.h>
 
+#include "tests/runtime/temp_dir.hpp"
+
 using namespace lsgd;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() / ("lsgd_address_" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
+// Named for this file, so that two test files never share a folder.
+struct temp_dir : test::temp_dir {
+  temp_dir() : test::temp_dir("lsgd_address_") {}
 };
 
 void write(const std::string& file, const std::string& text) {
