@@ -464,18 +464,21 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.runtime.trace_chunk_mb = rt.number("trace_chunk_mb");
   auto faults_table = r.table("faults");
   auto faults = read_keys(faults_table, section_keys("faults"), file);
+  c.faults.continue_on_loss = faults.text("on_worker_loss") == "continue";
+  c.faults.deadline_factor = faults.number("deadline_factor");
+  c.faults.deadline_floor = faults.number("deadline_floor");
+  c.faults.first_round_deadline = faults.number("first_round_deadline");
   std::optional<values> inject;
   if (faults_table.has("inject")) {
     auto t = faults_table.table("inject");
     inject = read_keys(t, section_keys("faults.inject"), file);
     t.finish();
     c.inject = read_injection(*inject);
+    if (!c.faults.continue_on_loss)
+      faults.fail("on_worker_loss", "must be \"continue\" with [faults.inject]: under \"abort\" "
+                                    "the first injected loss would end the run");
   }
   faults_table.finish();
-  c.faults.continue_on_loss = faults.text("on_worker_loss") == "continue";
-  c.faults.deadline_factor = faults.number("deadline_factor");
-  c.faults.deadline_floor = faults.number("deadline_floor");
-  c.faults.first_round_deadline = faults.number("first_round_deadline");
   auto checkpoint = section("checkpoint");
   c.checkpoint.enabled = checkpoint.boolean("enabled");
   c.checkpoint.interval = checkpoint.number("interval");

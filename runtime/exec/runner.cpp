@@ -196,6 +196,9 @@ server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor repo
     s.spawn_replacement = [ws = block_spec(plan, index, 1)](server_actor srv) {
       srv.home_system().spawn(worker, ws, srv);
     };
+    // A line per simulated loss would flood the terminal; rounds.csv's
+    // `workers` column and summary.json say what the losses did.
+    s.log = [](const std::string&) {};
   }
   return s;
 }
