@@ -10,11 +10,7 @@ round_tracker::round_tracker(uint32_t workers, fault_policy policy)
 }
 
 round_tracker::duration round_tracker::allowed(uint64_t steps) const {
-  const double seconds
-    = slowest_step_ <= 0
-        ? std::max(policy_.deadline_floor, policy_.first_round_deadline)
-        : std::max(policy_.deadline_floor,
-                   policy_.deadline_factor * static_cast<double>(steps) * slowest_step_);
+  const double seconds = policy_.allowed_seconds(steps, slowest_step_);
   return std::chrono::duration_cast<duration>(std::chrono::duration<double>(seconds));
 }
 

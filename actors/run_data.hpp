@@ -42,6 +42,37 @@ struct fault_policy {
   double deadline_factor = 10;
   double deadline_floor = 60;
   double first_round_deadline = 3600;
+
+  /// Seconds a round of `steps` local steps may take, given the slowest
+  /// seconds per step of a completed round so far (0: none completed yet).
+  /// The server's deadlines and the simulated stragglers both use it.
+  double allowed_seconds(uint64_t steps, double slowest_step) const {
+    const double by_rate = slowest_step <= 0
+                             ? first_round_deadline
+                             : deadline_factor * static_cast<double>(steps) * slowest_step;
+    return by_rate > deadline_floor ? by_rate : deadline_floor;
+  }
+};
+
+/// Losses an in-process simulation injects into one batch ([faults.inject],
+/// runtime/plan/fault_plan.hpp): the server applies them at the start of
+/// their round with the same code that handles a node that went down, so
+/// the loss policy decides what follows.
+struct injected_faults {
+  struct loss {
+    uint32_t round = 0;  // lost at the start of this round: it takes no part in it
+    uint32_t worker = 0; // the id, whoever hosts it then
+    std::string why;     // for the log and the error
+  };
+  /// A replacement joins at the start of `round` and takes the lowest free
+  /// id, which the plan computed as `worker` (the server checks it).
+  struct rejoin {
+    uint32_t round = 0;
+    uint32_t worker = 0;
+  };
+  std::vector<loss> losses;     // by round, then id
+  std::vector<rejoin> rejoins;  // by round, then id
+  bool empty() const { return losses.empty() && rejoins.empty(); }
 };
 
 /// Everything exact continuation needs after `rounds_completed` rounds: the

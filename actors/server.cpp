@@ -194,6 +194,8 @@ void set_trace_chunks(server_state& st) {
   st.current.trace_credit = steps >= 1 ? 2 : 1;
 }
 
+void open_epoch(self_ptr self, const epoch& given);
+
 void begin_epoch(self_ptr self, const epoch& given) {
   auto& st = self->state;
   if (st.finished)
@@ -205,6 +207,40 @@ void begin_epoch(self_ptr self, const epoch& given) {
          "schedule sent an inconsistent epoch " + std::to_string(given.round));
     return;
   }
+  // Injected replacements join first; the epoch opens once they have (on_join).
+  const auto& rejoins = st.spec.injected.rejoins;
+  const auto due = std::count_if(rejoins.begin(), rejoins.end(),
+                                 [&](const auto& j) { return j.round == given.round; });
+  if (due > 0) {
+    st.waiting_epoch = given;
+    st.replacements_awaited = static_cast<uint32_t>(due);
+    for (auto i = due; i > 0; --i)
+      st.spec.spawn_replacement(caf::actor_cast<server_actor>(self));
+    return;
+  }
+  open_epoch(self, given);
+}
+
+// The injected losses of round `round`: like a node that went down just
+// before the round, so the loss policy decides (abort fails the run).
+void inject_losses(self_ptr self, uint32_t round) {
+  auto& st = self->state;
+  for (const auto& l : st.spec.injected.losses) {
+    if (l.round != round || st.finished)
+      continue;
+    const int index = st.members.owner(l.worker);
+    if (index < 0)
+      continue;
+    st.peers[static_cast<size_t>(index)].active = false; // it owes nothing in the new round
+    lose(self, static_cast<size_t>(index), l.why);
+  }
+}
+
+void open_epoch(self_ptr self, const epoch& given) {
+  auto& st = self->state;
+  inject_losses(self, given.round);
+  if (st.finished)
+    return;
   const auto t = now(self);
   st.current = given;
   st.current.report_streams = given.round < given.rounds && st.checkpoints.due(t);
@@ -523,6 +559,23 @@ void on_deadline(self_ptr self, uint32_t round) {
       lose(self, i, text);
 }
 
+// An injected replacement joined as `id`; once all of the waiting epoch's
+// have, it opens. The plan computed the ids the way join hands them out.
+void on_injected_join(self_ptr self, uint32_t id) {
+  auto& st = self->state;
+  const auto round = st.waiting_epoch.round;
+  const auto& rejoins = st.spec.injected.rejoins;
+  if (std::none_of(rejoins.begin(), rejoins.end(),
+                   [&](const auto& j) { return j.round == round && j.worker == id; })) {
+    fail(self, run_errc::schedule_inconsistent,
+         "an injected replacement of round " + std::to_string(round) + " took worker id "
+           + std::to_string(id) + ", which the fault plan did not free");
+    return;
+  }
+  if (--st.replacements_awaited == 0)
+    open_epoch(self, st.waiting_epoch);
+}
+
 // Worker ids are handed out lowest free first, in consecutive runs: at the
 // start in order of joining, later to replacements of lost workers.
 caf::result<uint32_t> on_join(self_ptr self, uint32_t count) {
@@ -545,6 +598,13 @@ caf::result<uint32_t> on_join(self_ptr self, uint32_t count) {
     log(self, "workers " + std::to_string(first) + ".." + std::to_string(first + count - 1)
                 + " replaced; they take part from round "
                 + std::to_string(st.current.round + 1));
+    if (st.replacements_awaited > 0) {
+      // The answer must reach the worker before the epoch that may follow.
+      auto answer = self->make_response_promise<uint32_t>();
+      answer.deliver(first);
+      on_injected_join(self, first);
+      return answer;
+    }
   } else if (st.members.full()) {
     start_run(self);
   }

@@ -54,6 +54,12 @@ struct server_spec {
   /// (all blocks together, at least one recorded step), so that what the
   /// server holds of them stays bounded whatever T and record_every are.
   size_t trace_chunk_bytes = static_cast<size_t>(default_trace_chunk_mb * 1e6);
+  /// Losses an in-process simulation injects ([faults.inject]), applied at
+  /// the start of their rounds by the code that handles a node going down.
+  injected_faults injected;
+  /// Spawns a worker actor that joins `server` for one id: the
+  /// replacements of `injected` (needed when it has any).
+  std::function<void(server_actor server)> spawn_replacement;
 };
 
 struct server_state {
@@ -84,6 +90,10 @@ struct server_state {
   Eigen::MatrixXd averages; // model size x reps
   std::vector<double> errors; // scratch: errors of a batch of averages
   uint32_t completed_rounds = 0;
+  /// The epoch that waits for its injected replacements to join, and how
+  /// many of them are still to come.
+  epoch waiting_epoch;
+  uint32_t replacements_awaited = 0;
   /// Per repetition: its average became non-finite (it diverged). From then
   /// on its errors are recorded as NaN; the other repetitions go on as usual.
   std::vector<char> diverged;

@@ -5,6 +5,7 @@
 #include "runtime/config/toml_reader.hpp"
 
 #include "runtime/config/key_reader.hpp"
+#include "numerics/schedule.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 namespace lsgd {
@@ -183,6 +185,24 @@ const std::vector<section_table>& section_tables() {
         .above(0).def(fault_defaults.deadline_floor),
       number_key("first_round_deadline", "seconds for round 1, before any step time is known")
         .above(0).def(fault_defaults.first_round_deadline)}},
+    {"faults.inject", "losses an in-process run simulates, through the real server and the "
+                      "[faults] policy (the same losses for any thread count)",
+     {integers_key("lose_workers", "worker ids to lose, paired by position with lose_rounds; "
+                                   "ids >= N do not apply")
+        .at_least(0).at_most(max_workers).def(std::vector<int64_t>{}),
+      integers_key("lose_rounds", "the round at whose start lose_workers[i] is lost (it takes "
+                                  "no part in it); rounds past the last do not apply")
+        .at_least(1).at_most(int64_t{schedules::max_rounds}).def(std::vector<int64_t>{}),
+      number_key("probability", "each worker is lost at the start of each round with this "
+                                "probability, from its own random stream")
+        .at_least(0).below(1).def(0.0),
+      integer_key("replace_after", "rounds after a loss at which a replacement takes the "
+                                   "lowest free id, with fresh random streams (0: never)")
+        .at_least(0).at_most(int64_t{schedules::max_rounds}).def(int64_t{0}),
+      boolean_key("stragglers", "with [cluster_model]: a worker whose simulated local steps "
+                                "take longer than the round's deadline ([faults] rule, in "
+                                "simulated seconds) is lost in that round")
+        .def(false)}},
     {"checkpoint", "checkpoints after rounds into <results>/checkpoint, for run/serve --resume",
      {boolean_key("enabled", "write checkpoints").def(checkpoint_defaults.enabled),
       number_key("interval", "seconds between a batch's checkpoints (0: after every round)")
@@ -360,6 +380,22 @@ tls_config read_tls(const values& v) {
   return t;
 }
 
+// [faults.inject]; the two lists pair up by position.
+fault_injection read_injection(const values& v) {
+  fault_injection f;
+  f.enabled = true;
+  f.lose_workers = v.integers("lose_workers");
+  f.lose_rounds = v.integers("lose_rounds");
+  if (f.lose_workers.size() != f.lose_rounds.size())
+    v.fail("lose_rounds", "has " + std::to_string(f.lose_rounds.size()) + " rounds for "
+                            + std::to_string(f.lose_workers.size())
+                            + " lose_workers: give one round per worker id");
+  f.probability = v.number("probability");
+  f.replace_after = v.integer("replace_after");
+  f.stragglers = v.boolean("stragglers");
+  return f;
+}
+
 // [report]; the baseline must name a method (resolved in `v` for the echo).
 report_config read_report(values& v, const std::vector<method_config>& methods) {
   report_config out;
@@ -426,11 +462,23 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.runtime.max_concurrent_runs = rt.integer("max_concurrent_runs");
   c.runtime.memory_limit = rt.number("memory_limit");
   c.runtime.trace_chunk_mb = rt.number("trace_chunk_mb");
-  auto faults = section("faults");
+  auto faults_table = r.table("faults");
+  auto faults = read_keys(faults_table, section_keys("faults"), file);
   c.faults.continue_on_loss = faults.text("on_worker_loss") == "continue";
   c.faults.deadline_factor = faults.number("deadline_factor");
   c.faults.deadline_floor = faults.number("deadline_floor");
   c.faults.first_round_deadline = faults.number("first_round_deadline");
+  std::optional<values> inject;
+  if (faults_table.has("inject")) {
+    auto t = faults_table.table("inject");
+    inject = read_keys(t, section_keys("faults.inject"), file);
+    t.finish();
+    c.inject = read_injection(*inject);
+    if (!c.faults.continue_on_loss)
+      faults.fail("on_worker_loss", "must be \"continue\" with [faults.inject]: under \"abort\" "
+                                    "the first injected loss would end the run");
+  }
+  faults_table.finish();
   auto checkpoint = section("checkpoint");
   c.checkpoint.enabled = checkpoint.boolean("enabled");
   c.checkpoint.interval = checkpoint.number("interval");
@@ -447,6 +495,8 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   c.sections = {{"", top},          {"speedup", speedup},       {"runtime", rt},
                 {"faults", faults},  {"checkpoint", checkpoint}, {"random", random},
                 {"network", network}, {"report", report}};
+  if (inject)
+    c.sections.emplace_back("faults.inject", *inject);
   if (r.has("tls")) {
     auto tls = section("tls");
     c.tls = read_tls(tls);

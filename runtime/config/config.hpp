@@ -83,6 +83,16 @@ struct network_config {
   int64_t middleman_workers = 1;
 };
 
+/// [faults.inject]: losses an in-process run simulates (runtime/plan/fault_plan.hpp).
+struct fault_injection {
+  bool enabled = false;                // the table is there
+  std::vector<int64_t> lose_workers;   // lose id lose_workers[i] ...
+  std::vector<int64_t> lose_rounds;    // ... at the start of round lose_rounds[i]
+  double probability = 0;              // each worker, each round, from its own stream
+  int64_t replace_after = 0;           // a lost id's replacement joins this many rounds later; 0: never
+  bool stragglers = false;             // workers that miss the simulated deadline are lost
+};
+
 /// [report]: what the results compare. Every method is compared with the
 /// baseline at the same N, paired over repetitions (numerics/paired.hpp).
 struct report_config {
@@ -105,6 +115,7 @@ struct experiment_config {
   int64_t speedup_repetitions = 1; // of the single-worker runs; default: repetitions
   runtime_config runtime;
   fault_policy faults;
+  fault_injection inject; // [faults.inject]
   checkpoint_config checkpoint;
   tls_config tls;
   random_config random;

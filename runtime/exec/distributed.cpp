@@ -220,6 +220,9 @@ int serve(const serve_options& o) {
     if (resuming && d.method.empty())
       throw config_error(o.resume_dir + " holds a checkpoint of localsgd run, not of serve: "
                                         "use localsgd run --resume");
+    if (c.inject.enabled)
+      throw config_error("[faults.inject] simulates losses in an in-process run (localsgd run); "
+                         "serve meets real ones: remove the table");
     c = restrict_to(std::move(c), resuming ? d.method : o.method,
                     resuming ? int64_t{d.N} : o.N);
     d.method = c.methods.front().name;

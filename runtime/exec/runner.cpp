@@ -4,6 +4,7 @@
 #include "actors/schedule.hpp"
 #include "actors/worker.hpp"
 #include "runtime/exec/progress.hpp"
+#include "runtime/plan/fault_plan.hpp"
 #include "runtime/exec/system_config.hpp"
 
 #include <caf/all.hpp>
@@ -145,6 +146,14 @@ caf::behavior launcher(launcher_ptr self, const run_plan* plan, checkpointing ck
   };
 }
 
+// A worker actor of batch `index` hosting `count` ids.
+worker_spec block_spec(const run_plan& plan, size_t index, uint32_t count) {
+  const auto& batch = plan.batches[index];
+  const auto& entry = plan.entries[batch.entry];
+  return {entry.local, plan.config.seed, batch.first_rep, batch.reps, count, entry.N,
+          plan.f->dimension(), plan.recorded_steps};
+}
+
 } // namespace
 
 std::string error_text(caf::actor_system& sys, const caf::error& e) {
@@ -175,6 +184,22 @@ server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor repo
     s.checkpoint_interval = ck.interval;
   }
   s.resume = std::move(resume);
+  if (plan.config.inject.enabled) {
+    // Batches with injected faults are short simulations: they are not
+    // checkpointed (a checkpoint does not hold which ids are out), a resumed
+    // run computes them again.
+    s.save_checkpoint = nullptr;
+    s.resume = nullptr;
+    s.injected = plan_faults(plan.config.inject, plan.config.faults, plan.config.seed,
+                             batch.first_rep, entry.N, entry.times)
+                   .events;
+    s.spawn_replacement = [ws = block_spec(plan, index, 1)](server_actor srv) {
+      srv.home_system().spawn(worker, ws, srv);
+    };
+    // A line per simulated loss would flood the terminal; rounds.csv's
+    // `workers` column and summary.json say what the losses did.
+    s.log = [](const std::string&) {};
+  }
   return s;
 }
 
@@ -184,13 +209,8 @@ server_actor spawn_batch(caf::actor_system& sys, const run_plan& plan, size_t in
   const auto& entry = plan.entries[batch.entry];
   auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
   const auto per_actor = plan.workers_per_actor(entry.N);
-  for (uint32_t first = 0; first < entry.N; first += per_actor) {
-    worker_spec ws{entry.local,  plan.config.seed,
-                   batch.first_rep, batch.reps,
-                   std::min(per_actor, entry.N - first), entry.N,
-                   plan.f->dimension(), plan.recorded_steps};
-    sys.spawn(worker, std::move(ws), srv);
-  }
+  for (uint32_t first = 0; first < entry.N; first += per_actor)
+    sys.spawn(worker, block_spec(plan, index, std::min(per_actor, entry.N - first)), srv);
   return srv;
 }
 

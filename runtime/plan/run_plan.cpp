@@ -2,13 +2,14 @@
 
 #include "runtime/plan/memory_estimate.hpp"
 
-
 #include <algorithm>
 #include <thread>
 
 namespace lsgd {
 
 uint32_t run_plan::workers_per_actor(uint32_t N) const {
+  if (config.inject.enabled) // injected losses take single ids
+    return 1;
   if (config.runtime.workers_per_actor > 0)
     return std::min<uint32_t>(N, static_cast<uint32_t>(config.runtime.workers_per_actor));
   // Enough batches to keep every thread busy: one actor per batch. Else split
@@ -22,6 +23,8 @@ namespace {
 // keep 4 x threads batches in flight, else fewer, down to one.
 uint32_t repetitions_per_batch(const experiment_config& c, uint32_t reps, size_t entries,
                                uint32_t threads) {
+  if (c.inject.enabled) // every repetition has its own losses
+    return 1;
   if (c.runtime.repetitions_per_actor > 0)
     return std::min(reps, static_cast<uint32_t>(c.runtime.repetitions_per_actor));
   const size_t wanted = 4 * size_t{threads};

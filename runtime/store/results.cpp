@@ -214,8 +214,11 @@ nlohmann::json config_to_json(const run_plan& plan) {
   for (const auto& [name, v] : c.sections)
     if (name.empty())
       out.update(table_json(v));
-    else
-      out[name] = table_json(v);
+    else { // "faults.inject" is the table inject inside faults
+      auto pointer = "/" + name;
+      std::replace(pointer.begin(), pointer.end(), '.', '/');
+      out[nlohmann::json::json_pointer(pointer)] = table_json(v);
+    }
   out["file"] = c.file;
   out["objective"] = chosen_json(c.objective);
   out["objective"]["dimension"] = plan.f->dimension();

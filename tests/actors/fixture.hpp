@@ -13,6 +13,7 @@
 #include <caf/scheduler/test_coordinator.hpp>
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,19 +80,26 @@ struct server_fixture {
   server_fixture(uint32_t N, comm_times times, fault_policy policy,
                  double join_timeout = 0, uint32_t reps = 1,
                  std::shared_ptr<const server_checkpoint> resume = nullptr,
-                 size_t trace_chunk_bytes = server_spec{}.trace_chunk_bytes) {
+                 size_t trace_chunk_bytes = server_spec{}.trace_chunk_bytes)
+    : server_fixture(N, std::move(times), policy, [&](server_spec& spec) {
+        spec.join_timeout = join_timeout;
+        spec.reps = reps;
+        spec.resume = std::move(resume);
+        spec.trace_chunk_bytes = trace_chunk_bytes;
+      }) {}
+
+  /// The same with the spec's other fields set by `adjust`.
+  server_fixture(uint32_t N, comm_times times, fault_policy policy,
+                 const std::function<void(server_spec&)>& adjust) {
     server_spec spec;
     spec.f = std::make_shared<noisy_quadratic>(Eigen::Vector2d(1, 2), 1.0, 0.5);
     spec.initial_model = Eigen::Vector2d::Ones();
     spec.workers = N;
-    spec.reps = reps;
-    spec.resume = std::move(resume);
     records = record_plan(times.back(), 10);
     spec.recorded_steps = records;
     spec.report_to = caf::actor{self};
     spec.faults = policy;
-    spec.join_timeout = join_timeout;
-    spec.trace_chunk_bytes = trace_chunk_bytes;
+    adjust(spec);
     auto lines = log;
     spec.log = [lines](const std::string& l) { lines->lines.push_back(l); };
     srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, std::move(times)));

@@ -18,7 +18,7 @@ namespace {
 std::map<std::string, std::set<std::string>> documented_keys() {
   std::ifstream in(std::string(LSGD_SOURCE_DIR) + "/configs/example.toml");
   REQUIRE(in);
-  const std::regex header(R"(^\s*#?\s*\[\[?([a-z_]+)\]\]?)");
+  const std::regex header(R"(^\s*#?\s*\[\[?([a-z_.]+)\]\]?)");
   const std::regex key(R"(^\s*#?\s*([A-Za-z_][A-Za-z0-9_]*)\s*=)");
   const std::regex inline_table(R"(\{([^}]*)\})");
   const std::regex inline_key(R"(([A-Za-z_][A-Za-z0-9_]*)\s*=)");

@@ -1,0 +1,106 @@
+// The injected faults of runtime/plan/fault_plan.hpp.
+#include "runtime/plan/fault_plan.hpp"
+
+#include <Random123/philox.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace lsgd {
+
+namespace {
+
+// "faults.." in ASCII: the SGD streams' key word 1 (repetition << 32 | worker,
+// both < 2^20) has bits 20-31 zero, this one does not, so they never meet.
+constexpr uint64_t faults_stream = 0x6661756c74732e2eULL;
+
+// A uniform in [0, 1) for (seed, rep, id, round).
+double uniform(uint64_t seed, uint32_t rep, uint32_t id, uint32_t round) {
+  r123::Philox4x64 philox;
+  const r123::Philox4x64::key_type key{{seed, faults_stream}};
+  const r123::Philox4x64::ctr_type ctr{{rep, id, round, 0}};
+  return static_cast<double>(philox(ctr, key).v[0] >> 11) * 0x1p-53;
+}
+
+std::string round_text(const char* what, uint32_t round) {
+  return std::string(what) + " at round " + std::to_string(round);
+}
+
+} // namespace
+
+fault_timeline plan_faults(const fault_injection& f, const fault_policy& policy, uint64_t seed,
+                           uint32_t rep, uint32_t N, const comm_times& times,
+                           const straggler_clock* clock) {
+  fault_timeline out;
+  const auto R = static_cast<uint32_t>(times.size() - 1);
+  std::vector<bool> held(N, true);
+  out.taking_part.push_back(held);
+  out.missed_deadline.push_back(0);
+  std::map<uint32_t, uint32_t> replacements_due; // round -> how many
+  double slowest_step = 0; // of a completed round, as the server's deadline rule sees it
+  for (uint32_t r = 1; r <= R; ++r) {
+    // Replacements first: they take the lowest free ids, as the server gives them.
+    if (auto due = replacements_due.find(r); due != replacements_due.end())
+      for (uint32_t w = 0, left = due->second; w < N && left > 0; ++w)
+        if (!held[w]) {
+          held[w] = true;
+          out.events.rejoins.push_back({r, w});
+          --left;
+        }
+    std::vector<bool> lost(N, false);
+    auto lose = [&](uint32_t w, std::string why) {
+      if (!held[w] || lost[w])
+        return;
+      lost[w] = true;
+      out.events.losses.push_back({r, w, std::move(why)});
+    };
+    for (size_t i = 0; i < f.lose_workers.size(); ++i)
+      if (f.lose_rounds[i] == r && f.lose_workers[i] < N)
+        lose(static_cast<uint32_t>(f.lose_workers[i]), round_text("injected loss", r));
+    if (f.probability > 0)
+      for (uint32_t w = 0; w < N; ++w)
+        if (held[w] && uniform(seed, rep, w, r) < f.probability)
+          lose(w, round_text("injected random loss", r));
+    const uint64_t steps = times[r] - times[r - 1];
+    double missed = 0;
+    if (clock) {
+      const double allowed = policy.allowed_seconds(steps, slowest_step);
+      double longest = 0; // of those who make it
+      uint32_t making_it = 0;
+      for (uint32_t w = 0; w < N; ++w) {
+        if (!held[w] || lost[w])
+          continue;
+        const double took = clock->step_seconds(w, r) * static_cast<double>(steps);
+        if (took > allowed) {
+          char why[96];
+          std::snprintf(why, sizeof why, "missed the simulated deadline of round %u (%.3g s)", r,
+                        allowed);
+          lose(w, why);
+          missed = allowed;
+        } else {
+          longest = std::max(longest, took);
+          ++making_it;
+        }
+      }
+      // The server closes the round when the last model is in (or at the deadline).
+      const double elapsed = missed > 0 ? missed : longest + clock->communication_seconds(making_it);
+      slowest_step = std::max(slowest_step, elapsed / static_cast<double>(steps));
+    }
+    uint32_t lost_now = 0;
+    for (uint32_t w = 0; w < N; ++w)
+      if (lost[w]) {
+        held[w] = false;
+        ++lost_now;
+      }
+    out.taking_part.push_back(held);
+    out.missed_deadline.push_back(missed);
+    if (std::none_of(held.begin(), held.end(), [](bool h) { return h; }))
+      break; // the server fails this round: no worker is left
+    if (lost_now > 0 && f.replace_after > 0 && r + f.replace_after <= R)
+      replacements_due[static_cast<uint32_t>(r + f.replace_after)] += lost_now;
+  }
+  return out;
+}
+
+} // namespace lsgd

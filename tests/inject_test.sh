@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# [faults.inject] end to end: the planned losses show in rounds.csv's workers
+# column, the numbers are the same for any thread count, an empty table
+# changes no number, and the abort policy and serve refuse the table (exit 2).
+#   inject_test.sh LOCALSGD SOURCE_DIR
+set -u
+bin=$1
+tmp=$(mktemp -d)
+source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh" # check
+trap 'rm -rf "$tmp"' EXIT
+
+config() { # extra lines for [faults.inject]
+  cat <<EOF
+seed = 3
+repetitions = 6
+T = 100
+N = [4]
+record_every = 10
+[objective]
+type = "noisy_quadratic"
+dimension = 3
+x0 = 1.0
+[[method]]
+name = "constant"
+schedule = { type = "constant", rounds = 5 }
+[faults]
+on_worker_loss = "continue"
+[faults.inject]
+$1
+EOF
+}
+same() { # two result folders with identical csv files
+  for f in trajectory.csv rounds.csv; do cmp -s "$1/$f" "$2/$f" || return 1; done
+  cmp -s <(cut -d, -f1-7 "$1/runs.csv") <(cut -d, -f1-7 "$2/runs.csv") # not the wall seconds
+}
+run() { # config file, output folder, flags...
+  local c=$1 o=$2; shift 2
+  "$bin" run "$c" --out "$o" --quiet "$@" 2>"$o.err"
+}
+
+config 'lose_workers = [1, 3]
+lose_rounds = [2, 2]
+replace_after = 2' > "$tmp/fixed.toml"
+run "$tmp/fixed.toml" "$tmp/fixed1" --threads 1
+check "losses at round 2, replaced at round 4: workers 4 4 2 2 4 4" \
+  test "$(cut -d, -f7 "$tmp/fixed1/rounds.csv" | tail -n +2 | tr '\n' ' ')" = "4 4 2 2 4 4 "
+run "$tmp/fixed.toml" "$tmp/fixed2" --threads 2
+check "fixed losses: the same numbers on 1 and 2 threads" same "$tmp/fixed1" "$tmp/fixed2"
+check "no line per simulated loss" test ! -s "$tmp/fixed1.err"
+
+config 'probability = 0.15
+replace_after = 1' > "$tmp/random.toml"
+run "$tmp/random.toml" "$tmp/random1" --threads 1
+run "$tmp/random.toml" "$tmp/random2" --threads 2 --set runtime.max_concurrent_runs=1
+check "random losses: the same numbers on 1 and 2 threads" same "$tmp/random1" "$tmp/random2"
+check "random losses: some round averaged fewer than 4" \
+  python3 -c "import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s['results'][0]['fewest_workers_averaged'] < 4 else 1)" "$tmp/random1/summary.json"
+
+# An empty table loses nothing: the numbers of a run without it.
+config '' > "$tmp/empty.toml"
+config '' | grep -v 'faults.inject' > "$tmp/none.toml"
+run "$tmp/empty.toml" "$tmp/empty"
+run "$tmp/none.toml" "$tmp/none"
+check "an empty [faults.inject] changes no number" same "$tmp/empty" "$tmp/none"
+
+# Under the abort policy the first injected loss would end the run: refused.
+sed 's/on_worker_loss = "continue"/on_worker_loss = "abort"/' "$tmp/fixed.toml" > "$tmp/abort.toml"
+run "$tmp/abort.toml" "$tmp/abort"
+rc=$?
+check "abort policy with injected losses: exit 2" test "$rc" = 2
+check "abort policy with injected losses: one line naming the key" \
+  bash -c "[ \$(wc -l < '$tmp/abort.err') = 1 ] && grep -q 'faults.on_worker_loss: must be \"continue\"' '$tmp/abort.err'"
+check "abort policy with injected losses: nothing written" test ! -e "$tmp/abort"
+
+"$bin" serve "$tmp/fixed.toml" --out "$tmp/serve" 2>"$tmp/serve.err"
+rc=$?
+check "serve refuses [faults.inject]: exit 2" test "$rc" = 2
+check "serve refuses [faults.inject]: one line" \
+  bash -c "[ \$(wc -l < '$tmp/serve.err') = 1 ] && grep -q 'faults.inject' '$tmp/serve.err'"
+
+echo "inject: $passes passed, $failures failed"
+[ "$failures" = 0 ]
