@@ -25,11 +25,28 @@ double normal(uint64_t seed, uint32_t rep, uint32_t worker, uint64_t round) {
   return std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
 }
 
-double slowest(const cluster_model& m, uint64_t seed, uint32_t rep, uint32_t N, uint64_t r) {
+bool takes_part(const round_participation& p, uint64_t r, uint32_t n) {
+  return r > p.takes_part.size() || p.takes_part[r - 1].empty() || p.takes_part[r - 1][n];
+}
+
+// Seconds of round r's first `steps` local steps: its slowest worker taking
+// part, or the deadline if that one misses it.
+double compute_seconds(const cluster_model& m, uint64_t seed, uint32_t rep, uint32_t N,
+                       uint64_t r, uint64_t steps, const round_participation& p) {
   double s = 0;
   for (uint32_t n = 0; n < N; ++n)
-    s = std::max(s, step_seconds(m, seed, rep, N, n, r));
-  return s;
+    if (takes_part(p, r, n))
+      s = std::max(s, step_seconds(m, seed, rep, N, n, r));
+  const double t = s * double(steps);
+  const double deadline = r <= p.deadline.size() ? p.deadline[r - 1] : 0;
+  return deadline > 0 ? std::min(t, deadline) : t;
+}
+
+uint32_t taking_part(const round_participation& p, uint64_t r, uint32_t N) {
+  uint32_t k = 0;
+  for (uint32_t n = 0; n < N; ++n)
+    k += takes_part(p, r, n) ? 1 : 0;
+  return k;
 }
 
 } // namespace
@@ -49,19 +66,21 @@ double step_seconds(const cluster_model& m, uint64_t seed, uint32_t rep, uint32_
 }
 
 std::vector<double> round_end_seconds(const cluster_model& m, uint64_t seed, uint32_t rep,
-                                      uint32_t N, const std::vector<uint64_t>& round_steps) {
+                                      uint32_t N, const std::vector<uint64_t>& round_steps,
+                                      const round_participation& p) {
   std::vector<double> out(round_steps.size(), 0.0);
-  const double comm = communication_seconds(m, N);
   for (size_t r = 1; r < round_steps.size(); ++r)
-    out[r] = out[r - 1] + slowest(m, seed, rep, N, r) * double(round_steps[r] - round_steps[r - 1])
-             + comm;
+    out[r] = out[r - 1]
+             + compute_seconds(m, seed, rep, N, r, round_steps[r] - round_steps[r - 1], p)
+             + communication_seconds(m, taking_part(p, r, N));
   return out;
 }
 
 std::vector<double> step_times(const cluster_model& m, uint64_t seed, uint32_t rep,
                                uint32_t N, const std::vector<uint64_t>& round_steps,
-                               const std::vector<uint64_t>& steps) {
-  const auto ends = round_end_seconds(m, seed, rep, N, round_steps);
+                               const std::vector<uint64_t>& steps,
+                               const round_participation& p) {
+  const auto ends = round_end_seconds(m, seed, rep, N, round_steps, p);
   std::vector<double> out;
   out.reserve(steps.size());
   size_t r = 1;
@@ -72,7 +91,7 @@ std::vector<double> step_times(const cluster_model& m, uint64_t seed, uint32_t r
       out.push_back(0);
       continue;
     }
-    out.push_back(ends[r - 1] + slowest(m, seed, rep, N, r) * double(t - round_steps[r - 1]));
+    out.push_back(ends[r - 1] + compute_seconds(m, seed, rep, N, r, t - round_steps[r - 1], p));
   }
   return out;
 }

@@ -59,3 +59,22 @@ TEST_CASE("cluster time: slow workers and reproducible lognormal draws") {
     sum += step_seconds(m, 1, 0, 4, 0, r);
   CHECK(sum / 20000 == doctest::Approx(0.5).epsilon(0.02)); // E[s] = step_seconds
 }
+
+TEST_CASE("cluster time: who takes part and the deadline (the fault plan's interface)") {
+  // Worker 0 is 3x slower (1.5 s per step). Round 1: all 4 take part, no
+  // deadline: 2 x 1.5 + 0.82. Round 2: worker 0 is out, 3 take part:
+  // 3 x 0.5 + 2 (0.01 + 3 * 0.1) = 1.5 + 0.62. Round 3 (2 steps, all take part)
+  // has a 1.2 s deadline the slow worker misses: 1.2 + 0.82.
+  auto m = constant(reduction_shape::star);
+  m.slow_fraction = 0.25;
+  m.slow_factor = 3;
+  round_participation p;
+  p.takes_part = {{}, {false, true, true, true}};
+  p.deadline = {0, 0, 1.2};
+  const auto ends = round_end_seconds(m, 7, 0, 4, {0, 2, 5, 7}, p);
+  CHECK(ends[1] == doctest::Approx(3.0 + 0.82));
+  CHECK(ends[2] == doctest::Approx(3.82 + 1.5 + 0.62));
+  CHECK(ends[3] == doctest::Approx(3.82 + 2.12 + 1.2 + 0.82));
+  // The default is everyone, no deadline.
+  CHECK(round_end_seconds(m, 7, 0, 4, {0, 2}, {})[1] == doctest::Approx(3.82));
+}
