@@ -119,4 +119,13 @@ want = {"target": target, "step": int(first["t"]), "round": int(first["t"]),
 if got != want or got["step"] > 3:
     sys.exit(f"time_to_target {got} != {want}")
 PY
+# localsgd plot draws error against simulated time only where the column is.
+if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
+  "$bin" plot "$tmp/star" >/dev/null 2>"$tmp/err" || fail "plot: $(cat "$tmp/err")"
+  test -s "$tmp/star/error_vs_sim_seconds.png" || fail "no error_vs_sim_seconds.png"
+  "$bin" plot "$tmp/plain" >/dev/null 2>"$tmp/err" || fail "plot plain: $(cat "$tmp/err")"
+  test ! -e "$tmp/plain/error_vs_sim_seconds.png" || fail "plain run has a sim-time figure"
+else
+  echo "sim_time: matplotlib missing, the figure not checked"
+fi
 echo "sim_time: ok"
