@@ -89,7 +89,7 @@ rows = list(csv.DictReader(open(d + "/runs.csv")))
 runs = {}
 for r in rows:
     runs.setdefault((r["method"], int(r["N"])), []).append(r)
-assert s["config"]["report"] == {"baseline": "sync", "confidence": 0.95}
+assert s["config"]["report"] == {"baseline": "sync", "confidence": 0.95, "targets": []}
 for e in s["results"]:
     rs = runs[(e["method"], e["N"])]
     assert [int(r["repetition"]) for r in rs] == list(range(e["reps"]))

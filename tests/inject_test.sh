@@ -56,6 +56,30 @@ check "random losses: the same numbers on 1 and 2 threads" same "$tmp/random1" "
 check "random losses: some round averaged fewer than 4" \
   python3 -c "import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s['results'][0]['fewest_workers_averaged'] < 4 else 1)" "$tmp/random1/summary.json"
 
+# Stragglers: lognormal step times, a deadline of 1 x H x the slowest rate
+# seen, in simulated seconds. They are lost, the same on 1 and 2 threads, and
+# rounds no longer wait for them.
+config 'stragglers = true
+replace_after = 1' | sed 's/^N = \[4\]/N = [16]/' > "$tmp/stragglers.toml"
+cat >> "$tmp/stragglers.toml" <<EOF
+[cluster_model]
+step_seconds = 0.001
+step_spread = 1.0
+latency = 0.001
+bandwidth = 1e9
+EOF
+sets=(--set faults.deadline_factor=1 --set faults.deadline_floor=0.001)
+run "$tmp/stragglers.toml" "$tmp/slow1" --threads 1 "${sets[@]}"
+run "$tmp/stragglers.toml" "$tmp/slow2" --threads 2 "${sets[@]}"
+run "$tmp/stragglers.toml" "$tmp/slow0" "${sets[@]}" --set faults.inject.stragglers=false
+check "stragglers: the same numbers on 1 and 2 threads" same "$tmp/slow1" "$tmp/slow2"
+check "stragglers: some round averaged fewer than 16" \
+  test "$(cut -d, -f7 "$tmp/slow1/rounds.csv" | tail -n +2 | sort -n | head -1)" -lt 16
+check "stragglers: nobody is lost without the rule" \
+  test "$(cut -d, -f7 "$tmp/slow0/rounds.csv" | tail -n +2 | sort -n | head -1)" = 16
+check "stragglers: the rounds end sooner than when they wait for them" \
+  python3 -c "import csv,sys; end=lambda f: float(list(csv.DictReader(open(f)))[-1]['sim_seconds']); sys.exit(0 if end(sys.argv[1]) < end(sys.argv[2]) else 1)" "$tmp/slow1/rounds.csv" "$tmp/slow0/rounds.csv"
+
 # An empty table loses nothing: the numbers of a run without it.
 config '' > "$tmp/empty.toml"
 config '' | grep -v 'faults.inject' > "$tmp/none.toml"

@@ -139,6 +139,7 @@ const checkpoint_config checkpoint_defaults{};
 const random_config random_defaults{};
 const network_config network_defaults{};
 const report_config report_defaults{};
+const cluster_model cluster_defaults{};
 
 } // namespace
 
@@ -230,7 +231,10 @@ const std::vector<section_table>& section_tables() {
                            "and ratio of the final errors and of the speed-ups)")
         .computed("the first [[method]]"),
       number_key("confidence", "level of the paired confidence intervals (Student t)")
-        .above(0).below(1).def(report_defaults.confidence)}},
+        .above(0).below(1).def(report_defaults.confidence),
+      numbers_key("targets", "error levels F - F* > 0: per entry, the first recorded step "
+                             "(and simulated time) where the mean error is at or below each")
+        .above(0).def(report_defaults.targets)}},
     {"tls", "TLS between the nodes of `localsgd serve` (all three files, PEM)",
      {boolean_key("enabled", "TLS on").computed("true when the table is given"),
       path_key("certificate", "this node's certificate, signed by the CA")
@@ -238,6 +242,25 @@ const std::vector<section_table>& section_tables() {
       path_key("key", "its private key, unencrypted").computed("required when enabled"),
       path_key("ca", "the CA that signs every node's certificate")
         .computed("required when enabled")}},
+    {"cluster_model", "a simulated cluster: every round's end time, from the round steps "
+                      "(own random stream; never changes the SGD numbers)",
+     {number_key("step_seconds", "mean seconds per local step of a worker")
+        .above(0).needed(),
+      number_key("step_spread", "lognormal sigma of a worker's step time per round (0: "
+                                "constant)")
+        .at_least(0).at_most(10).def(cluster_defaults.spread),
+      number_key("slow_fraction", "the ceil(fraction N) workers of lowest id are slow")
+        .at_least(0).at_most(1).def(cluster_defaults.slow_fraction),
+      number_key("slow_factor", "how many times slower the slow workers are")
+        .at_least(1).def(cluster_defaults.slow_factor),
+      number_key("latency", "seconds per message").at_least(0).def(cluster_defaults.latency),
+      number_key("bandwidth", "bits per second per link (10 GbE: 1e10)").above(0).needed(),
+      text_key("reduction", "\"star\": the server's link carries N models each way, "
+                            "2 (L + N B / W); \"chain\": pipelined node to node, "
+                            "2 (N L + B / W)")
+        .one_of({"star", "chain"}).def(std::string("star")),
+      number_key("bytes_per_model", "bytes of one model message")
+        .above(0).computed("8 x the objective's dimension")}},
   };
   return tables;
 }
@@ -409,7 +432,22 @@ report_config read_report(values& v, const std::vector<method_config>& methods) 
                          + printable(names) + ")");
   v.set("baseline", out.baseline);
   out.confidence = v.number("confidence");
+  out.targets = v.numbers("targets");
   return out;
+}
+
+// [cluster_model]; the bandwidth is given in bits per second, kept in bytes.
+cluster_model read_cluster_model(const values& v) {
+  cluster_model m;
+  m.step_seconds = v.number("step_seconds");
+  m.spread = v.number("step_spread");
+  m.slow_fraction = v.number("slow_fraction");
+  m.slow_factor = v.number("slow_factor");
+  m.latency = v.number("latency");
+  m.bandwidth = v.number("bandwidth") / 8;
+  m.shape = v.text("reduction") == "chain" ? reduction_shape::chain : reduction_shape::star;
+  m.bytes_per_model = v.has("bytes_per_model") ? v.number("bytes_per_model") : 0;
+  return m;
 }
 
 experiment_config read_experiment(const toml::table& root, const std::string& file) {
@@ -497,6 +535,14 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
                 {"network", network}, {"report", report}};
   if (inject)
     c.sections.emplace_back("faults.inject", *inject);
+  if (r.has("cluster_model")) { // only when given, so other summaries stay as they were
+    auto cm = section("cluster_model");
+    c.cluster = read_cluster_model(cm);
+    c.sections.emplace_back("cluster_model", cm);
+  }
+  if (c.inject.stragglers && !c.cluster)
+    faults_table.fail("inject", "stragglers = true needs a [cluster_model]: the deadline is "
+                                "kept in simulated seconds");
   if (r.has("tls")) {
     auto tls = section("tls");
     c.tls = read_tls(tls);

@@ -7,9 +7,11 @@
 #include "runtime/config/components.hpp"
 #include "runtime/config/config_error.hpp"
 #include "runtime/config/key_table.hpp"
+#include "numerics/cluster_time.hpp"
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -98,6 +100,7 @@ struct fault_injection {
 struct report_config {
   std::string baseline;    // a [[method]] name; default: the first method
   double confidence = 0.95; // level of the paired intervals, in (0, 1)
+  std::vector<double> targets; // error levels: the first step (and time) each is reached
 };
 
 struct experiment_config {
@@ -121,8 +124,12 @@ struct experiment_config {
   random_config random;
   network_config network;
   report_config report;
+  /// [cluster_model], when given: the simulated cluster time of every round
+  /// (numerics/cluster_time.hpp). bytes_per_model 0: 8 x the objective's
+  /// dimension, resolved by the plan's reader (runtime/store/sim_time.hpp).
+  std::optional<cluster_model> cluster;
   /// The fixed tables as read, for the echo: "" (the top level), "speedup",
-  /// "runtime", "faults", "checkpoint", "random", "network", "report", "tls".
+  /// "runtime", "faults", "checkpoint", "random", "network", "report", "tls", "cluster_model".
   std::vector<std::pair<std::string, values>> sections;
 };
 

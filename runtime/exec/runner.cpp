@@ -190,9 +190,11 @@ server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor repo
     // run computes them again.
     s.save_checkpoint = nullptr;
     s.resume = nullptr;
-    s.injected = plan_faults(plan.config.inject, plan.config.faults, plan.config.seed,
-                             batch.first_rep, entry.N, entry.times)
-                   .events;
+    s.injected = fault_timeline_of(plan, batch.entry, batch.first_rep).events;
+    // The [faults] deadlines then hold in simulated seconds (the stragglers);
+    // on the wall clock of this process a deadline would lose workers by
+    // chance of scheduling, so it is out of reach.
+    s.faults.deadline_floor = s.faults.first_round_deadline = 1e9;
     s.spawn_replacement = [ws = block_spec(plan, index, 1)](server_actor srv) {
       srv.home_system().spawn(worker, ws, srv);
     };

@@ -103,4 +103,36 @@ fault_timeline plan_faults(const fault_injection& f, const fault_policy& policy,
   return out;
 }
 
+cluster_model resolved_cluster(const run_plan& plan) {
+  auto m = *plan.config.cluster;
+  if (m.bytes_per_model <= 0)
+    m.bytes_per_model = 8.0 * static_cast<double>(plan.f->dimension());
+  return m;
+}
+
+fault_timeline fault_timeline_of(const run_plan& plan, size_t entry, uint32_t rep) {
+  const auto& c = plan.config;
+  const auto& e = plan.entries[entry];
+  if (!c.inject.stragglers || !c.cluster)
+    return plan_faults(c.inject, c.faults, c.seed, rep, e.N, e.times);
+  const auto m = resolved_cluster(plan);
+  const straggler_clock clock{
+    [m, seed = c.seed, rep, N = e.N](uint32_t w, uint32_t r) {
+      return step_seconds(m, seed, rep, N, w, r);
+    },
+    [m](uint32_t n) { return communication_seconds(m, n); }};
+  return plan_faults(c.inject, c.faults, c.seed, rep, e.N, e.times, &clock);
+}
+
+round_participation participation(const run_plan& plan, size_t entry, uint32_t rep) {
+  if (!plan.config.inject.enabled)
+    return {};
+  const auto t = fault_timeline_of(plan, entry, rep);
+  // The timeline counts rounds from 0 (the start), round_participation from 1.
+  round_participation out;
+  out.takes_part.assign(t.taking_part.begin() + 1, t.taking_part.end());
+  out.deadline.assign(t.missed_deadline.begin() + 1, t.missed_deadline.end());
+  return out;
+}
+
 } // namespace lsgd

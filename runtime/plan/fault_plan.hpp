@@ -6,8 +6,10 @@
 #pragma once
 
 #include "actors/run_data.hpp"
+#include "numerics/cluster_time.hpp"
 #include "numerics/schedule.hpp"
 #include "runtime/config/config.hpp"
+#include "runtime/plan/run_plan.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -46,5 +48,19 @@ struct fault_timeline {
 fault_timeline plan_faults(const fault_injection& f, const fault_policy& policy, uint64_t seed,
                            uint32_t rep, uint32_t N, const comm_times& times,
                            const straggler_clock* clock = nullptr);
+
+/// The config's cluster with its computed default filled in: bytes_per_model
+/// 0 becomes 8 x the objective's dimension (the parameter bytes a model
+/// message carries). Only for a plan with a [cluster_model].
+cluster_model resolved_cluster(const run_plan& plan);
+
+/// plan_faults for repetition `rep` of entry `entry` of `plan`, with the
+/// stragglers' clock from its [cluster_model] when stragglers are on.
+fault_timeline fault_timeline_of(const run_plan& plan, size_t entry, uint32_t rep);
+
+/// Who takes part in each round of that run and the rounds' missed
+/// deadlines, for the simulated cluster time; empty (everyone) without
+/// injected faults.
+round_participation participation(const run_plan& plan, size_t entry, uint32_t rep);
 
 } // namespace lsgd

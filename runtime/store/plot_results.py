@@ -32,7 +32,7 @@ def read_series(path, x_key):
                 raise ValueError(f"{path}: line {reader.line_num}: a truncated or malformed row")
             key = (row["method"], int(row["N"]))
             s = series.setdefault(key, {"x": [], "mean": [], "se": [], "exact": []})
-            s["x"].append(int(row[x_key]))
+            s["x"].append(float(row[x_key]))
             s["mean"].append(float(row["mean_error"]))
             se = float(row["stderr"])
             s["se"].append(0.0 if math.isnan(se) else se)
@@ -82,6 +82,16 @@ def draw_trajectory(ax, method, s):
         ax.plot(s["x"], s["exact"], ls="--", lw=0.8, color=line.get_color())
     ax.set_xlabel("iteration t")
     ax.set_ylabel("mean F(x̄_t) − F*")
+
+
+def draw_sim_time(ax, method, s):
+    draw_trajectory(ax, method, s)
+    ax.set_xlabel("simulated cluster seconds ([cluster_model])")
+
+
+def has_column(path, name):
+    with open(path, newline="") as f:
+        return name in next(csv.reader(f), [])
 
 
 def draw_rounds(ax, method, s):
@@ -134,6 +144,11 @@ def main(folder):
     fig = plot_errors(folder, "error_vs_round", "rounds.csv", "round",
                       f"{title}: error vs communication round", Ns, draw_rounds)
     save(fig, folder, "error_vs_round")
+    if has_column(os.path.join(folder, "trajectory.csv"), "sim_seconds"):
+        fig = plot_errors(folder, "error_vs_sim_seconds", "trajectory.csv", "sim_seconds",
+                          f"{title}: error vs simulated cluster time (band ± 1 s.e.)", Ns,
+                          draw_sim_time)
+        save(fig, folder, "error_vs_sim_seconds")
     plot_speedup(folder, summary, title)
     print(f"figures written to {folder}")
 

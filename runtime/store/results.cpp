@@ -4,6 +4,7 @@
 #include "runtime/store/comparisons.hpp"
 #include "runtime/store/provenance.hpp"
 #include "runtime/store/runs_csv.hpp"
+#include "runtime/store/sim_time.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -145,7 +146,7 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
       const auto& rec = result.records[runs_of[e][rep]];
       run_summary run{rec.round_errors.back(), trajectory_median(plan, rec.trajectory),
                       rec.round_errors.size() - 1, divergence_of(rec, recorded),
-                      rec.wall_seconds};
+                      rec.wall_seconds, std::nullopt};
       if (run.divergence) {
         run.divergence->repetition = rep;
         s.divergence.push_back(*run.divergence);
@@ -205,6 +206,7 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
         s.speedup_median = ratio(*out.s1, s.trajectory_median);
       }
   add_comparisons(plan, out);
+  add_sim_times(plan, out);
   return out;
 }
 
@@ -224,6 +226,8 @@ nlohmann::json config_to_json(const run_plan& plan) {
   out["objective"]["dimension"] = plan.f->dimension();
   out["objective"]["x0"] = plan.x0;
   out["step_size"] = chosen_json(c.step_size);
+  if (c.cluster) // its computed default, resolved
+    out["cluster_model"]["bytes_per_model"] = resolved_cluster(plan).bytes_per_model;
   auto methods = nlohmann::json::array();
   for (const auto& m : c.methods) {
     const auto* rule = local_rule_registry().find(m.rule.type);
@@ -285,6 +289,19 @@ nlohmann::json summary_to_json(const run_plan& plan, const experiment_summary& s
       j["paired_speedup"] = comparison_json(e.baseline, *e.paired_speedup);
     if (!e.exact_trajectory.empty())
       j["exact_final_error"] = json_number(e.exact_trajectory.back());
+    if (e.sim_seconds)
+      j["sim_seconds"] = to_json(*e.sim_seconds);
+    if (!plan.config.report.targets.empty()) {
+      auto reached = nlohmann::json::array();
+      for (const auto& t : e.time_to_target) {
+        auto opt = [](const auto& x) { return x ? nlohmann::json(*x) : nlohmann::json(nullptr); };
+        nlohmann::json one = {{"target", t.target}, {"step", opt(t.step)}, {"round", opt(t.round)}};
+        if (plan.config.cluster)
+          one["sim_seconds"] = t.sim_seconds ? json_number(*t.sim_seconds) : nlohmann::json(nullptr);
+        reached.push_back(std::move(one));
+      }
+      j["time_to_target"] = std::move(reached);
+    }
     results.push_back(std::move(j));
   }
   nlohmann::json out = {{"config", config_to_json(plan)},
@@ -329,22 +346,32 @@ void write_results(const std::string& dir, const run_plan& plan, const experimen
   std::remove(summary_path.c_str());
 
   std::ostringstream traj;
-  traj << "method,N,t,mean_error,stderr,exact_error\n";
+  // sim_seconds: only with a [cluster_model], so other runs' files stay as they were.
+  const bool sim = plan.config.cluster.has_value();
+  traj << "method,N,t,mean_error,stderr,exact_error" << (sim ? ",sim_seconds" : "") << '\n';
   const auto steps = plan.recorded_steps.steps();
   for (const auto& e : s.entries)
-    for (size_t k = 0; k < e.trajectory.size(); ++k)
+    for (size_t k = 0; k < e.trajectory.size(); ++k) {
       traj << e.method << ',' << e.N << ',' << steps[k] << ','
            << csv_number(e.trajectory[k].mean) << ',' << csv_number(e.trajectory[k].se) << ','
-           << (e.exact_trajectory.empty() ? "" : csv_number(e.exact_trajectory[k])) << '\n';
+           << (e.exact_trajectory.empty() ? "" : csv_number(e.exact_trajectory[k]));
+      if (sim)
+        traj << ',' << csv_number(e.trajectory_sim[k]);
+      traj << '\n';
+    }
   write_file_atomically((fs::path(dir) / "trajectory.csv").string(), traj.str());
 
   std::ostringstream rounds;
-  rounds << "method,N,round,t,mean_error,stderr,workers\n";
+  rounds << "method,N,round,t,mean_error,stderr,workers" << (sim ? ",sim_seconds" : "") << '\n';
   for (const auto& e : s.entries)
-    for (size_t r = 0; r < e.round_errors.size(); ++r)
+    for (size_t r = 0; r < e.round_errors.size(); ++r) {
       rounds << e.method << ',' << e.N << ',' << r << ',' << e.round_steps[r] << ','
              << csv_number(e.round_errors[r].mean) << ','
-             << csv_number(e.round_errors[r].se) << ',' << e.round_workers[r] << '\n';
+             << csv_number(e.round_errors[r].se) << ',' << e.round_workers[r];
+      if (sim)
+        rounds << ',' << csv_number(e.round_sim[r]);
+      rounds << '\n';
+    }
   write_file_atomically((fs::path(dir) / "rounds.csv").string(), rounds.str());
   write_file_atomically((fs::path(dir) / "runs.csv").string(), runs_csv(s));
 

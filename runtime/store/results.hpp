@@ -35,6 +35,15 @@ struct run_summary {
   uint64_t rounds = 0;          // rounds completed
   std::optional<divergence_point> divergence;
   double wall_seconds = 0;      // the batch's wall time / its repetitions
+  std::optional<double> sim_seconds; // its simulated end ([cluster_model] only)
+};
+
+/// Where an entry's mean error first reached a [report] target (none: never).
+struct target_reach {
+  double target = 0;
+  std::optional<uint64_t> step;  // the first recorded step with mean error <= target
+  std::optional<uint64_t> round; // the round whose local steps reach it
+  std::optional<double> sim_seconds; // the mean simulated time there ([cluster_model])
 };
 
 /// Everything reported for one (method, N) entry. The error statistics are
@@ -66,6 +75,12 @@ struct entry_summary {
   std::string baseline;
   std::optional<paired_comparison> paired;         // of the final errors
   std::optional<paired_comparison> paired_speedup; // of the speed-ups, sharing s1
+  // [cluster_model] only (runtime/store/sim_time.hpp): mean simulated seconds
+  // over repetitions at every round end and recorded step, and at the end.
+  std::vector<double> round_sim;
+  std::vector<double> trajectory_sim;
+  std::optional<mean_se> sim_seconds;
+  std::vector<target_reach> time_to_target; // per [report] target
 };
 
 struct experiment_summary {

@@ -19,7 +19,7 @@ entry_summary entry(std::string method, uint32_t N, std::vector<double> finals) 
   e.N = N;
   e.reps = finals.size();
   for (size_t rep = 0; rep < finals.size(); ++rep) {
-    run_summary r{finals[rep], finals[rep] * 2, 5, std::nullopt, 0.25};
+    run_summary r{finals[rep], finals[rep] * 2, 5, std::nullopt, 0.25, std::nullopt};
     if (std::isnan(finals[rep]))
       r.divergence = divergence_point{rep, 3, 30};
     e.runs.push_back(r);

@@ -216,3 +216,32 @@ schedule = "one_shot"
   CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"random.seed=3"}),
                        doctest::Contains("random.seed: unknown key"), config_error);
 }
+
+TEST_CASE("[cluster_model]: read in bytes per second, in the echo only when given") {
+  const std::string text = R"(
+seed = 1
+repetitions = 1
+T = 10
+N = 2
+[objective]
+type = "noisy_quadratic"
+x0 = 1.0
+[[method]]
+name = "a"
+schedule = "synchronous"
+)";
+  const auto plain = parse_config(text, "t.toml");
+  CHECK(!plain.cluster);
+  CHECK(plain.report.targets.empty());
+  for (const auto& [name, v] : plain.sections)
+    CHECK(name != "cluster_model");
+  const auto c = parse_config(text + "[cluster_model]\nstep_seconds = 0.5\nbandwidth = 8e3\n"
+                                     "reduction = \"chain\"\n[report]\ntargets = [0.1]\n",
+                              "t.toml");
+  REQUIRE(c.cluster);
+  CHECK(c.cluster->bandwidth == 1000); // bits to bytes
+  CHECK(c.cluster->shape == reduction_shape::chain);
+  CHECK(c.cluster->bytes_per_model == 0); // computed from the objective by the store
+  CHECK(c.report.targets == std::vector<double>{0.1});
+  CHECK(c.sections.back().first == "cluster_model");
+}
