@@ -20,6 +20,9 @@ class ordered_sum {
 public:
   ordered_sum() = default;
   ordered_sum(Eigen::Index rows, Eigen::Index groups, uint32_t workers);
+  /// Continues a running sum another holder started (a chain of nodes):
+  /// `sum` holds ids 0 .. next - 1, of which `added` were added.
+  ordered_sum(Eigen::MatrixXd sum, uint32_t workers, uint32_t next, uint32_t added);
 
   /// The lowest id not yet added or excluded; workers() once all are.
   uint32_t next() const { return next_; }
@@ -29,7 +32,10 @@ public:
   /// Adds ids next() .. next() + count - 1 from `data`, a rows x (groups x
   /// count) column-major matrix whose column g * count + k is id next() + k
   /// of group g.
-  void add(uint32_t count, const double* data);
+  void add(uint32_t count, const double* data) { add(count, data, sum_.rows()); }
+  /// The same with columns `stride` doubles apart (stride >= rows): a block of
+  /// rows out of a taller matrix, as a chain passes on in chunks.
+  void add(uint32_t count, const double* data, Eigen::Index stride);
   /// Ids next() .. next() + count - 1 take no part.
   void exclude(uint32_t count);
 
@@ -37,6 +43,8 @@ public:
   bool average(Eigen::Ref<Eigen::MatrixXd> out) const;
   /// How many ids were added.
   uint32_t added() const { return added_; }
+  /// The running sum (rows x groups) of the ids added so far.
+  const Eigen::MatrixXd& sum() const { return sum_; }
 
 private:
   Eigen::MatrixXd sum_;
