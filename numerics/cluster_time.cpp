@@ -1,7 +1,7 @@
 // The simulated cluster time of numerics/cluster_time.hpp.
 #include "numerics/cluster_time.hpp"
 
-#include <Random123/philox.h>
+#include "numerics/side_stream.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,16 +10,9 @@ namespace lsgd {
 
 namespace {
 
-// "cluster." in ASCII: the SGD streams' key word 1 (repetition << 32 | worker,
-// both < 2^20) has bits 20-31 zero, this one does not, so they never meet.
-constexpr uint64_t cluster_stream = 0x636c75737465722eULL;
-
 // A standard normal for (seed, rep, worker, round), by Box-Muller.
 double normal(uint64_t seed, uint32_t rep, uint32_t worker, uint64_t round) {
-  r123::Philox4x64 philox;
-  const r123::Philox4x64::key_type key{{seed, cluster_stream}};
-  const r123::Philox4x64::ctr_type ctr{{rep, worker, round, 0}};
-  const auto w = philox(ctr, key);
+  const auto w = side_words(seed, cluster_stream, rep, worker, round);
   const double u1 = (static_cast<double>(w.v[0] >> 11) + 1) * 0x1p-53; // (0, 1]
   const double u2 = static_cast<double>(w.v[1] >> 11) * 0x1p-53;       // [0, 1)
   return std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);

@@ -1,7 +1,7 @@
 // The injected faults of runtime/plan/fault_plan.hpp.
 #include "runtime/plan/fault_plan.hpp"
 
-#include <Random123/philox.h>
+#include "numerics/side_stream.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,16 +11,9 @@ namespace lsgd {
 
 namespace {
 
-// "faults.." in ASCII: the SGD streams' key word 1 (repetition << 32 | worker,
-// both < 2^20) has bits 20-31 zero, this one does not, so they never meet.
-constexpr uint64_t faults_stream = 0x6661756c74732e2eULL;
-
 // A uniform in [0, 1) for (seed, rep, id, round).
 double uniform(uint64_t seed, uint32_t rep, uint32_t id, uint32_t round) {
-  r123::Philox4x64 philox;
-  const r123::Philox4x64::key_type key{{seed, faults_stream}};
-  const r123::Philox4x64::ctr_type ctr{{rep, id, round, 0}};
-  return static_cast<double>(philox(ctr, key).v[0] >> 11) * 0x1p-53;
+  return static_cast<double>(side_words(seed, faults_stream, rep, id, round).v[0] >> 11) * 0x1p-53;
 }
 
 std::string round_text(const char* what, uint32_t round) {
