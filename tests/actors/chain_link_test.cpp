@@ -148,7 +148,7 @@ TEST_CASE("chain_link: chunks from the wrong sender, out of order, of an old or 
   CHECK(!end.done());
 }
 
-TEST_CASE("server, chain: routes in id order, the last link's sums end the round; a lost "
+TEST_CASE("server, chain: routes in id order, the last link's sums end the round, a lost "
           "block sends its round to the star") {
   server_fixture fx(3, schedules::constant_rounds(20, 2), quick(true), [](server_spec& s) {
     s.chain = true;
@@ -217,4 +217,44 @@ TEST_CASE("server, chain: routes in id order, the last link's sums end the round
   CHECK(end.rec().round_errors[1] == f_at(3.0));
   CHECK(end.rec().round_errors[2] == f_at(5.0));
   CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 3, 1});
+}
+
+TEST_CASE("server, chain: every block ready but no sums by the deadline: the round goes to "
+          "the star, with the same time again") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+  });
+  caf::scoped_actor a{fx.sys}, b{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(b, 1) == 1);
+  fx.ds.run();
+  for (auto* w : {&a, &b})
+    (*w)->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
+  const auto e = fx.next_epoch(a);
+  fx.next_epoch(b);
+  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
+  for (uint32_t id = 0; id < 2; ++id) {
+    auto& w = id == 0 ? a : b;
+    w->send(fx.srv, trace{1, id, 1, false, steps,
+                          pack(MatrixXd::Constant(2, Index(steps.size()), 1.0 + id))});
+    w->send(fx.srv, chain_ready{1, id, 1, {}});
+  }
+  fx.ds.advance(999ms); // first_round_deadline = 1 s
+  CHECK(!fx.log->has("by the star"));
+  fx.ds.advance(1ms);
+  CHECK(fx.log->has("by the star"));
+  CHECK(fx.end().reason == "still running"); // nobody was lost: all were ready
+  for (auto* w : {&a, &b}) {
+    bool told = false;
+    (*w)->receive([&](atom::fallback, uint32_t r) { told = r == 1; }, caf::after(0s) >> [] {});
+    CHECK(told);
+  }
+  a->send(fx.srv, model{1, 0, 1, pack(MatrixXd::Constant(2, 1, 1.0)), {}});
+  fx.ds.advance(1s); // b sends nothing: lost at the star's deadline
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors.back() == f_at(1.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+  CHECK(fx.log->has("lost workers 1..1 (missed the deadline of round 1"));
 }
