@@ -81,8 +81,14 @@ bytes_sent() { # reduction -> sets $a_up $b_up
   start_relay "$port" "$tmp/b_$1.count"; local pb=$relay_port
   "$bin" join "127.0.0.1:$pa" --workers 1 >"$tmp/a_$1.log" 2>&1 & local a=$!
   pids+=("$a")
-  # B's ids come after A's: wait until A holds id 0 (the server sent it the run).
-  sleep 1
+  # B's ids come after A's: wait until A made its last connection (a chain node
+  # joins from a second actor system, see README), then for its join.
+  local want=1; [ "$1" = chain ] && want=2
+  for _ in $(seq 100); do
+    [ "$(cut -d' ' -f3 "$tmp/a_$1.count")" -ge $want ] && break
+    sleep 0.1
+  done
+  sleep 0.5
   "$bin" join "127.0.0.1:$pb" --workers 10 >"$tmp/b_$1.log" 2>&1 & local b=$!
   pids+=("$b")
   wait_for "$serve_pid" 60; check "$1 (bytes): served run exits 0" test "$rc" -eq 0
@@ -146,6 +152,55 @@ outside() { awk -F, -v s="$start" -v e="$end" '$3 <= s || $3 > e'; }
 check "lost node: trajectory as the star's outside the loss round" \
   cmp -s <(grep "^increasing," "$tmp/lost_local/trajectory.csv" | outside) \
          <(tail -n +2 "$tmp/lost/trajectory.csv" | outside)
+
+# --- a replacement takes over the lost ids and joins the chain ---------------
+start_server "$tmp/replaced.log" "${cont[@]}" --method increasing "${chain[@]}" --out "$tmp/replaced"
+"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & r1=$!
+"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & r2=$!
+pids+=("$r1" "$r2")
+for _ in $(seq 300); do
+  [ -e "$tmp/replaced/checkpoint/batch-0.ckpt" ] && break
+  sleep 0.02
+done
+kill -9 "$r1"
+"$bin" join "127.0.0.1:$port" --workers 10 >"$tmp/replacement.log" 2>&1 & r3=$!
+pids+=("$r3")
+wait_for "$serve_pid" 60; check "replacement: the run completes (exit 0)" test "$rc" -eq 0
+wait_for "$r3" 10; check "replacement: the new node exits 0" test "$rc" -eq 0
+check "replacement: it is logged" grep -q "replaced; they take part from round" "$tmp/replaced.log"
+check "replacement: the last round averages all 20 again" \
+  test "$(tail -1 "$tmp/replaced/rounds.csv" | cut -d, -f7)" = 20
+check "replacement: its rounds went by the chain" \
+  test "$(grep -c "by the star" "$tmp/replaced.log")" -le 1
+
+# --- under TLS the chain goes through the server, same numbers -----------------
+if command -v openssl >/dev/null; then
+  (
+    cd "$tmp" || exit 1
+    ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+    openssl req -x509 "${ec[@]}" -keyout ca.key -out ca.pem -days 2 -subj /CN=ca &&
+      for n in server worker; do
+        openssl req "${ec[@]}" -keyout $n.key -out $n.csr -subj /CN=$n &&
+          openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out $n.pem
+      done
+  ) >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log"; exit 1; }
+  { cat "$cfg"
+    printf '\n[tls]\ncertificate = "server.pem"\nkey = "server.key"\nca = "ca.pem"\n'; } >"$tmp/q.toml"
+  good=(--tls-certificate "$tmp/worker.pem" --tls-key "$tmp/worker.key" --tls-ca "$tmp/ca.pem")
+  start_server "$tmp/tls.log" "$tmp/q.toml" --method increasing "${small[@]}" "${chain[@]}" \
+    --out "$tmp/tls_served"
+  "$bin" join "127.0.0.1:$port" --workers 12 "${good[@]}" >"$tmp/t1.log" 2>&1 & t1=$!
+  "$bin" join "127.0.0.1:$port" --workers 8 "${good[@]}" >"$tmp/t2.log" 2>&1 & t2=$!
+  pids+=("$t1" "$t2")
+  wait_for "$serve_pid" 60; check "TLS chain: served run exits 0" test "$rc" -eq 0
+  for j in "$t1" "$t2"; do
+    wait_for "$j" 10; check "TLS chain: worker process exits 0" test "$rc" -eq 0
+  done
+  "$bin" run "$tmp/q.toml" "${small[@]}" "${chain[@]}" --quiet --out "$tmp/tls_local"
+  same_results "$tmp/tls_served" "$tmp/tls_local" increasing "TLS chain"
+else
+  echo "chain_test: no openssl command: the TLS chain is not checked"
+fi
 
 echo "chain: $passes passed, $failures failed"
 test "$failures" -eq 0

@@ -5,8 +5,9 @@
 
 Listens on 127.0.0.1 at a free port, prints that port on a line of its own,
 and forwards each connection to 127.0.0.1:TARGET_PORT until it is killed.
-After every forwarded piece COUNT_FILE holds "UP DOWN": the bytes sent so far
-by the clients (towards TARGET_PORT) and to them, over all connections.
+After every forwarded piece COUNT_FILE holds "UP DOWN CONNECTIONS": the bytes
+sent so far by the clients (towards TARGET_PORT) and to them, over all
+connections, and how many connections were accepted.
 tests/chain_test.sh puts it between a join node and the server to count what
 a node sends per round.
 """
@@ -15,7 +16,7 @@ import socket
 import sys
 import threading
 
-totals = {"up": 0, "down": 0}
+totals = {"up": 0, "down": 0, "connections": 0}
 lock = threading.Lock()
 
 
@@ -24,7 +25,7 @@ def record(path, way, n):
         totals[way] += n
         tmp = path + ".tmp"
         with open(tmp, "w") as f:
-            f.write("%d %d\n" % (totals["up"], totals["down"]))
+            f.write("%d %d %d\n" % (totals["up"], totals["down"], totals["connections"]))
         os.replace(tmp, path)
 
 
@@ -57,6 +58,7 @@ def main():
     while True:
         client, _ = listener.accept()
         server = socket.create_connection(("127.0.0.1", target_port))
+        record(path, "connections", 1)
         for a, b, way in ((client, server, "up"), (server, client, "down")):
             threading.Thread(target=pump, args=(a, b, path, way), daemon=True).start()
 
