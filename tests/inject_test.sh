@@ -102,5 +102,17 @@ check "serve refuses [faults.inject]: exit 2" test "$rc" = 2
 check "serve refuses [faults.inject]: one line" \
   bash -c "[ \$(wc -l < '$tmp/serve.err') = 1 ] && grep -q 'faults.inject' '$tmp/serve.err'"
 
+# A round that loses every worker fails the run (exit 1, the partial results
+# written) and, as the same config would fail again, gives no resume hint.
+config 'lose_workers = [0, 1, 2, 3]
+lose_rounds = [3, 3, 3, 3]' > "$tmp/all.toml"
+printf '[checkpoint]\nenabled = true\n' >> "$tmp/all.toml"
+run "$tmp/all.toml" "$tmp/all"
+rc=$?
+check "every worker lost in a round: exit 1" test "$rc" = 1
+check "every worker lost in a round: the line says so" grep -q "no workers" "$tmp/all.err"
+check "every worker lost in a round: no advice to --resume" \
+  sh -c "! grep -q 'to continue' '$tmp/all.err'"
+
 echo "inject: $passes passed, $failures failed"
 [ "$failures" = 0 ]

@@ -130,6 +130,10 @@ public:
       out.result = lsgd::execute(plan, progress_, ck);
     } catch (const run_error& e) {
       out.failure = e.what();
+      // In one process the same config fails the same way again; a resume can
+      // only help where the failure came from outside (a checkpoint that could
+      // not be written, say on a full disk, or an actor that ended early).
+      out.resumable = e.code() == run_errc::checkpoint_failed || e.code() == run_errc::incomplete;
     }
     return out;
   }
