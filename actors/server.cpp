@@ -604,8 +604,10 @@ void complete_chain(self_ptr self) {
     if (st.peers[i].active)
       st.round.add_model(st.members.blocks()[i].first, st.members.blocks()[i].count);
   // A repetition whose models held NaN or Inf has a non-finite average.
-  note_divergence(st, st.chain.averages().data(), st.model_size, st.chain.averages().cols(),
-                  [&](Index c) { return std::pair{static_cast<size_t>(c), st.traced_steps.size()}; });
+  const auto& averages = st.chain.averages();
+  note_divergence(st, averages.data(), st.model_size, averages.cols(), [&](Index c) {
+    return std::pair{static_cast<size_t>(c), st.traced_steps.size()};
+  });
   if (st.round.complete())
     complete_round(self);
 }
@@ -670,6 +672,7 @@ void on_deadline(self_ptr self, uint32_t round) {
       || !st.round.overdue(round, now(self)))
     return;
   std::vector<size_t> late;
+  const bool chained = st.chain.on();
   const auto owes = [&](uint32_t first) {
     return st.chain.on() ? !st.chain.is_ready(first) : !st.round.has_model(first);
   };
@@ -682,9 +685,10 @@ void on_deadline(self_ptr self, uint32_t round) {
   for (auto i : late)
     if (!st.finished && st.completed_rounds < round)
       lose(self, i, text);
-  if (late.empty() && st.chain.on()) {
-    // Every block is ready but the sums did not arrive: the star gets the
-    // same time again to finish the round.
+  if (chained && !st.finished && st.completed_rounds < round) {
+    // The chain missed the deadline (the late were lost, or every block was
+    // ready but the sums did not come): the star gets the same time again
+    // for the models of the blocks that remain.
     fall_back(self);
     self->delayed_send(self, st.round.allowed(st.current.last_step - st.current.first_step),
                        atom::deadline_v, round);

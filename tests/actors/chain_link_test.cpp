@@ -258,3 +258,57 @@ TEST_CASE("server, chain: every block ready but no sums by the deadline: the rou
   CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
   CHECK(fx.log->has("lost workers 1..1 (missed the deadline of round 1"));
 }
+
+TEST_CASE("server, chain: a block not ready by the deadline is lost, the others' models end "
+          "the round by the star") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+  });
+  caf::scoped_actor a{fx.sys}, silent{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(silent, 1) == 1);
+  fx.ds.run();
+  a->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
+  const auto e = fx.next_epoch(a);
+  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
+  a->send(fx.srv,
+          trace{1, 0, 1, false, steps, pack(MatrixXd::Constant(2, Index(steps.size()), 2.0))});
+  a->send(fx.srv, chain_ready{1, 0, 1, {}});
+  fx.ds.advance(1s);
+  CHECK(fx.log->has("lost workers 1..1 (missed the deadline of round 1"));
+  bool told = false;
+  a->receive([&](atom::fallback, uint32_t r) { told = r == 1; }, caf::after(0s) >> [] {});
+  REQUIRE(told);
+  a->send(fx.srv, model{1, 0, 1, pack(MatrixXd::Constant(2, 1, 2.0)), {}});
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors.back() == f_at(2.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+}
+
+TEST_CASE("server, chain: after a fallback at the deadline the star's models get the same "
+          "time again, then the late are lost") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+  });
+  caf::scoped_actor a{fx.sys}, silent{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(silent, 1) == 1);
+  fx.ds.run();
+  const auto e = [&] {
+    a->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
+    return fx.next_epoch(a);
+  }();
+  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
+  a->send(fx.srv,
+          trace{1, 0, 1, false, steps, pack(MatrixXd::Constant(2, Index(steps.size()), 2.0))});
+  a->send(fx.srv, chain_ready{1, 0, 1, {}});
+  fx.ds.advance(1s); // silent is lost, a is told to send its model: it does not
+  CHECK(fx.end().reason == "still running");
+  fx.ds.advance(999ms);
+  CHECK(fx.end().reason == "still running");
+  fx.ds.advance(1ms);
+  const auto end = fx.end();
+  CHECK(end.reason.find("every worker of round 1 was lost") != std::string::npos);
+}
