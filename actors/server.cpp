@@ -68,6 +68,52 @@ void begin_epoch(self_ptr self, const epoch& e);
 void complete_round(self_ptr self);
 void reduce_traces(self_ptr self);
 
+// A chain round that lost a block goes to the star: the running sums that
+// passed through the lost block are gone, so every block still taking part
+// sends its models, and the round ends as a star round that lost that block.
+void fall_back(self_ptr self) {
+  auto& st = self->state;
+  if (!st.chain.on())
+    return;
+  st.chain.fall_back();
+  log(self, "round " + std::to_string(st.current.round)
+              + ": the chain lost a block; this round goes by the star");
+  for (size_t i = 0; i < st.peers.size(); ++i)
+    if (st.peers[i].active && !st.members.blocks()[i].lost)
+      caf::anon_send(st.peers[i].handle, atom::fallback_v, st.current.round);
+}
+
+// The chain of the open round: its blocks in id order, each told where its
+// running sum comes from and goes to (before its epoch, on the same path).
+void route_chain(self_ptr self) {
+  auto& st = self->state;
+  std::vector<size_t> order;
+  for (size_t i = 0; i < st.peers.size(); ++i)
+    if (!st.members.blocks()[i].lost)
+      order.push_back(i);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return st.members.blocks()[a].first < st.members.blocks()[b].first;
+  });
+  uint32_t ids = 0;
+  for (size_t k = 0; k < order.size(); ++k) {
+    chain_route r{st.current.round, {}, {}, 0, st.spec.chain_chunk_bytes};
+    if (k > 0) {
+      const auto& before = st.members.blocks()[order[k - 1]];
+      r.prev = caf::actor_cast<caf::actor>(st.peers[order[k - 1]].handle);
+      r.from = before.first + before.count;
+    }
+    if (k + 1 < order.size())
+      r.next = caf::actor_cast<caf::actor>(st.peers[order[k + 1]].handle);
+    caf::anon_send(st.peers[order[k]].handle, std::move(r));
+    ids += st.members.blocks()[order[k]].count;
+  }
+  st.chain_last = order.empty() ? caf::actor_addr{} : st.peers[order.back()].handle.address();
+  const auto end = order.empty() ? 0u : st.members.blocks()[order.back()].first
+                                          + st.members.blocks()[order.back()].count;
+  st.chain.open(st.current.round, st.model_size, st.spec.reps, st.spec.workers,
+                static_cast<Index>(st.spec.chain_chunk_bytes), ids, end);
+}
+
 void ask_for_epoch(self_ptr self, uint32_t completed) {
   self->request(self->state.schedule, caf::infinite, atom::next_v, completed)
     .then([self](const epoch& e) { begin_epoch(self, e); },
@@ -125,6 +171,7 @@ void lose(self_ptr self, size_t index, const std::string& why) {
   st.round.withdraw(b.count);
   st.traces.withdraw(b.first);
   st.models.withdraw(b.first);
+  fall_back(self);
   reduce_traces(self);
   if (st.finished)
     return;
@@ -252,6 +299,8 @@ void open_epoch(self_ptr self, const epoch& given) {
   // averages per recipient (8 MB each at d = 1e6).
   const auto start = caf::make_message(st.current, pack(st.averages));
   const auto N = st.spec.workers;
+  if (st.spec.chain)
+    route_chain(self);
   for (size_t i = 0; i < st.peers.size(); ++i) {
     auto& p = st.peers[i];
     const auto& b = st.members.blocks()[i];
@@ -382,7 +431,9 @@ void finish(self_ptr self) {
 
 void complete_round(self_ptr self) {
   auto& st = self->state;
-  if (!st.traces.finished() || !st.models.done() || !st.models.average(st.averages)) {
+  const bool averaged = st.chain.on() ? (st.averages = st.chain.averages(), true)
+                                      : st.models.done() && st.models.average(st.averages);
+  if (!st.traces.finished() || !averaged) {
     fail(self, run_errc::missing_trace,
          "round " + std::to_string(st.current.round) + " ended without every trace and model");
     return;
@@ -483,8 +534,31 @@ void on_trace(self_ptr self, trace& x) {
   reduce_traces(self);
 }
 
+// The stream positions of block `index` (column order), for the checkpoint
+// after the round; false (the block is lost) if their number is wrong.
+bool store_positions(self_ptr self, size_t index, const std::vector<uint64_t>& positions) {
+  auto& st = self->state;
+  const auto& b = st.members.blocks()[index];
+  const auto reps = st.spec.reps;
+  if (positions.size() != size_t{b.count} * reps) {
+    lose(self, index, "sent " + std::to_string(positions.size())
+                        + " stream positions with its model of round "
+                        + std::to_string(st.current.round));
+    return false;
+  }
+  for (uint32_t r = 0; r < reps; ++r)
+    for (uint32_t w = 0; w < b.count; ++w)
+      st.positions[size_t{r} * st.spec.workers + b.first + w] = positions[size_t{r} * b.count + w];
+  return true;
+}
+
 void on_model(self_ptr self, model& x) {
   auto& st = self->state;
+  if (st.chain.on() && x.round == st.current.round) {
+    log(self, "dropped a model of round " + std::to_string(x.round)
+                + ": the round is reduced by the chain");
+    return;
+  }
   const auto index = admit(
     self, "model", [&](uint32_t id) { return st.round.has_model(id); }, x.round,
     x.first_worker, x.workers);
@@ -498,24 +572,14 @@ void on_model(self_ptr self, model& x) {
     return;
   }
   const auto count = static_cast<Index>(x.workers);
-  const auto N = static_cast<Index>(st.spec.workers);
   const auto reps = static_cast<Index>(st.spec.reps);
   const double* data = nullptr;
   if (auto err = view(x.values, st.model_size, count * reps, data)) {
     lose(self, *index, "sent a model of round " + round + " that does not fit: " + *err);
     return;
   }
-  if (st.current.report_streams) {
-    if (x.positions.size() != static_cast<size_t>(count * reps)) {
-      lose(self, *index, "sent " + std::to_string(x.positions.size())
-                       + " stream positions with its model of round " + round);
-      return;
-    }
-    for (Index r = 0; r < reps; ++r)
-      for (Index w = 0; w < count; ++w)
-        st.positions[static_cast<size_t>(r * N + x.first_worker + w)]
-          = x.positions[static_cast<size_t>(r * count + w)];
-  }
+  if (st.current.report_streams && !store_positions(self, *index, x.positions))
+    return;
   // Columns: rep * count + worker; non-finite ones diverged by the round's end.
   note_divergence(st, data, st.model_size, count * reps, [&](Index c) {
     return std::pair{static_cast<size_t>(c / count), st.traced_steps.size()};
@@ -524,6 +588,66 @@ void on_model(self_ptr self, model& x) {
   st.round.add_model(x.first_worker, x.workers);
   if (st.round.complete())
     complete_round(self);
+}
+
+// Chain: a block's models are ready and held for the chain (its traces came
+// first); the round completes once every block is ready and the last link's
+// sums are all in.
+void complete_chain(self_ptr self) {
+  auto& st = self->state;
+  if (!st.chain.done())
+    return;
+  for (size_t i = 0; i < st.peers.size(); ++i)
+    if (st.peers[i].active && !st.chain.is_ready(st.members.blocks()[i].first))
+      return;
+  for (size_t i = 0; i < st.peers.size(); ++i)
+    if (st.peers[i].active)
+      st.round.add_model(st.members.blocks()[i].first, st.members.blocks()[i].count);
+  // A repetition whose models held NaN or Inf has a non-finite average.
+  const auto& averages = st.chain.averages();
+  note_divergence(st, averages.data(), st.model_size, averages.cols(), [&](Index c) {
+    return std::pair{static_cast<size_t>(c), st.traced_steps.size()};
+  });
+  if (st.round.complete())
+    complete_round(self);
+}
+
+void on_chain_ready(self_ptr self, chain_ready& x) {
+  auto& st = self->state;
+  if (!st.chain.on() && x.round == st.current.round)
+    return; // the round went to the star: the block's model is on its way
+  const auto index = admit(
+    self, "chain notice", [&](uint32_t id) { return st.chain.is_ready(id); }, x.round,
+    x.first_worker, x.workers);
+  if (!index)
+    return;
+  if (st.traces.owed_by(x.first_worker) < st.traces.chunks()) {
+    fail(self, run_errc::missing_trace,
+         "round " + std::to_string(x.round) + ": " + ids(st.members.blocks()[*index])
+           + " had their models ready before their traces");
+    return;
+  }
+  if (st.current.report_streams && !store_positions(self, *index, x.positions))
+    return;
+  st.chain.ready(x.first_worker);
+  complete_chain(self);
+}
+
+void on_chain_chunk(self_ptr self, chain_chunk& x) {
+  auto& st = self->state;
+  const auto sender = self->current_sender();
+  if (!st.running || st.finished || !st.chain.on() || x.round != st.current.round)
+    return; // a round that went to the star, or is over: nothing to do with it
+  const auto index = sender_block(self);
+  if (!index || !sender || sender->address() != st.chain_last) {
+    log(self, "dropped a chain chunk from an actor that is not the last of the chain");
+    return;
+  }
+  if (auto err = st.chain.give(x)) {
+    lose(self, *index, "sent " + *err);
+    return;
+  }
+  complete_chain(self);
 }
 
 // deadline(0): the time for all N workers to join has passed. deadline(r):
@@ -548,8 +672,12 @@ void on_deadline(self_ptr self, uint32_t round) {
       || !st.round.overdue(round, now(self)))
     return;
   std::vector<size_t> late;
+  const bool chained = st.chain.on();
+  const auto owes = [&](uint32_t first) {
+    return st.chain.on() ? !st.chain.is_ready(first) : !st.round.has_model(first);
+  };
   for (size_t i = 0; i < st.peers.size(); ++i)
-    if (st.peers[i].active && !st.round.has_model(st.members.blocks()[i].first))
+    if (st.peers[i].active && owes(st.members.blocks()[i].first))
       late.push_back(i);
   char text[96];
   std::snprintf(text, sizeof text, "missed the deadline of round %u (%.3g s)", round,
@@ -557,6 +685,14 @@ void on_deadline(self_ptr self, uint32_t round) {
   for (auto i : late)
     if (!st.finished && st.completed_rounds < round)
       lose(self, i, text);
+  if (chained && !st.finished && st.completed_rounds < round) {
+    // The chain missed the deadline (the late were lost, or every block was
+    // ready but the sums did not come): the star gets the same time again
+    // for the models of the blocks that remain.
+    fall_back(self);
+    self->delayed_send(self, st.round.allowed(st.current.last_step - st.current.first_step),
+                       atom::deadline_v, round);
+  }
 }
 
 // An injected replacement joined as `id`; once all of the waiting epoch's
@@ -655,6 +791,8 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
     [self](atom::describe) { return self->state.spec.description; },
     [self](trace& x) { on_trace(self, x); },
     [self](model& x) { on_model(self, x); },
+    [self](chain_ready& x) { on_chain_ready(self, x); },
+    [self](chain_chunk& x) { on_chain_chunk(self, x); },
     [self](atom::deadline, uint32_t round) { on_deadline(self, round); },
   };
 }

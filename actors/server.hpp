@@ -6,6 +6,7 @@
 #pragma once
 
 #include "actors/block_sum.hpp"
+#include "actors/chain_round.hpp"
 #include "actors/checkpoint_timer.hpp"
 #include "actors/membership.hpp"
 #include "actors/round_tracker.hpp"
@@ -57,6 +58,13 @@ struct server_spec {
   /// Losses an in-process simulation injects ([faults.inject]), applied at
   /// the start of their rounds by the code that handles a node going down.
   injected_faults injected;
+  /// [cluster] reduction = "chain": the blocks pass the running sum of the
+  /// models along in id order (actors/chain_link.hpp) in chunks of at most
+  /// chain_chunk_bytes, and only the last sends the sums here; a round that
+  /// loses a block goes to the star (fallback). Else the star: every block
+  /// sends its models here.
+  bool chain = false;
+  size_t chain_chunk_bytes = static_cast<size_t>(lsgd::chain_chunk_bytes);
   /// Spawns a worker actor that joins `server` for one id: the
   /// replacements of `injected` (needed when it has any).
   std::function<void(server_actor server)> spawn_replacement;
@@ -86,6 +94,8 @@ struct server_state {
   std::vector<uint64_t> traced_steps; // recorded steps of the current epoch
   trace_chunks traces;      // the open round's snapshots, reduced chunk by chunk
   block_sum models;         // the open round's models, summed in worker-id order
+  chain_round chain;        // or, in a chain, the sums of its last link
+  caf::actor_addr chain_last; // the open round's last link
   Eigen::Index model_size = 0;
   Eigen::MatrixXd averages; // model size x reps
   std::vector<double> errors; // scratch: errors of a batch of averages

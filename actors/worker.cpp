@@ -63,6 +63,34 @@ void run_chunk(self_ptr self, const server_actor& server, size_t c) {
   self->send(server, std::move(out));
 }
 
+// The star: the block's models of the open round go to the server.
+void send_model(self_ptr self, const server_actor& server) {
+  auto& st = self->state;
+  model m{st.current.round, st.layout.first_worker, st.layout.workers,
+          pack(st.block->models()), {}};
+  if (st.current.report_streams)
+    m.positions = stream_positions(*st.block);
+  self->send(server, std::move(m));
+}
+
+// The chain: hands on every running-sum chunk the link can sum now, to the
+// next block or, from the last one, to the server.
+void pass_on(self_ptr self, const server_actor& server) {
+  auto& st = self->state;
+  for (auto& c : st.link.take()) {
+    if (const auto& next = st.link.current().next)
+      self->send(caf::actor_cast<worker_actor>(next), std::move(c));
+    else
+      self->send(server, std::move(c));
+  }
+}
+
+// A chain message that cannot be used ends the block: the server loses it
+// and redoes the round by the star.
+void refuse(self_ptr self, const std::string& why) {
+  self->quit(caf::make_error(caf::sec::runtime_error, "worker: chain: " + why));
+}
+
 // Runs the chunks the server allows; after the last one, the rest of the
 // epoch, and sends the models (same sender, same receiver: after the traces).
 void run_allowed(self_ptr self, const server_actor& server) {
@@ -75,11 +103,18 @@ void run_allowed(self_ptr self, const server_actor& server) {
     return;
   st.block->advance(st.at, st.current.last_step, snapshot_sink{});
   st.open = false;
-  model m{st.current.round, st.layout.first_worker, st.layout.workers,
-          pack(st.block->models()), {}};
+  if (st.link.round() != st.current.round) {
+    send_model(self, server);
+    return;
+  }
+  // The chain: the server learns the models are ready (and where the streams
+  // are), the link sums them into the running sum.
+  chain_ready ready{st.current.round, st.layout.first_worker, st.layout.workers, {}};
   if (st.current.report_streams)
-    m.positions = stream_positions(*st.block);
-  self->send(server, std::move(m));
+    ready.positions = stream_positions(*st.block);
+  self->send(server, std::move(ready));
+  st.link.models_ready(&st.block->models());
+  pass_on(self, server);
 }
 
 void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
@@ -140,6 +175,8 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
       st.layout = block_layout{st.spec.seed,    st.spec.first_rep, st.spec.reps,
                                first_worker,    st.spec.workers,   st.spec.total_workers};
       st.block = st.spec.method->make_block(st.layout);
+      st.link = chain_link(first_worker, st.spec.workers, st.spec.total_workers,
+                           st.spec.method->model_size(), st.spec.reps);
     });
   return {
     [self, server](const epoch& e, const param_bytes& averages) {
@@ -152,6 +189,28 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
         st.allowed_chunks = chunks;
         run_allowed(self, server);
       }
+    },
+    [self, server](const chain_route& r) {
+      if (auto err = self->state.link.route(r))
+        refuse(self, *err);
+      else
+        pass_on(self, server);
+    },
+    [self, server](chain_chunk& c) {
+      const auto sender = self->current_sender();
+      if (auto err = self->state.link.receive(std::move(c), sender ? sender->address()
+                                                                   : caf::actor_addr{}))
+        refuse(self, *err);
+      else
+        pass_on(self, server);
+    },
+    [self, server](atom::fallback, uint32_t round) {
+      auto& st = self->state;
+      if (st.link.round() != round)
+        return;
+      st.link.abandon();
+      if (!st.open && st.current.round == round) // else run_allowed sends it
+        send_model(self, server);
     },
   };
 }

@@ -1,6 +1,7 @@
 // The worker actor: hosts a block of worker ids and runs their local steps.
 #pragma once
 
+#include "actors/chain_link.hpp"
 #include "messages/protocol.hpp"
 #include "numerics/local_optimizer.hpp"
 #include "numerics/record_plan.hpp"
@@ -37,6 +38,7 @@ struct worker_state {
   size_t next_chunk = 0;
   size_t allowed_chunks = 0;
   uint64_t at = 0;
+  chain_link link; // chain reduction: this block's link (made with the block)
 };
 
 /// Joins `server` (and quits when it goes down), then for every

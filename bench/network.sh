@@ -5,11 +5,14 @@
 # actor exchanging byte vectors of the same size with N clients) and against
 # MPI_Allreduce of the same d with OpenMPI, over TCP and over shared memory,
 # all measured in the same run. Prints a
-# markdown table. ./setup.sh bench installs OpenMPI.
+# markdown table. ./setup.sh bench installs OpenMPI. Then the chain reduction
+# next to the star ([cluster] reduction), as ratios measured in one run;
+# `bench/network.sh chain` prints only that table (no MPI needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 b=build
-[ -x $b/bench_round ] && [ -x $b/bench_mpi_allreduce ] || {
+only_chain=0; [ "${1:-}" = chain ] && only_chain=1
+[ -x $b/bench_round ] && { [ $only_chain = 1 ] || [ -x $b/bench_mpi_allreduce ]; } || {
   echo "bench/network.sh: build bench_round and bench_mpi_allreduce first (./setup.sh bench)" >&2
   exit 2
 }
@@ -18,7 +21,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 root=(); [ "$(id -u)" -eq 0 ] && root=(--allow-run-as-root)
 ms_of() { sed -E 's/.*: ([0-9.]+) ms per.*/\1/'; }
 
-caf_round() { # prefix ("" or "echo-") d N -> ms per round
+caf_round() { # prefix ("", "echo-" or "chain-") d N -> ms per round
   local mode=$1 d=$2 N=$3
   $b/bench_round "${mode}serve" "$d" "$N" $rounds >"$tmp/serve.log" 2>&1 &
   for _ in $(seq 100); do grep -q listening "$tmp/serve.log" && break; sleep 0.05; done
@@ -32,6 +35,19 @@ mpi() { # d N btl -> ms per allreduce
     $rounds 2>/dev/null | grep "mpi allreduce" | ms_of
 }
 
+r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+chain_table() {
+  echo "| d | N | star round | chain round | chain / star |"
+  echo "|---|---|---|---|---|"
+  for d in 100000 1000000; do
+    for N in 2 4 8; do
+      s=$(caf_round "" $d $N); c=$(caf_round chain- $d $N)
+      echo "| $d | $N | $s ms | $c ms | $(r "$c" "$s")x |"
+    done
+  done
+}
+if [ $only_chain = 1 ]; then chain_table; exit 0; fi
+
 echo "| d | N | localsgd round (caf_io) | caf_io floor (echo) | MPI_Allreduce, TCP | MPI_Allreduce, shared memory | localsgd / floor | localsgd / MPI-TCP | floor / MPI-TCP |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for d in 1000 100000 1000000; do
@@ -42,3 +58,7 @@ for d in 1000 100000 1000000; do
     echo "| $d | $N | $c ms | $e ms | $t ms | $s ms | $(r "$c" "$e")x | $(r "$c" "$t")x | $(r "$e" "$t")x |"
   done
 done
+
+echo
+r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+chain_table

@@ -12,6 +12,12 @@
 //
 //   bench_round echo-serve D N ROUNDS
 //   bench_round echo-join PORT D N ROUNDS
+//
+// The chain reduction ([cluster] reduction = "chain"): the same round with
+// the workers passing one running sum along, node to node over direct links.
+//
+//   bench_round chain-serve D N ROUNDS
+//   bench_round chain-join PORT D N ROUNDS
 #include "actors/reports.hpp"
 #include "actors/schedule.hpp"
 #include "actors/server.hpp"
@@ -125,9 +131,14 @@ int main(int argc, char** argv) {
                          "ROUNDS\n");
     return 2;
   }
-  const std::string mode = argv[1];
+  std::string mode = argv[1];
+  const bool chain = mode.rfind("chain-", 0) == 0;
+  if (chain)
+    mode = mode.substr(6);
   caf::actor_system_config cfg;
   configure(cfg);
+  if (chain && mode == "join") // as localsgd join in a chain: direct links
+    cfg.set("middleman.enable-automatic-connections", true);
   caf::actor_system sys{cfg};
   if (mode == "echo-serve") {
     const auto d = std::atol(argv[2]);
@@ -166,6 +177,7 @@ int main(int argc, char** argv) {
     spec.workers = N;
     spec.recorded_steps = record_plan(rounds, rounds);
     spec.report_to = caf::actor{self};
+    spec.chain = chain;
     auto srv = sys.spawn(server, std::move(spec), clock);
     auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
     if (!port)
@@ -177,8 +189,8 @@ int main(int argc, char** argv) {
     self->wait_for(srv);
     if (!out.complete)
       return 1;
-    std::printf("caf round: d = %ld, N = %u: %.3f ms per round (%llu rounds)\n", d, N,
-                out.wall_seconds * 1e3 / double(rounds),
+    std::printf("%s round: d = %ld, N = %u: %.3f ms per round (%llu rounds)\n",
+                chain ? "chain" : "caf", d, N, out.wall_seconds * 1e3 / double(rounds),
                 static_cast<unsigned long long>(rounds));
     return 0;
   }

@@ -19,6 +19,19 @@
 //       |                           |  <------------- epoch r+1  |
 //       |  <---- exit (user_shutdown) after round R; the server then quits.
 //
+// With [cluster] reduction = "chain" the models do not go to the server: the
+// blocks, ordered by first worker id, pass a running sum along, in chunks of
+// rows, and only the last one sends (the finished sums) to the server.
+//
+//   server           block A (ids 0..a-1)      block B (a..b-1)    last block
+//     | route(r) ------> |  ------------------->  |  -------------->  |  before epoch r
+//     | <--- ready(r)    |  (its traces went first, as above)        |
+//     |                  |  chunk(r, rows) ----->  |  chunk ------->   |  continued with
+//     | <----------------------------------------------------- chunk  |  each block's ids
+//     | divides (chain_average) exactly as the star; epoch r+1 to every block
+//     | fallback(r) ---> every surviving block: a block was lost in round r,
+//     |                  send your model (the star) for this round instead.
+//
 // One server runs a batch of repetitions of the same (method, N) at once, so
 // that a round's messages serve all of them; a worker block hosts consecutive
 // worker ids of every repetition of the batch (one column each, repetition-
@@ -120,6 +133,63 @@ typename Inspector::result_type inspect(Inspector& f, trace& x) {
            x.averaged, x.steps, x.snapshots);
 }
 
+/// Chain reduction: rows [first_row, first_row + rows) of the running sum,
+/// for `groups` columns (one per repetition), over worker ids 0 .. next - 1
+/// of which `added` were added (the rest took no part), in round `round`.
+/// `sum` holds rows x groups doubles column-major (none while added is 0).
+/// A model travels in many of these (chain_chunks), so no message approaches
+/// BASP's 32-bit payload length whatever d x reps is.
+struct chain_chunk {
+  uint32_t round = 0;
+  uint64_t first_row = 0;
+  uint64_t rows = 0;
+  uint32_t groups = 0;
+  uint32_t next = 0;
+  uint32_t added = 0;
+  param_bytes sum;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chain_chunk& x) {
+  return f(caf::meta::type_name("lsgd.chain_chunk"), x.round, x.first_row, x.rows, x.groups,
+           x.next, x.added, x.sum);
+}
+
+/// Chain reduction, sent to each taking-part block before its epoch: where
+/// its running sum comes from and goes to in round `round`. `prev`: the block
+/// before it (none: it starts the sum, every id before its own excluded);
+/// its sum ends at id `from`, ids from .. own first - 1 take no part. `next`:
+/// the block after it (none: the last, it sends to the server). Chunks of at
+/// most `chunk_bytes` bytes (chain_chunks).
+struct chain_route {
+  uint32_t round = 0;
+  caf::actor prev;
+  caf::actor next;
+  uint32_t from = 0;
+  uint64_t chunk_bytes = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chain_route& x) {
+  return f(caf::meta::type_name("lsgd.chain_route"), x.round, x.prev, x.next, x.from,
+           x.chunk_bytes);
+}
+
+/// Chain reduction: the block's models of round `round` are ready and held
+/// for the chain (sent after its traces); `positions` as in model.
+struct chain_ready {
+  uint32_t round = 0;
+  uint32_t first_worker = 0;
+  uint32_t workers = 0;
+  std::vector<uint64_t> positions;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chain_ready& x) {
+  return f(caf::meta::type_name("lsgd.chain_ready"), x.round, x.first_worker, x.workers,
+           x.positions);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_description& x) {
   return f(caf::meta::type_name("lsgd.run_description"), x.config, x.file, x.overrides,
@@ -135,6 +205,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(lsgd, (lsgd::trace))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::run_description))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::stream_state))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_chunk))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_route))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_ready))
 
   // join(count): a worker block asks for `count` consecutive worker ids.
   CAF_ADD_ATOM(lsgd, lsgd::atom, join, "join")
@@ -147,6 +220,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   // deadline(r): the server's own timer for round r; deadline(0): for all
   // N workers to join (serve's join timeout).
   CAF_ADD_ATOM(lsgd, lsgd::atom, deadline, "deadline")
+  // fallback(r): chain reduction: a block of round r was lost; every block
+  // sends its model of round r to the server (the star) instead.
+  CAF_ADD_ATOM(lsgd, lsgd::atom, fallback, "fallback")
 CAF_END_TYPE_ID_BLOCK(lsgd)
 
 namespace lsgd {
@@ -157,10 +233,13 @@ using schedule_actor
 
 /// Hosts a block of workers: runs an epoch's local steps from the given
 /// averages (model size x reps), sending a trace per chunk of recorded steps
-/// as far as the server allows, then its models.
+/// as far as the server allows, then its models (or, in a chain, its link
+/// of the running sum: actors/chain_link.hpp).
 using worker_actor
   = caf::typed_actor<caf::reacts_to<epoch, param_bytes>, caf::reacts_to<stream_state>,
-                     caf::reacts_to<atom::proceed, uint32_t, uint32_t>>;
+                     caf::reacts_to<atom::proceed, uint32_t, uint32_t>,
+                     caf::reacts_to<chain_route>, caf::reacts_to<chain_chunk>,
+                     caf::reacts_to<atom::fallback, uint32_t>>;
 
 /// Collects the models of a round, averages them in worker-id order and
 /// records the error; assigns worker ids on join; describes its run to
@@ -169,6 +248,7 @@ using server_actor
   = caf::typed_actor<caf::replies_to<atom::join, uint32_t>::with<uint32_t>,
                      caf::replies_to<atom::describe>::with<run_description>,
                      caf::reacts_to<trace>, caf::reacts_to<model>,
-                     caf::reacts_to<atom::deadline, uint32_t>>;
+                     caf::reacts_to<atom::deadline, uint32_t>,
+                     caf::reacts_to<chain_ready>, caf::reacts_to<chain_chunk>>;
 
 } // namespace lsgd

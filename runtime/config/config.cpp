@@ -140,6 +140,7 @@ const random_config random_defaults{};
 const network_config network_defaults{};
 const report_config report_defaults{};
 const cluster_model cluster_defaults{};
+const cluster_config reduction_defaults{};
 
 } // namespace
 
@@ -242,6 +243,15 @@ const std::vector<section_table>& section_tables() {
       path_key("key", "its private key, unencrypted").computed("required when enabled"),
       path_key("ca", "the CA that signs every node's certificate")
         .computed("required when enabled")}},
+    {"cluster", "how `localsgd serve` reduces a round across processes (`run` in one process "
+                "always uses the star: the same numbers)",
+     {text_key("reduction", "\"star\": every node sends its ids' models to the server; "
+                            "\"chain\": the nodes, in worker-id order, pass one running sum "
+                            "along in chunks, node to node, and the last sends it to the server")
+        .one_of({"star", "chain"})
+        .def(std::string(reduction_defaults.chain ? "chain" : "star")),
+      integer_key("chunk_kb", "KB of running sum per chain message")
+        .at_least(1).at_most(1 << 20).def(reduction_defaults.chunk_kb)}},
     {"cluster_model", "a simulated cluster: every round's end time, from the round steps "
                       "(own random stream; never changes the SGD numbers)",
      {number_key("step_seconds", "mean seconds per local step of a worker")
@@ -543,6 +553,12 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
   if (c.inject.stragglers && !c.cluster)
     faults_table.fail("inject", "stragglers = true needs a [cluster_model]: the deadline is "
                                 "kept in simulated seconds");
+  if (r.has("cluster")) { // only when given, so other summaries stay as they were
+    auto cl = section("cluster");
+    c.reduction.chain = cl.text("reduction") == "chain";
+    c.reduction.chunk_kb = cl.integer("chunk_kb");
+    c.sections.emplace_back("cluster", cl);
+  }
   if (r.has("tls")) {
     auto tls = section("tls");
     c.tls = read_tls(tls);

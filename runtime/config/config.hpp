@@ -7,6 +7,7 @@
 #include "runtime/config/components.hpp"
 #include "runtime/config/config_error.hpp"
 #include "runtime/config/key_table.hpp"
+#include "numerics/chain_sum.hpp"
 #include "numerics/cluster_time.hpp"
 
 #include <cstdint>
@@ -85,6 +86,16 @@ struct network_config {
   int64_t middleman_workers = 1;
 };
 
+/// [cluster]: how `localsgd serve` reduces a round across processes. "star":
+/// every block sends its models to the server; "chain": the blocks pass a
+/// running sum along in worker-id order, in chunks (actors/chain_link.hpp),
+/// the same additions: the same numbers. `run` (one process) always uses the
+/// star, which there costs no network.
+struct cluster_config {
+  bool chain = false;
+  int64_t chunk_kb = chain_chunk_bytes / 1024; // KB of running sum per chain message
+};
+
 /// [faults.inject]: losses an in-process run simulates (runtime/plan/fault_plan.hpp).
 struct fault_injection {
   bool enabled = false;                // the table is there
@@ -124,12 +135,14 @@ struct experiment_config {
   random_config random;
   network_config network;
   report_config report;
+  cluster_config reduction; // [cluster]
   /// [cluster_model], when given: the simulated cluster time of every round
   /// (numerics/cluster_time.hpp). bytes_per_model 0: 8 x the objective's
   /// dimension, resolved by the plan's reader (runtime/store/sim_time.hpp).
   std::optional<cluster_model> cluster;
   /// The fixed tables as read, for the echo: "" (the top level), "speedup",
-  /// "runtime", "faults", "checkpoint", "random", "network", "report", "tls", "cluster_model".
+  /// "runtime", "faults", "checkpoint", "random", "network", "report", "tls", "cluster_model", "cluster"
+  /// (the last three only when given).
   std::vector<std::pair<std::string, values>> sections;
 };
 

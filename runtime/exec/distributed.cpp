@@ -118,6 +118,8 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
   spec.description = run;
   spec.join_timeout = o_.join_timeout; // the server fails with join_timeout
   spec.announce_start = true;
+  spec.chain = plan.config.reduction.chain;
+  spec.chain_chunk_bytes = static_cast<size_t>(plan.config.reduction.chunk_kb) * 1024;
   auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
   auto bound = tls::publish(srv, port_, host_, plan.config.tls);
   if (!bound) {
@@ -168,6 +170,73 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
     out.resumable = resume_from_ || (!records.empty() && records.front().round_errors.size() > 1);
   }
   return out;
+}
+
+// A join node's part of the run, once it knows the run: spawns its worker
+// actors on `sys`, which join `srv`, and waits for the run's end.
+int host_workers(caf::actor_system& sys, server_actor srv_handle, const run_plan& plan,
+                 const join_options& o) {
+  caf::scoped_actor self{sys};
+  auto srv = &srv_handle;
+  std::string failure;
+  const auto& entry = plan.entries.front();
+  const auto& batch = plan.batches.front();
+  const auto count = static_cast<uint32_t>(o.workers);
+  // One actor per thread at most; ids are assigned by the server on join.
+  const uint32_t per_actor = (count + plan.threads - 1) / plan.threads;
+  std::vector<worker_actor> workers;
+  for (uint32_t first = 0; first < count; first += per_actor) {
+    worker_spec ws{entry.local,   plan.config.seed, batch.first_rep, batch.reps,
+                   std::min(per_actor, count - first), entry.N, plan.f->dimension(),
+                   plan.recorded_steps};
+    workers.push_back(sys.spawn(worker, std::move(ws), *srv));
+  }
+  for (auto& w : workers)
+    self->monitor(w);
+  // The server actor too: it quits normally only when the run completed. At a
+  // normal end it first sends our workers user_shutdown; when it gave up (a
+  // join timeout) they only see it go down with user_shutdown.
+  self->monitor(*srv);
+  std::optional<caf::error> server_end;
+  bool refused = false;
+  auto on_down = [&](caf::down_msg& d) {
+    if (d.source == srv->address()) {
+      server_end = std::move(d.reason);
+      return;
+    }
+    if (d.reason == caf::exit_reason::user_shutdown || !failure.empty())
+      return;
+    // The server answers a join it cannot take with invalid_argument.
+    refused = d.reason == caf::sec::invalid_argument;
+    failure = d.reason ? explain(sys, d.reason, "the server")
+                       : "a worker stopped before the run ended";
+  };
+  // A refused worker actor ends the node at once: the ids it holds elsewhere
+  // would only wait for the server's join timeout.
+  for (size_t down = 0; down < workers.size() && !refused;)
+    self->receive([&](caf::down_msg& d) {
+      down += d.source == srv->address() ? 0 : 1;
+      on_down(d);
+    });
+  if (refused) {
+    for (auto& w : workers)
+      self->send_exit(w, caf::exit_reason::user_shutdown);
+    std::fprintf(stderr, "localsgd: the server refused this node: %s\n", failure.c_str());
+    return exit_code::unreachable;
+  }
+  // The server's own end travels with (or just before) its workers' ends.
+  if (!server_end)
+    self->receive(on_down, caf::after(std::chrono::seconds(1)) >> [] {});
+  if (failure.empty() && server_end && *server_end
+      && *server_end != caf::exit_reason::normal
+      && *server_end != caf::exit_reason::remote_link_unreachable)
+    failure = "the server ended the run before it completed (" + sys.render(*server_end)
+              + "; see the server's log)";
+  if (!failure.empty()) {
+    std::fprintf(stderr, "localsgd: the run ended badly: %s\n", failure.c_str());
+    return exit_code::run_failed;
+  }
+  return exit_code::done;
 }
 
 } // namespace
@@ -321,68 +390,28 @@ int join(const join_options& o) {
     std::fprintf(stderr, "localsgd: the server's run does not build here: %s\n", e.what());
     return exit_code::bad_input;
   }
-  const auto& entry = plan.entries.front();
-  const auto& batch = plan.batches.front();
-  if (o.workers < 1 || o.workers > entry.N) {
-    std::fprintf(stderr, "localsgd: --workers must be in 1 .. N = %u\n", entry.N);
+  if (o.workers < 1 || o.workers > plan.entries.front().N) {
+    std::fprintf(stderr, "localsgd: --workers must be in 1 .. N = %u\n", plan.entries.front().N);
     return exit_code::bad_input;
   }
-  const auto count = static_cast<uint32_t>(o.workers);
-  // One actor per thread at most; ids are assigned by the server on join.
-  const uint32_t per_actor = (count + plan.threads - 1) / plan.threads;
-  std::vector<worker_actor> workers;
-  for (uint32_t first = 0; first < count; first += per_actor) {
-    worker_spec ws{entry.local,   plan.config.seed, batch.first_rep, batch.reps,
-                   std::min(per_actor, count - first), entry.N, plan.f->dimension(),
-                   plan.recorded_steps};
-    workers.push_back(sys.spawn(worker, std::move(ws), *srv));
-  }
-  for (auto& w : workers)
-    self->monitor(w);
-  // The server actor too: it quits normally only when the run completed. At a
-  // normal end it first sends our workers user_shutdown; when it gave up (a
-  // join timeout) they only see it go down with user_shutdown.
-  self->monitor(*srv);
-  std::optional<caf::error> server_end;
-  bool refused = false;
-  auto on_down = [&](caf::down_msg& d) {
-    if (d.source == srv->address()) {
-      server_end = std::move(d.reason);
-      return;
-    }
-    if (d.reason == caf::exit_reason::user_shutdown || !failure.empty())
-      return;
-    // The server answers a join it cannot take with invalid_argument.
-    refused = d.reason == caf::sec::invalid_argument;
-    failure = d.reason ? explain(sys, d.reason, "the server")
-                       : "a worker stopped before the run ended";
-  };
-  // A refused worker actor ends the node at once: the ids it holds elsewhere
-  // would only wait for the server's join timeout.
-  for (size_t down = 0; down < workers.size() && !refused;)
-    self->receive([&](caf::down_msg& d) {
-      down += d.source == srv->address() ? 0 : 1;
-      on_down(d);
-    });
-  if (refused) {
-    for (auto& w : workers)
-      self->send_exit(w, caf::exit_reason::user_shutdown);
-    std::fprintf(stderr, "localsgd: the server refused this node: %s\n", failure.c_str());
+  if (!plan.config.reduction.chain || tls.enabled)
+    return host_workers(sys, *srv, plan, o);
+  // A chain node talks to its neighbours directly: CAF's automatic connections
+  // must be on when its actor system starts, and only the run says whether
+  // they are wanted. So the node joins again from a system that has them.
+  // Under TLS they stay off (CAF 0.17's direct links would be plain TCP): the
+  // chain then goes through the server's encrypted connections.
+  caf::actor_system_config direct_cfg;
+  configure_system(direct_cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, network, true);
+  caf::actor_system direct{direct_cfg};
+  std::tie(host, port) = parse_address(address, "join");
+  auto again = reach_server(direct, host, port, tls, o.connect_timeout, 0);
+  if (!again) {
+    std::fprintf(stderr, "localsgd: cannot reach the server at %s again for the chain: %s\n",
+                 address.c_str(), direct.render(again.error()).c_str());
     return exit_code::unreachable;
   }
-  // The server's own end travels with (or just before) its workers' ends.
-  if (!server_end)
-    self->receive(on_down, caf::after(std::chrono::seconds(1)) >> [] {});
-  if (failure.empty() && server_end && *server_end
-      && *server_end != caf::exit_reason::normal
-      && *server_end != caf::exit_reason::remote_link_unreachable)
-    failure = "the server ended the run before it completed (" + sys.render(*server_end)
-              + "; see the server's log)";
-  if (!failure.empty()) {
-    std::fprintf(stderr, "localsgd: the run ended badly: %s\n", failure.c_str());
-    return exit_code::run_failed;
-  }
-  return exit_code::done;
+  return host_workers(direct, *again, plan, o);
 }
 
 } // namespace lsgd

@@ -1,0 +1,107 @@
+#include "actors/chain_link.hpp"
+
+#include <utility>
+
+namespace lsgd {
+
+chain_link::chain_link(uint32_t first, uint32_t count, uint32_t workers, Eigen::Index rows,
+                       Eigen::Index groups)
+  : first_(first), count_(count), workers_(workers), rows_(rows), groups_(groups) {}
+
+std::optional<std::string> chain_link::route(const chain_route& r) {
+  if (r.from > first_)
+    return "a chain route whose sum ends after the block's first id";
+  if (r.chunk_bytes == 0)
+    return "a chain route with empty chunks";
+  route_ = r;
+  routed_ = true;
+  abandoned_ = false;
+  chunks_ = chain_chunks(rows_, groups_, static_cast<Eigen::Index>(r.chunk_bytes));
+  in_.clear();
+  models_ = nullptr;
+  next_out_ = 0;
+  auto early = std::move(early_);
+  early_.clear();
+  for (auto& e : early)
+    if (auto err = receive(std::move(e.chunk), e.sender))
+      return err;
+  return std::nullopt;
+}
+
+std::optional<std::string> chain_link::check(const chain_chunk& c) const {
+  const auto k = in_.size();
+  if (!route_.prev || k >= chunks_.size())
+    return "a chain chunk the route does not expect";
+  const auto& want = chunks_[k];
+  if (c.first_row != static_cast<uint64_t>(want.first) || c.rows != static_cast<uint64_t>(want.rows)
+      || c.groups != static_cast<uint64_t>(groups_))
+    return "a chain chunk of rows " + std::to_string(c.first_row) + " + " + std::to_string(c.rows)
+           + ", not the next of the route";
+  if (c.next != route_.from || c.added > c.next)
+    return "a chain chunk over ids 0.." + std::to_string(c.next) + ", not 0.."
+           + std::to_string(route_.from);
+  const auto doubles = c.added == 0 ? 0 : static_cast<size_t>(want.rows * groups_);
+  if (c.sum.bytes.size() != doubles * sizeof(double))
+    return "a chain chunk of " + std::to_string(c.sum.bytes.size()) + " bytes, not "
+           + std::to_string(doubles * sizeof(double));
+  return std::nullopt;
+}
+
+std::optional<std::string> chain_link::receive(chain_chunk c, const caf::actor_addr& sender) {
+  if (routed_ && c.round < route_.round)
+    return std::nullopt;
+  if (!routed_ || c.round > route_.round) {
+    if (early_.size() >= static_cast<size_t>(rows_)) // a chunk holds a row at least
+      return "more early chain chunks than a round has rows";
+    early_.push_back({std::move(c), sender});
+    return std::nullopt;
+  }
+  if (abandoned_)
+    return std::nullopt;
+  if (!route_.prev || sender != route_.prev.address())
+    return "a chain chunk from a block that is not the one before it";
+  if (auto err = check(c))
+    return err;
+  in_.push_back(std::move(c));
+  return std::nullopt;
+}
+
+std::vector<chain_chunk> chain_link::take() {
+  std::vector<chain_chunk> out;
+  if (!routed_ || abandoned_ || !models_)
+    return out;
+  while (next_out_ < chunks_.size()) {
+    chain_partial in;
+    in.next = first_; // ids before the block that no link added took no part
+    if (route_.prev) {
+      if (next_out_ >= in_.size())
+        break;
+      auto& c = in_[next_out_];
+      in.added = c.added;
+      if (c.added != 0) {
+        const auto& rc = chunks_[next_out_];
+        in.sum = Eigen::Map<const Eigen::MatrixXd>(
+          reinterpret_cast<const double*>(c.sum.bytes.data()), rc.rows, groups_);
+      }
+      c.sum.bytes = {}; // summed: its bytes are not needed any more
+    }
+    // ids route_.from .. first_ - 1 take no part: like ordered_sum::exclude,
+    // skipping them only moves the running sum's next id on.
+    const auto& rc = chunks_[next_out_];
+    const auto done = chain_continue(in, rc, workers_, first_, count_, *models_);
+    chain_chunk c{route_.round,
+                  static_cast<uint64_t>(rc.first),
+                  static_cast<uint64_t>(rc.rows),
+                  static_cast<uint32_t>(groups_),
+                  done.next,
+                  done.added,
+                  {}};
+    if (done.added != 0)
+      c.sum = pack(done.sum);
+    out.push_back(std::move(c));
+    ++next_out_;
+  }
+  return out;
+}
+
+} // namespace lsgd

@@ -1,0 +1,314 @@
+// The chain reduction's actors' parts: links that pass running-sum chunks on
+// (actors/chain_link) and the server's end of the chain (actors/chain_round)
+// give the star's bits, in small chunks, with lost ids; the server routes a
+// chain, completes a round from the last link's sums, and sends a round that
+// loses a block to the star.
+#include "actors/chain_link.hpp"
+#include "actors/chain_round.hpp"
+#include "numerics/averaging.hpp"
+#include "tests/actors/fixture.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <random>
+
+using namespace lsgd;
+using namespace lsgd::test;
+using Eigen::Index;
+using Eigen::MatrixXd;
+
+namespace {
+
+MatrixXd awkward(Index rows, Index cols, unsigned seed) {
+  std::mt19937_64 g(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  MatrixXd m(rows, cols);
+  for (Index j = 0; j < cols; ++j)
+    for (Index i = 0; i < rows; ++i)
+      m(i, j) = u(g) * std::pow(10.0, static_cast<double>(g() % 30) - 15);
+  return m;
+}
+
+// Ids w .. w + count - 1 of every group (g * N + id), as a block holds them.
+MatrixXd block_of(const MatrixXd& all, Index groups, Index N, Index w, Index count) {
+  MatrixXd part(all.rows(), groups * count);
+  for (Index g = 0; g < groups; ++g)
+    part.middleCols(g * count, count) = all.middleCols(g * N + w, count);
+  return part;
+}
+
+bool same_bits(const MatrixXd& a, const MatrixXd& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols()
+         && std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<size_t>(a.size())) == 0;
+}
+
+struct actors {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  actors() {
+    configure_system(cfg, 1);
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+};
+
+} // namespace
+
+TEST_CASE("chain_link: three links and the server's chain_round give the star's bits, "
+          "in many small chunks, with lost ids between and after") {
+  const Index rows = 37, groups = 3;
+  const uint32_t N = 7; // ids 0, 1 | 2 lost | 3, 4 | 5 | 6 lost
+  const auto all = awkward(rows, groups * N, 3);
+  MatrixXd kept(rows, groups * 5);
+  for (Index g = 0; g < groups; ++g) {
+    kept.middleCols(g * 5, 2) = all.middleCols(g * N, 2);
+    kept.middleCols(g * 5 + 2, 3) = all.middleCols(g * N + 3, 3);
+  }
+  MatrixXd star(rows, groups);
+  average_column_groups(kept, 5, star);
+
+  actors env;
+  caf::scoped_actor a{*env.sys}, b{*env.sys}, c{*env.sys};
+  const uint64_t limit = 5 * groups * sizeof(double); // 5 rows a message
+  const auto ma = block_of(all, groups, N, 0, 2), mb = block_of(all, groups, N, 3, 2),
+             mc = block_of(all, groups, N, 5, 1);
+  chain_link la(0, 2, N, rows, groups), lb(3, 2, N, rows, groups), lc(5, 1, N, rows, groups);
+  REQUIRE(!la.route({1, {}, caf::actor{b}, 0, limit}));
+  la.models_ready(&ma);
+  const auto from_a = la.take();
+  CHECK(la.finished());
+  // A model of 37 x 3 doubles (888 bytes unchunked) in 8 messages of at most 120.
+  REQUIRE(from_a.size() == 8);
+  for (const auto& x : from_a)
+    CHECK(x.sum.bytes.size() <= limit);
+  // A's chunks reach B before B's route: B keeps them for it.
+  for (const auto& x : from_a)
+    REQUIRE(!lb.receive(x, a->address()));
+  CHECK(lb.take().empty());
+  REQUIRE(!lb.route({1, caf::actor{a}, caf::actor{c}, 2, limit})); // id 2 takes no part
+  CHECK(lb.take().empty()); // its models are not ready yet
+  lb.models_ready(&mb);
+  const auto from_b = lb.take();
+  REQUIRE(from_b.size() == 8);
+  REQUIRE(!lc.route({1, caf::actor{b}, {}, 5, limit}));
+  lc.models_ready(&mc);
+  std::vector<chain_chunk> from_c;
+  for (const auto& x : from_b) { // one chunk at a time: the pipeline
+    REQUIRE(!lc.receive(x, b->address()));
+    for (auto& y : lc.take())
+      from_c.push_back(std::move(y));
+  }
+  REQUIRE(from_c.size() == 8);
+  CHECK(from_c.back().next == 6);
+  CHECK(from_c.back().added == 5);
+  chain_round end;
+  end.open(1, rows, groups, N, static_cast<Index>(limit), 5, 6); // id 6 takes no part
+  for (size_t k = 0; k < from_c.size(); ++k) {
+    CHECK(!end.done());
+    REQUIRE(!end.give(from_c[k]));
+  }
+  REQUIRE(end.done());
+  CHECK(same_bits(end.averages(), star));
+}
+
+TEST_CASE("chain_link: chunks from the wrong sender, out of order, of an old or abandoned "
+          "round") {
+  const Index rows = 4, groups = 1;
+  actors env;
+  caf::scoped_actor a{*env.sys}, b{*env.sys}, stranger{*env.sys};
+  const MatrixXd ma = MatrixXd::Ones(rows, 1), mb = MatrixXd::Constant(rows, 1, 2.0);
+  chain_link la(0, 1, 2, rows, groups), lb(1, 1, 2, rows, groups);
+  REQUIRE(!la.route({2, {}, caf::actor{b}, 0, 16})); // 2 rows a chunk
+  la.models_ready(&ma);
+  const auto from_a = la.take();
+  REQUIRE(from_a.size() == 2);
+  REQUIRE(!lb.route({2, caf::actor{a}, {}, 1, 16}));
+  CHECK(lb.receive(from_a[0], stranger->address())); // not the block before
+  CHECK(lb.receive(from_a[1], a->address()));        // not the next chunk
+  auto old = from_a[0];
+  old.round = 1;
+  CHECK(!lb.receive(old, a->address())); // dropped
+  auto wrong = from_a[0];
+  wrong.next = 0;
+  CHECK(lb.receive(wrong, a->address())); // over other ids
+  CHECK(lb.route({3, caf::actor{a}, {}, 2, 16})); // a sum ending after its first id
+  REQUIRE(!lb.route({3, caf::actor{a}, {}, 1, 16}));
+  lb.models_ready(&mb);
+  lb.abandon(); // fallback: the round goes to the star
+  CHECK(lb.round() == 0);
+  auto later = from_a[0];
+  later.round = 3;
+  CHECK(!lb.receive(later, a->address()));
+  CHECK(lb.take().empty());
+
+  chain_round end;
+  end.open(2, rows, groups, 2, 16, 2, 2);
+  auto partial = from_a[0]; // ids 0..0 only
+  CHECK(end.give(partial));
+  CHECK(!end.done());
+}
+
+TEST_CASE("server, chain: routes in id order, the last link's sums end the round, a lost "
+          "block sends its round to the star") {
+  server_fixture fx(3, schedules::constant_rounds(20, 2), quick(true), [](server_spec& s) {
+    s.chain = true;
+    s.chain_chunk_bytes = 8; // one row a chunk
+  });
+  caf::scoped_actor a{fx.sys};
+  std::optional<caf::scoped_actor> b_alive{std::in_place, fx.sys};
+  auto& b = *b_alive;
+  REQUIRE(fx.join(b, 2) == 0); // b holds ids 0, 1 and a holds 2: a is last
+  REQUIRE(fx.join(a, 1) == 2);
+  fx.ds.run();
+  chain_route ra, rb;
+  a->receive([&](const chain_route& r) { ra = r; }, caf::after(0s) >> [] { FAIL("no route"); });
+  b->receive([&](const chain_route& r) { rb = r; }, caf::after(0s) >> [] { FAIL("no route"); });
+  CHECK(!rb.prev);
+  CHECK(rb.next == caf::actor{a});
+  CHECK(ra.prev == caf::actor{b});
+  CHECK(!ra.next);
+  CHECK(ra.from == 2);
+  const auto e = fx.next_epoch(a);
+  fx.next_epoch(b);
+  REQUIRE(e.round == 1);
+  // Models: b's ids 1.0 and 2.0, a's 6.0; the average 3.0 in both rows.
+  const MatrixXd mb = (MatrixXd(2, 2) << 1, 2, 1, 2).finished();
+  const MatrixXd ma = MatrixXd::Constant(2, 1, 6.0);
+  chain_link lb(0, 2, 3, 2, 1), la(2, 1, 3, 2, 1);
+  REQUIRE(!lb.route(rb));
+  REQUIRE(!la.route(ra));
+  lb.models_ready(&mb);
+  la.models_ready(&ma);
+  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
+  for (auto* w : {&a, &b}) {
+    const uint32_t first = w == &a ? 2 : 0, count = w == &a ? 1 : 2;
+    (*w)->send(fx.srv, trace{1, first, count, false, steps,
+                             pack(MatrixXd::Constant(2, Index(steps.size() * count), 3.0))});
+    (*w)->send(fx.srv, chain_ready{1, first, count, {}});
+  }
+  for (const auto& x : lb.take())
+    REQUIRE(!la.receive(x, b->address()));
+  const auto sums = la.take();
+  REQUIRE(sums.size() == 2);
+  b->send(fx.srv, sums[0]); // only the last link may send them
+  fx.ds.run();
+  CHECK(fx.log->has("not the last of the chain"));
+  a->send(fx.srv, sums[0]);
+  a->send(fx.srv, model{1, 2, 1, pack(ma), {}}); // a chain round takes no models
+  fx.ds.run();
+  CHECK(fx.log->has("the round is reduced by the chain"));
+  a->send(fx.srv, sums[1]);
+  fx.ds.run();
+  // Round 2: routed again; b is lost before its models are ready.
+  a->receive([&](const chain_route& r) { ra = r; }, caf::after(0s) >> [] { FAIL("no route"); });
+  const auto e2 = fx.next_epoch(a);
+  REQUIRE(e2.round == 2);
+  b_alive.reset(); // b goes down: its node is gone
+  fx.ds.run();
+  CHECK(fx.log->has("this round goes by the star"));
+  bool fell_back = false;
+  a->receive([&](atom::fallback, uint32_t r) { fell_back = r == 2; },
+             caf::after(0s) >> [] {});
+  CHECK(fell_back);
+  fx.answer(a, e2, 2, 1, 5.0);
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors[1] == f_at(3.0));
+  CHECK(end.rec().round_errors[2] == f_at(5.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 3, 1});
+}
+
+TEST_CASE("server, chain: every block ready but no sums by the deadline: the round goes to "
+          "the star, with the same time again") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+  });
+  caf::scoped_actor a{fx.sys}, b{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(b, 1) == 1);
+  fx.ds.run();
+  for (auto* w : {&a, &b})
+    (*w)->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
+  const auto e = fx.next_epoch(a);
+  fx.next_epoch(b);
+  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
+  for (uint32_t id = 0; id < 2; ++id) {
+    auto& w = id == 0 ? a : b;
+    w->send(fx.srv, trace{1, id, 1, false, steps,
+                          pack(MatrixXd::Constant(2, Index(steps.size()), 1.0 + id))});
+    w->send(fx.srv, chain_ready{1, id, 1, {}});
+  }
+  fx.ds.advance(999ms); // first_round_deadline = 1 s
+  CHECK(!fx.log->has("by the star"));
+  fx.ds.advance(1ms);
+  CHECK(fx.log->has("by the star"));
+  CHECK(fx.end().reason == "still running"); // nobody was lost: all were ready
+  for (auto* w : {&a, &b}) {
+    bool told = false;
+    (*w)->receive([&](atom::fallback, uint32_t r) { told = r == 1; }, caf::after(0s) >> [] {});
+    CHECK(told);
+  }
+  a->send(fx.srv, model{1, 0, 1, pack(MatrixXd::Constant(2, 1, 1.0)), {}});
+  fx.ds.advance(1s); // b sends nothing: lost at the star's deadline
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors.back() == f_at(1.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+  CHECK(fx.log->has("lost workers 1..1 (missed the deadline of round 1"));
+}
+
+TEST_CASE("server, chain: a block not ready by the deadline is lost, the others' models end "
+          "the round by the star") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+  });
+  caf::scoped_actor a{fx.sys}, silent{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(silent, 1) == 1);
+  fx.ds.run();
+  a->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
+  const auto e = fx.next_epoch(a);
+  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
+  a->send(fx.srv,
+          trace{1, 0, 1, false, steps, pack(MatrixXd::Constant(2, Index(steps.size()), 2.0))});
+  a->send(fx.srv, chain_ready{1, 0, 1, {}});
+  fx.ds.advance(1s);
+  CHECK(fx.log->has("lost workers 1..1 (missed the deadline of round 1"));
+  bool told = false;
+  a->receive([&](atom::fallback, uint32_t r) { told = r == 1; }, caf::after(0s) >> [] {});
+  REQUIRE(told);
+  a->send(fx.srv, model{1, 0, 1, pack(MatrixXd::Constant(2, 1, 2.0)), {}});
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors.back() == f_at(2.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+}
+
+TEST_CASE("server, chain: after a fallback at the deadline the star's models get the same "
+          "time again, then the late are lost") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+  });
+  caf::scoped_actor a{fx.sys}, silent{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(silent, 1) == 1);
+  fx.ds.run();
+  const auto e = [&] {
+    a->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
+    return fx.next_epoch(a);
+  }();
+  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
+  a->send(fx.srv,
+          trace{1, 0, 1, false, steps, pack(MatrixXd::Constant(2, Index(steps.size()), 2.0))});
+  a->send(fx.srv, chain_ready{1, 0, 1, {}});
+  fx.ds.advance(1s); // silent is lost, a is told to send its model: it does not
+  CHECK(fx.end().reason == "still running");
+  fx.ds.advance(999ms);
+  CHECK(fx.end().reason == "still running");
+  fx.ds.advance(1ms);
+  const auto end = fx.end();
+  CHECK(end.reason.find("every worker of round 1 was lost") != std::string::npos);
+}

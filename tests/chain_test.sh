@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# The chain reduction across processes on loopback ([cluster] reduction =
+# "chain"): the same numbers as one process, with several ids per node and
+# with forced small chunks; a node hosting 10 ids sends about one model per
+# round (counted on the wire by tests/count_relay.py), and its neighbour's
+# chunks go to it directly, not through the server; a node killed mid-run
+# under on_worker_loss = "continue" gives the numbers of the star that lost it.
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+cleanup() { kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh"
+chain=(--set cluster.reduction=chain)
+
+# Compares the CSVs of served run $1 with those of `localsgd run` in $2 for
+# method $3 (runs.csv without its wall_seconds).
+same_results() {
+  local served=$1 local=$2 method=$3 what=$4
+  for f in trajectory.csv rounds.csv; do
+    check "$what: $f identical" cmp -s <(grep "^$method," "$local/$f") <(tail -n +2 "$served/$f")
+  done
+  check "$what: runs.csv identical" \
+    cmp -s <(grep "^$method," "$local/runs.csv" | cut -d, -f1-8) \
+           <(tail -n +2 "$served/runs.csv" | cut -d, -f1-8)
+}
+
+# --- identical results: three join processes (5 + 10 on two actors + 5 ids) --
+cfg="$src/configs/paper/quadratic.toml"
+small=(--set repetitions=10 --set record_every=5)
+start_server "$tmp/serve.log" "$cfg" --method increasing "${small[@]}" "${chain[@]}" \
+  --out "$tmp/served"
+"$bin" join "127.0.0.1:$port" --workers 5 >"$tmp/j1.log" 2>&1 & j1=$!
+"$bin" join "127.0.0.1:$port" --workers 10 --threads 2 >"$tmp/j2.log" 2>&1 & j2=$!
+"$bin" join "127.0.0.1:$port" --workers 5 >"$tmp/j3.log" 2>&1 & j3=$!
+pids+=("$j1" "$j2" "$j3")
+wait_for "$serve_pid" 60; check "chain: served run exits 0" test "$rc" -eq 0
+for j in "$j1" "$j2" "$j3"; do
+  wait_for "$j" 10; check "chain: worker process exits 0" test "$rc" -eq 0
+done
+check "chain: no round fell back to the star" test "$(grep -c "by the star" "$tmp/serve.log")" -eq 0
+# `run` accepts the key and keeps its star: in one process the same numbers.
+"$bin" run "$cfg" "${small[@]}" "${chain[@]}" --quiet --out "$tmp/local"
+same_results "$tmp/served" "$tmp/local" increasing "chain"
+
+# --- forced small chunks: an 8 MB model in 16 KB messages ---------------------
+big=("$src/configs/cluster/large_model.toml" --set T=12 --set record_every=6)
+start_server "$tmp/big.log" "${big[@]}" "${chain[@]}" --set cluster.chunk_kb=16 \
+  --out "$tmp/big_served"
+"$bin" join "127.0.0.1:$port" --workers 1 >/dev/null 2>&1 & b1=$!
+"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & b2=$!
+"$bin" join "127.0.0.1:$port" --workers 1 >/dev/null 2>&1 & b3=$!
+pids+=("$b1" "$b2" "$b3")
+wait_for "$serve_pid" 120; check "small chunks: served run exits 0" test "$rc" -eq 0
+"$bin" run "${big[@]}" --quiet --out "$tmp/big_local"
+same_results "$tmp/big_served" "$tmp/big_local" increasing "small chunks"
+
+# --- bytes per node per round, and direct links ------------------------------
+# N = 11: node A hosts id 0, node B ids 1..10 (it joins once A has). Each
+# through its own counting relay. d = 1e4, one repetition: a model is 80 KB;
+# 10 rounds; only step T is traced (10 snapshots of B's, once).
+start_relay() { # target port, count file -> sets $relay_port
+  python3 "$src/tests/count_relay.py" "$1" "$2" >"$2.port" 2>&1 &
+  pids+=("$!")
+  relay_port=""
+  for _ in $(seq 100); do
+    relay_port=$(head -1 "$2.port" 2>/dev/null)
+    [ -n "$relay_port" ] && return 0
+    sleep 0.1
+  done
+  echo "relay did not start"; return 1
+}
+wire=("$src/configs/cluster/large_model.toml" --set N=11 --set objective.dimension=10000
+      --set T=100 --set record_every=100
+      --set 'method.0.schedule={type="increasing",rounds=10}')
+model=80000 rounds=10
+bytes_sent() { # reduction -> sets $a_up $b_up
+  start_server "$tmp/wire_$1.log" "${wire[@]}" --set cluster.reduction="$1" --out "$tmp/wire_$1"
+  start_relay "$port" "$tmp/a_$1.count"; local pa=$relay_port
+  start_relay "$port" "$tmp/b_$1.count"; local pb=$relay_port
+  "$bin" join "127.0.0.1:$pa" --workers 1 >"$tmp/a_$1.log" 2>&1 & local a=$!
+  pids+=("$a")
+  # B's ids come after A's: wait until A made its last connection (a chain node
+  # joins from a second actor system, see README), then for its join.
+  local want=1; [ "$1" = chain ] && want=2
+  for _ in $(seq 100); do
+    [ "$(cut -d' ' -f3 "$tmp/a_$1.count")" -ge $want ] && break
+    sleep 0.1
+  done
+  sleep 0.5
+  "$bin" join "127.0.0.1:$pb" --workers 10 >"$tmp/b_$1.log" 2>&1 & local b=$!
+  pids+=("$b")
+  wait_for "$serve_pid" 60; check "$1 (bytes): served run exits 0" test "$rc" -eq 0
+  wait_for "$a" 10; wait_for "$b" 10
+  read -r a_up _ <"$tmp/a_$1.count"
+  read -r b_up _ <"$tmp/b_$1.count"
+  echo "chain_test: reduction = $1: node A (1 id) sent $a_up bytes, node B (10 ids) $b_up bytes" \
+       "in $rounds rounds (a model: $model bytes)"
+}
+bytes_sent star
+star_b=$b_up
+bytes_sent chain
+check "star: the 10-id node sends 10 models a round" test "$star_b" -ge $((10 * rounds * model))
+# Its models' running sum once a round, and its 10 snapshots at step T once.
+check "chain: the 10-id node sends about one model a round" \
+  test "$b_up" -ge $((rounds * model)) -a "$b_up" -le $(((rounds + 10) * model * 6 / 5))
+if ip -4 -o addr show scope global 2>/dev/null | grep -q inet; then
+  # A's sums go to B over their own connection: A's link to the server carries
+  # its snapshot at step T, small notices and the sums of the first round or
+  # two (until the direct connection is up), not a model a round (11 in all).
+  check "chain: node A's sums go to node B directly" test "$a_up" -le $((4 * model))
+else
+  echo "chain_test: no non-loopback address: CAF advertises none for direct links; not checked"
+fi
+same_results "$tmp/wire_chain" "$tmp/wire_star" increasing "chain vs star (bytes run)"
+
+# --- a node killed mid-run: that round goes by the star ------------------------
+cont=("$cfg" --set repetitions=10 --set T=20000 --set record_every=4000
+      --set faults.on_worker_loss=continue --set checkpoint.interval=0)
+start_server "$tmp/lost.log" "${cont[@]}" --method increasing "${chain[@]}" --out "$tmp/lost"
+for k in 1 2 3 4; do
+  "$bin" join "127.0.0.1:$port" --workers 5 >/dev/null 2>&1 &
+  eval "l$k=\$!"; pids+=("$!")
+done
+for _ in $(seq 300); do
+  [ -e "$tmp/lost/checkpoint/batch-0.ckpt" ] && break
+  sleep 0.02
+done
+kill -9 "$l2"
+wait_for "$serve_pid" 60; check "lost node: the run completes (exit 0)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat "$tmp/lost.log"
+check "lost node: the loss is logged" grep -q "lost workers .*; 15 of 20 workers remain" \
+  "$tmp/lost.log"
+# Inside a chain round the round goes by the star; between two rounds (while the
+# server writes its checkpoint) the next round is routed around the lost ids.
+if grep -q "the chain lost a block; this round goes by the star" "$tmp/lost.log"; then
+  echo "chain_test: the node was lost inside a chain round: that round went by the star"
+else
+  echo "chain_test: the node was lost between two rounds: the next chain went around it"
+fi
+# The star that loses those ids at the start of the same round: [faults.inject]
+# in one process.
+first=$(sed -nE 's/.*lost workers ([0-9]+)\.\.[0-9]+ .*/\1/p' "$tmp/lost.log" | head -1)
+round=$(awk -F, 'NR > 1 && $7 < 20 { print $3; exit }' "$tmp/lost/rounds.csv")
+echo "chain_test: the killed node held ids $first..; first round without them: $round"
+lost_ids=$(seq -s, "$first" $((first + 4)))
+lost_rounds=$(printf "$round,%.0s" 1 2 3 4 5); lost_rounds=${lost_rounds%,}
+"$bin" run "${cont[@]}" --set "faults.inject.lose_workers=[$lost_ids]" \
+  --set "faults.inject.lose_rounds=[$lost_rounds]" --quiet --out "$tmp/lost_local"
+check "lost node: rounds.csv as the star that lost them" \
+  cmp -s <(grep "^increasing," "$tmp/lost_local/rounds.csv") <(tail -n +2 "$tmp/lost/rounds.csv")
+# The loss round's traced steps may hold the node's snapshots that reached the
+# server before it died (the star keeps them too); every other step is equal.
+start=$(awk -F, -v r="$round" 'NR > 1 && $3 == r - 1 { print $4 }' "$tmp/lost/rounds.csv")
+end=$(awk -F, -v r="$round" 'NR > 1 && $3 == r { print $4 }' "$tmp/lost/rounds.csv")
+outside() { awk -F, -v s="$start" -v e="$end" '$3 <= s || $3 > e'; }
+check "lost node: trajectory as the star's outside the loss round" \
+  cmp -s <(grep "^increasing," "$tmp/lost_local/trajectory.csv" | outside) \
+         <(tail -n +2 "$tmp/lost/trajectory.csv" | outside)
+
+# --- a replacement takes over the lost ids and joins the chain ---------------
+# Longer rounds than above, so that the replacement (two connections) is in
+# before the run ends.
+start_server "$tmp/replaced.log" "${cont[@]}" --set repetitions=50 --set T=40000 \
+  --method increasing "${chain[@]}" --out "$tmp/replaced"
+"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & r1=$!
+"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & r2=$!
+pids+=("$r1" "$r2")
+for _ in $(seq 300); do
+  [ -e "$tmp/replaced/checkpoint/batch-0.ckpt" ] && break
+  sleep 0.02
+done
+kill -9 "$r1"
+"$bin" join "127.0.0.1:$port" --workers 10 >"$tmp/replacement.log" 2>&1 & r3=$!
+pids+=("$r3")
+wait_for "$serve_pid" 60; check "replacement: the run completes (exit 0)" test "$rc" -eq 0
+wait_for "$r3" 10; check "replacement: the new node exits 0" test "$rc" -eq 0
+check "replacement: it is logged" grep -q "replaced; they take part from round" "$tmp/replaced.log"
+check "replacement: the last round averages all 20 again" \
+  test "$(tail -1 "$tmp/replaced/rounds.csv" | cut -d, -f7)" = 20
+check "replacement: its rounds went by the chain" \
+  test "$(grep -c "by the star" "$tmp/replaced.log")" -le 1
+
+# --- under TLS the chain goes through the server, same numbers -----------------
+if command -v openssl >/dev/null; then
+  (
+    cd "$tmp" || exit 1
+    ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+    openssl req -x509 "${ec[@]}" -keyout ca.key -out ca.pem -days 2 -subj /CN=ca &&
+      for n in server worker; do
+        openssl req "${ec[@]}" -keyout $n.key -out $n.csr -subj /CN=$n &&
+          openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out $n.pem
+      done
+  ) >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log"; exit 1; }
+  { cat "$cfg"
+    printf '\n[tls]\ncertificate = "server.pem"\nkey = "server.key"\nca = "ca.pem"\n'; } >"$tmp/q.toml"
+  good=(--tls-certificate "$tmp/worker.pem" --tls-key "$tmp/worker.key" --tls-ca "$tmp/ca.pem")
+  start_server "$tmp/tls.log" "$tmp/q.toml" --method increasing "${small[@]}" "${chain[@]}" \
+    --out "$tmp/tls_served"
+  "$bin" join "127.0.0.1:$port" --workers 12 "${good[@]}" >"$tmp/t1.log" 2>&1 & t1=$!
+  "$bin" join "127.0.0.1:$port" --workers 8 "${good[@]}" >"$tmp/t2.log" 2>&1 & t2=$!
+  pids+=("$t1" "$t2")
+  wait_for "$serve_pid" 60; check "TLS chain: served run exits 0" test "$rc" -eq 0
+  for j in "$t1" "$t2"; do
+    wait_for "$j" 10; check "TLS chain: worker process exits 0" test "$rc" -eq 0
+  done
+  "$bin" run "$tmp/q.toml" "${small[@]}" "${chain[@]}" --quiet --out "$tmp/tls_local"
+  same_results "$tmp/tls_served" "$tmp/tls_local" increasing "TLS chain"
+else
+  echo "chain_test: no openssl command: the TLS chain is not checked"
+fi
+
+echo "chain: $passes passed, $failures failed"
+test "$failures" -eq 0
