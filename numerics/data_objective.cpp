@@ -51,6 +51,12 @@ void data_objective::sample_gradients(const const_matrix_ref& x, random_stream* 
                     scratch.data());
 }
 
+void data_objective::errors(const const_matrix_ref& points, double* out) const {
+  f_->values(points, out);
+  for (Eigen::Index j = 0; j < points.cols(); ++j)
+    out[j] = out[j] - optimum_;
+}
+
 void data_objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
                                const step_size& eta, uint64_t first, uint64_t last,
                                const snapshot_sink& sink) const {

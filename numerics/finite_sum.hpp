@@ -24,6 +24,10 @@ public:
   /// F(x); the same numbers for the same x wherever it is called from.
   virtual double value(const const_vector_ref& x) const = 0;
 
+  /// out[j] = F(X.col(j)) for every column: the same numbers as value(),
+  /// one pass over the data for all of them (the default calls value()).
+  virtual void values(const const_matrix_ref& X, double* out) const;
+
   /// grad F(x), written to g (length d).
   virtual void gradient(const const_vector_ref& x, Eigen::Ref<vector> g) const = 0;
 
