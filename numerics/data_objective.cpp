@@ -1,5 +1,6 @@
 #include "numerics/data_objective.hpp"
 
+#include "numerics/linear_sgd.hpp"
 #include "numerics/local_optimizer.hpp"
 
 #include <algorithm>
@@ -14,7 +15,8 @@ data_objective::data_objective(std::shared_ptr<const finite_sum> f, vector minim
     minimizer_(std::move(minimizer)),
     optimum_(optimum),
     batch_(batch_size),
-    split_(split) {
+    split_(split),
+    interleave_(default_interleave) {
   if (minimizer_.size() != f_->dimension())
     throw std::invalid_argument("data_objective: the minimiser has the wrong length");
   if (batch_ < 1)
@@ -64,6 +66,13 @@ void data_objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
   const auto etas = eta.table(first, last);
   const auto d = dimension();
   const auto columns = x.cols();
+  if (f_->has_residual()) { // the same, several columns interleaved
+    std::vector<sample_range> ranges;
+    for (Eigen::Index j = 0; j < columns; ++j)
+      ranges.push_back(samples_of(j));
+    linear_sgd_steps(*f_, batch_, ranges, x, streams, etas, first, sink, interleave_);
+    return;
+  }
   vector g(d), scratch(f_->scratch_size());
   for (Eigen::Index j = 0; j < columns; ++j) {
     auto& rng = streams[j];

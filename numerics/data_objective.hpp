@@ -3,6 +3,7 @@
 #pragma once
 
 #include "numerics/finite_sum.hpp"
+#include "numerics/linear_sgd.hpp"
 
 #include <vector>
 
@@ -68,6 +69,12 @@ public:
   }
   /// The samples column j draws from.
   sample_range samples_of(Eigen::Index column) const;
+  /// Columns the fused loop interleaves when the loss has a residual
+  /// (numerics/linear_sgd.hpp); 1: one column at a time. Never changes the
+  /// numbers; for tests and measurements.
+  void set_interleave(Eigen::Index columns) {
+    interleave_ = columns < 1 ? 1 : columns;
+  }
 
 private:
   // g = the mini-batch gradient at x (d numbers), drawn from `rng` over `r`.
@@ -80,6 +87,7 @@ private:
   uint32_t batch_;
   data_split split_;
   std::vector<sample_range> ranges_; // a sharded block's columns; empty otherwise
+  Eigen::Index interleave_;
 };
 
 } // namespace lsgd

@@ -42,6 +42,17 @@ public:
     return 0;
   }
 
+  /// Whether the loss depends on z = a_i . x alone, its gradient r a_i with
+  /// r = residual(z, y_i): then data_objective runs the interleaved SGD loop
+  /// (numerics/linear_sgd.hpp). add_sample_gradient must then be exactly
+  /// z = sum_k a_k x_k in order, g_k += residual(z, y_i) a_k.
+  virtual bool has_residual() const {
+    return false;
+  }
+  virtual double residual(double, double) const {
+    return 0;
+  }
+
   /// L: a bound on the largest eigenvalue of the Hessian anywhere.
   virtual double smoothness() const = 0;
 

@@ -55,7 +55,7 @@ void least_squares::add_sample_gradient(Eigen::Index i, const double* x, double*
   double z = 0;
   for (Eigen::Index k = 0; k < p; ++k)
     z += a[k] * x[k];
-  const double r = z - data_->labels[i];
+  const double r = residual(z, data_->labels[i]);
   for (Eigen::Index k = 0; k < p; ++k)
     g[k] += r * a[k];
 }

@@ -21,6 +21,13 @@ public:
   void hessian(const const_vector_ref& x, matrix& H) const override;
   void add_sample_gradient(Eigen::Index i, const double* x, double* g,
                            double* scratch) const override;
+  bool has_residual() const override {
+    return true;
+  }
+  /// z - y.
+  double residual(double z, double y) const override {
+    return z - y;
+  }
   double smoothness() const override;
   std::string describe() const override;
 };

@@ -66,9 +66,13 @@ void logistic_regression::add_sample_gradient(Eigen::Index i, const double* x, d
   double z = 0;
   for (Eigen::Index k = 0; k < p; ++k)
     z += a[k] * x[k];
-  const double r = sigmoid(z) - data_->labels[i];
+  const double r = residual(z, data_->labels[i]);
   for (Eigen::Index k = 0; k < p; ++k)
     g[k] += r * a[k];
+}
+
+double logistic_regression::residual(double z, double y) const {
+  return sigmoid(z) - y;
 }
 
 double logistic_regression::smoothness() const {

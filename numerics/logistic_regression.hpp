@@ -24,6 +24,11 @@ public:
   void hessian(const const_vector_ref& x, matrix& H) const override;
   void add_sample_gradient(Eigen::Index i, const double* x, double* g,
                            double* scratch) const override;
+  bool has_residual() const override {
+    return true;
+  }
+  /// sigma(z) - y.
+  double residual(double z, double y) const override;
   /// L = lambda_max((1/n) A A^T) / 4 + lambda, as sigma' <= 1/4.
   double smoothness() const override;
   std::string describe() const override;

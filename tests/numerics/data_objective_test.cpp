@@ -379,3 +379,40 @@ TEST_CASE("errors() of many points: error() of each, to the last bit, in one pas
     }
   }
 }
+
+TEST_CASE("the interleaved SGD loop of least squares and logistic regression: the generic "
+          "loop's numbers for any interleave, batch size and column count") {
+  for (const auto& f : all_problems(0.1)) {
+    if (!f->has_residual())
+      continue;
+    for (uint32_t batch : {1u, 3u}) {
+      for (Eigen::Index interleave : {1, 2, 4, 8}) {
+        CAPTURE(f->describe());
+        CAPTURE(batch);
+        CAPTURE(interleave);
+        auto obj = std::make_shared<data_objective>(f, vector::Zero(f->dimension()), 0.0, batch,
+                                                    data_split::sharded);
+        obj->set_interleave(interleave);
+        const block_layout layout{4, 0, 3, 1, 3, 5}; // 9 columns: not a multiple of 2, 4, 8
+        const auto view = block_objective(obj, layout);
+        const auto eta = step_size::inverse_time(2.0, 0.1, 10.0);
+        const std::vector<uint64_t> steps{1, 7, 30};
+        const auto cols = layout.columns();
+        const auto d = f->dimension();
+        matrix x0(d, cols);
+        for (Eigen::Index j = 0; j < cols; ++j)
+          x0.col(j) = point(d, static_cast<uint32_t>(j));
+        matrix fused = x0, generic = x0;
+        std::vector<double> out_fused(steps.size() * cols * d), out_generic(out_fused.size());
+        auto s1 = layout.streams(), s2 = layout.streams();
+        view->sgd_steps(fused, s1.data(), eta, 0, 30,
+                        {steps.data(), steps.size(), out_fused.data()});
+        view->objective::sgd_steps(generic, s2.data(), eta, 0, 30,
+                                   {steps.data(), steps.size(), out_generic.data()});
+        CHECK(fused == generic);
+        CHECK(out_fused == out_generic);
+        CHECK(s1[cols - 1].position() == s2[cols - 1].position());
+      }
+    }
+  }
+}
