@@ -212,9 +212,18 @@ void start_run(self_ptr self) {
   }
   // A diverged repetition's errors are NaN from its divergence on, its last
   // round's too: so a checkpoint says which repetitions diverged.
+  // With [record] rounds = "recorded" the last round may have no error: then
+  // the last one evaluated and the averages (non-finite stays non-finite) tell.
   st.diverged.assign(st.spec.reps, 0);
-  for (size_t r = 0; r < st.records.size(); ++r)
-    st.diverged[r] = std::isnan(st.records[r].round_errors.back());
+  for (size_t r = 0; r < st.records.size(); ++r) {
+    const auto& rec = st.records[r];
+    auto k = rec.round_errors.size() - 1;
+    while (k > 0 && !st.spec.recorded_steps.evaluates_round(rec.round_steps[k]))
+      --k;
+    st.diverged[r] = std::isnan(rec.round_errors[k])
+                     || (k + 1 < rec.round_errors.size()
+                         && !st.averages.col(static_cast<Index>(r)).allFinite());
+  }
   ask_for_epoch(self, st.completed_rounds);
 }
 
@@ -438,12 +447,23 @@ void complete_round(self_ptr self) {
          "round " + std::to_string(st.current.round) + " ended without every trace and model");
     return;
   }
+  // A round [record] rounds skips gets no F, only the check for divergence,
+  // and NaN for its error: no number.
+  const bool evaluated = st.spec.recorded_steps.evaluates_round(st.current.last_step);
   st.errors.resize(static_cast<size_t>(st.averages.cols()));
-  st.spec.f->errors(st.averages.topRows(st.spec.f->dimension()), st.errors.data());
+  if (evaluated)
+    st.spec.f->errors(st.averages.topRows(st.spec.f->dimension()), st.errors.data());
   for (size_t r = 0; r < st.records.size(); ++r) {
     auto& rec = st.records[r];
     rec.round_steps.push_back(st.current.last_step);
-    rec.round_errors.push_back(recorded_error(st, r, st.errors[r], st.traced_steps.size()));
+    const auto at = st.traced_steps.size();
+    if (evaluated) {
+      rec.round_errors.push_back(recorded_error(st, r, st.errors[r], at));
+    } else {
+      const bool finite = st.averages.col(static_cast<Index>(r)).allFinite();
+      recorded_error(st, r, finite ? 0.0 : std::numeric_limits<double>::quiet_NaN(), at);
+      rec.round_errors.push_back(std::numeric_limits<double>::quiet_NaN());
+    }
     rec.round_workers.push_back(st.round.received());
   }
   count_transfers(st, st.round.received());

@@ -6,7 +6,9 @@
 # kernel over 50 repetitions at a time (the floor), and the vectorized NumPy
 # version (bench/numpy_baseline.py: what a researcher would write instead), on
 # the paper's experiments S and L. Prints ns per normal draw per SIMD path
-# (bench/normals.cpp) and a markdown table of worker-steps/s.
+# (bench/normals.cpp) and a markdown table of worker-steps/s; then the
+# breast-cancer experiment, reduced, against its NumPy version
+# (bench/breast_cancer.sh): one ratio line.
 #
 #   bench/run.sh          # L at 100 repetitions for the baselines (rates do not depend on it)
 #   bench/run.sh --full   # L at the paper's 1000 repetitions everywhere (about 10 minutes)
@@ -77,3 +79,6 @@ print(f"| {exp} ({reps} reps) | {p1:.1f} / {pk:.1f} M/s | {s1:.1f} / {sk:.1f} M/
       f"{lsgd:.1f} M/s ({wall:.2f} s) | {lsgd / sk:.2f} | {lsgd / pk:.2f} | {lsgd / npy:.1f}x |")
 PY
 done
+
+echo
+bench/breast_cancer.sh 2>/dev/null | tail -1

@@ -1,5 +1,6 @@
 #include "numerics/data_objective.hpp"
 
+#include "numerics/linear_sgd.hpp"
 #include "numerics/local_optimizer.hpp"
 
 #include <algorithm>
@@ -14,7 +15,8 @@ data_objective::data_objective(std::shared_ptr<const finite_sum> f, vector minim
     minimizer_(std::move(minimizer)),
     optimum_(optimum),
     batch_(batch_size),
-    split_(split) {
+    split_(split),
+    interleave_(default_interleave) {
   if (minimizer_.size() != f_->dimension())
     throw std::invalid_argument("data_objective: the minimiser has the wrong length");
   if (batch_ < 1)
@@ -51,6 +53,12 @@ void data_objective::sample_gradients(const const_matrix_ref& x, random_stream* 
                     scratch.data());
 }
 
+void data_objective::errors(const const_matrix_ref& points, double* out) const {
+  f_->values(points, out);
+  for (Eigen::Index j = 0; j < points.cols(); ++j)
+    out[j] = out[j] - optimum_;
+}
+
 void data_objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
                                const step_size& eta, uint64_t first, uint64_t last,
                                const snapshot_sink& sink) const {
@@ -58,6 +66,13 @@ void data_objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
   const auto etas = eta.table(first, last);
   const auto d = dimension();
   const auto columns = x.cols();
+  if (f_->has_residual()) { // the same, several columns interleaved
+    std::vector<sample_range> ranges;
+    for (Eigen::Index j = 0; j < columns; ++j)
+      ranges.push_back(samples_of(j));
+    linear_sgd_steps(*f_, batch_, ranges, x, streams, etas, first, sink, interleave_);
+    return;
+  }
   vector g(d), scratch(f_->scratch_size());
   for (Eigen::Index j = 0; j < columns; ++j) {
     auto& rng = streams[j];

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "numerics/finite_sum.hpp"
+#include "numerics/linear_sgd.hpp"
 
 #include <vector>
 
@@ -36,6 +37,8 @@ public:
   }
   void sample_gradients(const const_matrix_ref& x, random_stream* streams,
                         Eigen::Ref<matrix> g) const override;
+  /// One pass over the data for all points (finite_sum::values).
+  void errors(const const_matrix_ref& points, double* out) const override;
   void sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
                  uint64_t first, uint64_t last, const snapshot_sink& sink) const override;
   /// Sharded: a view whose column c samples the shard of worker
@@ -66,6 +69,12 @@ public:
   }
   /// The samples column j draws from.
   sample_range samples_of(Eigen::Index column) const;
+  /// Columns the fused loop interleaves when the loss has a residual
+  /// (numerics/linear_sgd.hpp); 1: one column at a time. Never changes the
+  /// numbers; for tests and measurements.
+  void set_interleave(Eigen::Index columns) {
+    interleave_ = columns < 1 ? 1 : columns;
+  }
 
 private:
   // g = the mini-batch gradient at x (d numbers), drawn from `rng` over `r`.
@@ -78,6 +87,7 @@ private:
   uint32_t batch_;
   data_split split_;
   std::vector<sample_range> ranges_; // a sharded block's columns; empty otherwise
+  Eigen::Index interleave_;
 };
 
 } // namespace lsgd

@@ -16,6 +16,11 @@ finite_sum::finite_sum(std::shared_ptr<const dataset> data, double lambda)
     throw std::invalid_argument("finite_sum: lambda must be > 0");
 }
 
+void finite_sum::values(const const_matrix_ref& X, double* out) const {
+  for (Eigen::Index j = 0; j < X.cols(); ++j)
+    out[j] = value(X.col(j));
+}
+
 double finite_sum::largest_gram_eigenvalue() const {
   const auto& A = data_->features;
   const matrix gram = A * A.transpose() / static_cast<double>(A.cols());

@@ -24,6 +24,10 @@ public:
   /// F(x); the same numbers for the same x wherever it is called from.
   virtual double value(const const_vector_ref& x) const = 0;
 
+  /// out[j] = F(X.col(j)) for every column: the same numbers as value(),
+  /// one pass over the data for all of them (the default calls value()).
+  virtual void values(const const_matrix_ref& X, double* out) const;
+
   /// grad F(x), written to g (length d).
   virtual void gradient(const const_vector_ref& x, Eigen::Ref<vector> g) const = 0;
 
@@ -35,6 +39,17 @@ public:
   virtual void add_sample_gradient(Eigen::Index i, const double* x, double* g,
                                    double* scratch) const = 0;
   virtual Eigen::Index scratch_size() const {
+    return 0;
+  }
+
+  /// Whether the loss depends on z = a_i . x alone, its gradient r a_i with
+  /// r = residual(z, y_i): then data_objective runs the interleaved SGD loop
+  /// (numerics/linear_sgd.hpp). add_sample_gradient must then be exactly
+  /// z = sum_k a_k x_k in order, g_k += residual(z, y_i) a_k.
+  virtual bool has_residual() const {
+    return false;
+  }
+  virtual double residual(double, double) const {
     return 0;
   }
 

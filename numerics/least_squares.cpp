@@ -1,5 +1,7 @@
 #include "numerics/least_squares.hpp"
 
+#include "numerics/sample_products.hpp"
+
 #include <sstream>
 
 namespace lsgd {
@@ -8,9 +10,30 @@ least_squares::least_squares(std::shared_ptr<const dataset> data, double lambda)
   : finite_sum(std::move(data), lambda) {
 }
 
+namespace {
+
+// (1/n) sum_i (z_i - y_i)^2 / 2. r is a vector of its own, as it always was:
+// the order of squaredNorm's sum depends on the alignment of its data.
+double mean_loss(const double* z, const vector& y) {
+  const vector r = Eigen::Map<const vector>(z, y.size()) - y;
+  return 0.5 * r.squaredNorm() / static_cast<double>(r.size());
+}
+
+} // namespace
+
 double least_squares::value(const const_vector_ref& x) const {
-  const vector r = data_->features.transpose() * x - data_->labels;
-  return 0.5 * r.squaredNorm() / static_cast<double>(r.size()) + 0.5 * lambda_ * x.squaredNorm();
+  matrix z;
+  sample_products(data_->features, x, z);
+  return mean_loss(z.data(), data_->labels) + 0.5 * lambda_ * x.squaredNorm();
+}
+
+void least_squares::values(const const_matrix_ref& X, double* out) const {
+  matrix Z;
+  sample_products(data_->features, X, Z);
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    const const_vector_ref x = X.col(j); // value()'s x, at the same address
+    out[j] = mean_loss(Z.col(j).data(), data_->labels) + 0.5 * lambda_ * x.squaredNorm();
+  }
 }
 
 void least_squares::gradient(const const_vector_ref& x, Eigen::Ref<vector> g) const {
@@ -32,7 +55,7 @@ void least_squares::add_sample_gradient(Eigen::Index i, const double* x, double*
   double z = 0;
   for (Eigen::Index k = 0; k < p; ++k)
     z += a[k] * x[k];
-  const double r = z - data_->labels[i];
+  const double r = residual(z, data_->labels[i]);
   for (Eigen::Index k = 0; k < p; ++k)
     g[k] += r * a[k];
 }

@@ -1,5 +1,7 @@
 #include "numerics/logistic_regression.hpp"
 
+#include "numerics/sample_products.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -11,12 +13,31 @@ logistic_regression::logistic_regression(std::shared_ptr<const dataset> data, do
     throw std::invalid_argument("logistic_regression: needs two classes (labels 0 and 1)");
 }
 
-double logistic_regression::value(const const_vector_ref& x) const {
-  const vector z = data_->features.transpose() * x;
+namespace {
+
+// (1/n) sum_i softplus(z_i) - y_i z_i, in sample order.
+double mean_loss(const double* z, const vector& y) {
   double sum = 0;
-  for (Eigen::Index i = 0; i < z.size(); ++i)
-    sum += softplus(z[i]) - data_->labels[i] * z[i];
-  return sum / static_cast<double>(z.size()) + 0.5 * lambda_ * x.squaredNorm();
+  for (Eigen::Index i = 0; i < y.size(); ++i)
+    sum += softplus(z[i]) - y[i] * z[i];
+  return sum / static_cast<double>(y.size());
+}
+
+} // namespace
+
+double logistic_regression::value(const const_vector_ref& x) const {
+  matrix z;
+  sample_products(data_->features, x, z);
+  return mean_loss(z.data(), data_->labels) + 0.5 * lambda_ * x.squaredNorm();
+}
+
+void logistic_regression::values(const const_matrix_ref& X, double* out) const {
+  matrix Z;
+  sample_products(data_->features, X, Z);
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    const const_vector_ref x = X.col(j); // value()'s x, at the same address
+    out[j] = mean_loss(Z.col(j).data(), data_->labels) + 0.5 * lambda_ * x.squaredNorm();
+  }
 }
 
 void logistic_regression::gradient(const const_vector_ref& x, Eigen::Ref<vector> g) const {
@@ -45,9 +66,13 @@ void logistic_regression::add_sample_gradient(Eigen::Index i, const double* x, d
   double z = 0;
   for (Eigen::Index k = 0; k < p; ++k)
     z += a[k] * x[k];
-  const double r = sigmoid(z) - data_->labels[i];
+  const double r = residual(z, data_->labels[i]);
   for (Eigen::Index k = 0; k < p; ++k)
     g[k] += r * a[k];
+}
+
+double logistic_regression::residual(double z, double y) const {
+  return sigmoid(z) - y;
 }
 
 double logistic_regression::smoothness() const {

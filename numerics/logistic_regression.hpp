@@ -19,10 +19,16 @@ public:
     return data_->features_per_sample();
   }
   double value(const const_vector_ref& x) const override;
+  void values(const const_matrix_ref& X, double* out) const override;
   void gradient(const const_vector_ref& x, Eigen::Ref<vector> g) const override;
   void hessian(const const_vector_ref& x, matrix& H) const override;
   void add_sample_gradient(Eigen::Index i, const double* x, double* g,
                            double* scratch) const override;
+  bool has_residual() const override {
+    return true;
+  }
+  /// sigma(z) - y.
+  double residual(double z, double y) const override;
   /// L = lambda_max((1/n) A A^T) / 4 + lambda, as sigma' <= 1/4.
   double smoothness() const override;
   std::string describe() const override;

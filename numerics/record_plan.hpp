@@ -6,11 +6,18 @@
 
 namespace lsgd {
 
+/// Which rounds get their error F(xbar) - F* after averaging ([record] rounds):
+/// every round, or only those that end at a recorded step. A skipped round
+/// has no error (NaN in run_record::round_errors, an empty field in
+/// rounds.csv); round 0 and the last round (at T) are always recorded steps.
+enum class round_errors { all, recorded };
+
 /// Steps t = 0, k, 2k, ... and always T: the points of the error-vs-iteration
 /// curve. Step t means "after t local steps".
 class record_plan {
 public:
-  record_plan(uint64_t T, uint64_t every) : T_(T), every_(every < 1 ? 1 : every) {
+  record_plan(uint64_t T, uint64_t every, round_errors rounds = round_errors::all)
+    : T_(T), every_(every < 1 ? 1 : every), rounds_(rounds) {
   }
 
   bool records(uint64_t t) const {
@@ -45,9 +52,19 @@ public:
     return every_;
   }
 
+  /// Whether the error after a round that ends at step t is evaluated.
+  bool evaluates_round(uint64_t t) const {
+    return rounds_ == round_errors::all || records(t);
+  }
+
+  round_errors rounds() const {
+    return rounds_;
+  }
+
 private:
   uint64_t T_;
   uint64_t every_;
+  round_errors rounds_;
 };
 
 } // namespace lsgd

@@ -205,6 +205,16 @@ const std::vector<section_table>& section_tables() {
                                 "take longer than the round's deadline ([faults] rule, in "
                                 "simulated seconds) is lost in that round")
         .def(false)}},
+    {"record", "what the results record besides the recorded steps (record_every)",
+     // "all" is the default: the error after every round is what rounds.csv and the
+     // error-vs-round plot show, and it costs one F per round, little unless rounds are
+     // many and F is a pass over a data set (sync on breast cancer: 20000 rounds, most
+     // of its time). Final errors, trajectories and time-to-target never need the others.
+     {text_key("rounds", "\"all\": F(xbar) - F* after every round; \"recorded\": only after "
+                         "rounds that end at a recorded step (and the last); the others have "
+                         "no error (empty in rounds.csv)")
+        .one_of({"all", "recorded"})
+        .def(std::string("all"))}},
     {"checkpoint", "checkpoints after rounds into <results>/checkpoint, for run/serve --resume",
      {boolean_key("enabled", "write checkpoints").def(checkpoint_defaults.enabled),
       number_key("interval", "seconds between a batch's checkpoints (0: after every round)")
@@ -549,6 +559,11 @@ experiment_config read_experiment(const toml::table& root, const std::string& fi
     auto cm = section("cluster_model");
     c.cluster = read_cluster_model(cm);
     c.sections.emplace_back("cluster_model", cm);
+  }
+  if (r.has("record")) { // only when given, so other summaries stay as they were
+    auto rec = section("record");
+    c.record_rounds = rec.text("rounds") == "recorded" ? round_errors::recorded : round_errors::all;
+    c.sections.emplace_back("record", rec);
   }
   if (c.inject.stragglers && !c.cluster)
     faults_table.fail("inject", "stragglers = true needs a [cluster_model]: the deadline is "

@@ -9,6 +9,7 @@
 #include "runtime/config/key_table.hpp"
 #include "numerics/chain_sum.hpp"
 #include "numerics/cluster_time.hpp"
+#include "numerics/record_plan.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -122,6 +123,7 @@ struct experiment_config {
   int64_t T = 1;
   std::vector<int64_t> N;
   int64_t record_every = 1;
+  round_errors record_rounds = round_errors::all; // [record] rounds
   chosen<objective_source> objective;
   chosen<lsgd::step_size> step_size; // the default of every method
   std::vector<method_config> methods;

@@ -46,7 +46,7 @@ run_plan make_plan(const experiment_config& c, uint32_t layout_threads) {
   plan.optimum = prepared.optimum;
   plan.config.objective.settings.set("x0", prepared.x0);
   const auto T = static_cast<uint64_t>(c.T);
-  plan.recorded_steps = record_plan(T, static_cast<uint64_t>(c.record_every));
+  plan.recorded_steps = record_plan(T, static_cast<uint64_t>(c.record_every), c.record_rounds);
   const vector x0 = Eigen::Map<const vector>(plan.x0.data(), static_cast<Eigen::Index>(plan.x0.size()));
   auto add = [&](const method_config& m, uint32_t N, bool single) {
     plan_entry e;

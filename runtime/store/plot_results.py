@@ -31,6 +31,8 @@ def read_series(path, x_key):
             if None in row or None in row.values():
                 raise ValueError(f"{path}: line {reader.line_num}: a truncated or malformed row")
             key = (row["method"], int(row["N"]))
+            if row["mean_error"] == "":  # a round [record] rounds did not evaluate
+                continue
             s = series.setdefault(key, {"x": [], "mean": [], "se": [], "exact": []})
             s["x"].append(float(row[x_key]))
             s["mean"].append(float(row["mean_error"]))

@@ -98,13 +98,13 @@ double trajectory_median(const run_plan& plan, const std::vector<double>& trajec
 
 } // namespace
 
-std::optional<divergence_point> divergence_of(const run_record& rec,
-                                              const std::vector<uint64_t>& recorded) {
+std::optional<divergence_point> divergence_of(const run_record& rec, const record_plan& plan) {
   const auto finite = [](double x) { return std::isfinite(x); };
+  const auto recorded = plan.steps();
   std::optional<uint64_t> step;
-  const auto r = std::find_if_not(rec.round_errors.begin(), rec.round_errors.end(), finite);
-  if (r != rec.round_errors.end())
-    step = rec.round_steps[static_cast<size_t>(r - rec.round_errors.begin())];
+  for (size_t r = 0; r < rec.round_errors.size() && !step; ++r)
+    if (!finite(rec.round_errors[r]) && plan.evaluates_round(rec.round_steps[r]))
+      step = rec.round_steps[r];
   const auto k = std::find_if_not(rec.trajectory.begin(), rec.trajectory.end(), finite);
   if (k != rec.trajectory.end()) {
     const auto t = recorded[static_cast<size_t>(k - rec.trajectory.begin())];
@@ -115,6 +115,13 @@ std::optional<divergence_point> divergence_of(const run_record& rec,
   // The round whose local steps reached it: the first to end at or after it.
   const auto end = std::lower_bound(rec.round_steps.begin(), rec.round_steps.end(), *step);
   return divergence_point{0, static_cast<uint64_t>(end - rec.round_steps.begin()), *step};
+}
+
+double last_round_error(const run_record& rec, const record_plan& plan) {
+  auto r = rec.round_errors.size() - 1;
+  while (r > 0 && !plan.evaluates_round(rec.round_steps[r]))
+    --r;
+  return rec.round_errors[r];
 }
 
 std::string diverged_entries(const experiment_summary& s) {
@@ -136,7 +143,6 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
   for (size_t e = 0; e < plan.entries.size(); ++e)
     for (uint32_t rep = 0; rep < plan.entries[e].reps; ++rep)
       runs_of[e].push_back(plan.run_index(e, rep));
-  const auto recorded = plan.recorded_steps.steps();
   for (size_t e = 0; e < plan.entries.size(); ++e) {
     const auto& pe = plan.entries[e];
     auto& s = out.entries[e];
@@ -144,8 +150,9 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
     std::vector<size_t> stats_reps;
     for (size_t rep = 0; rep < runs_of[e].size(); ++rep) {
       const auto& rec = result.records[runs_of[e][rep]];
-      run_summary run{rec.round_errors.back(), trajectory_median(plan, rec.trajectory),
-                      rec.round_errors.size() - 1, divergence_of(rec, recorded),
+      run_summary run{last_round_error(rec, plan.recorded_steps),
+                      trajectory_median(plan, rec.trajectory), rec.round_errors.size() - 1,
+                      divergence_of(rec, plan.recorded_steps),
                       rec.wall_seconds, std::nullopt};
       if (run.divergence) {
         run.divergence->repetition = rep;
@@ -365,9 +372,12 @@ void write_results(const std::string& dir, const run_plan& plan, const experimen
   rounds << "method,N,round,t,mean_error,stderr,workers" << (sim ? ",sim_seconds" : "") << '\n';
   for (const auto& e : s.entries)
     for (size_t r = 0; r < e.round_errors.size(); ++r) {
-      rounds << e.method << ',' << e.N << ',' << r << ',' << e.round_steps[r] << ','
-             << csv_number(e.round_errors[r].mean) << ','
-             << csv_number(e.round_errors[r].se) << ',' << e.round_workers[r];
+      rounds << e.method << ',' << e.N << ',' << r << ',' << e.round_steps[r] << ',';
+      if (plan.recorded_steps.evaluates_round(e.round_steps[r])) // else no error: empty
+        rounds << csv_number(e.round_errors[r].mean) << ',' << csv_number(e.round_errors[r].se);
+      else
+        rounds << ',';
+      rounds << ',' << e.round_workers[r];
       if (sim)
         rounds << ',' << csv_number(e.round_sim[r]);
       rounds << '\n';

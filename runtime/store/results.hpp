@@ -23,10 +23,14 @@ struct divergence_point {
   uint64_t step = 0;
 };
 
-/// Where `rec` diverged, if it did; `recorded` are the plan's recorded steps
-/// (record_plan::steps()). The server records NaN from a divergence on.
-std::optional<divergence_point> divergence_of(const run_record& rec,
-                                              const std::vector<uint64_t>& recorded);
+/// Where `rec` diverged, if it did, by the plan's recorded steps. The server
+/// records NaN from a divergence on; the NaN of a round it did not evaluate
+/// ([record] rounds = "recorded") is no divergence.
+std::optional<divergence_point> divergence_of(const run_record& rec, const record_plan& plan);
+
+/// The error after the last round of `rec` that has one (the last round, once
+/// complete): the final error.
+double last_round_error(const run_record& rec, const record_plan& plan);
 
 /// One repetition of an entry: a row of runs.csv.
 struct run_summary {

@@ -109,3 +109,35 @@ TEST_CASE("data objectives: SGD reduces the error, FedAC takes mu = lambda and L
   CHECK(multi.f->dimension() == 8); // (3 features + intercept) x 2 classes
   CHECK(summarize(multi, execute(multi, false)).entries[3].final_error.mean < 0.05);
 }
+
+TEST_CASE("[record] rounds = \"recorded\": F only after rounds at recorded steps, the same "
+          "numbers there, no error elsewhere") {
+  const auto all = records({});
+  const auto plan = make_plan(parse_config(tiny_logistic, "data.toml", {"record.rounds=\"recorded\""}));
+  const auto skipping = execute(plan, false).records;
+  REQUIRE(all.size() == skipping.size());
+  size_t skipped = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const auto& a = all[i];
+    const auto& s = skipping[i];
+    CHECK(a.trajectory == s.trajectory);
+    CHECK(a.round_steps == s.round_steps);
+    REQUIRE(a.round_errors.size() == s.round_errors.size());
+    for (size_t r = 0; r < a.round_errors.size(); ++r) {
+      CAPTURE(r);
+      if (plan.recorded_steps.records(s.round_steps[r])) {
+        CHECK(a.round_errors[r] == s.round_errors[r]);
+      } else {
+        CHECK(std::isnan(s.round_errors[r]));
+        ++skipped;
+      }
+    }
+  }
+  CHECK(skipped > 0); // sync has a round per step, record_every = 4
+  // The summary: no divergence, and the same final errors.
+  const auto summary = summarize(plan, {skipping, 0});
+  for (const auto& e : summary.entries) {
+    CHECK(e.divergence.empty());
+    CHECK(std::isfinite(e.final_error.mean));
+  }
+}

@@ -13,6 +13,7 @@
 #include <Eigen/QR>
 
 #include <cmath>
+#include <cstring>
 #include <set>
 
 using namespace lsgd;
@@ -323,4 +324,95 @@ TEST_CASE("standardize and append_intercept") {
   CHECK(d.features.rows() == 4);
   CHECK(d.features.row(3).isOnes());
   CHECK(d.features(0, 0) == doctest::Approx(-1.5 / std::sqrt(1.25)));
+}
+
+namespace {
+
+// F as it was computed before sample_products, one Eigen gemv per point: on the
+// baseline ISA (SSE2 packets) sample_products promises its order.
+double gemv_value(const finite_sum& f, const const_vector_ref& x) {
+  const auto& data = f.data();
+  const vector z = data.features.transpose() * x;
+  if (data.classes == 0) {
+    const vector r = z - data.labels;
+    return 0.5 * r.squaredNorm() / static_cast<double>(r.size())
+           + 0.5 * f.lambda() * x.squaredNorm();
+  }
+  double sum = 0;
+  for (Eigen::Index i = 0; i < z.size(); ++i)
+    sum += softplus(z[i]) - data.labels[i] * z[i];
+  return sum / static_cast<double>(z.size()) + 0.5 * f.lambda() * x.squaredNorm();
+}
+
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+} // namespace
+
+TEST_CASE("errors() of many points: error() of each, to the last bit, in one pass") {
+  auto problems = all_problems(0.1);
+  // Breast cancer's shape: p = 31 (odd: a last term after the pairs), n = 569.
+  problems.push_back(std::make_shared<logistic_regression>(synthetic(30, 569, 2), 0.01));
+  problems.push_back(std::make_shared<least_squares>(synthetic(30, 100, 0), 0.01));
+  for (const auto& f : problems) {
+    CAPTURE(f->describe());
+    const auto d = f->dimension();
+    const data_objective obj(f, vector::Zero(d), 0.125, 1, data_split::shared);
+    for (Eigen::Index R : {1, 3, 8, 9, 21}) { // blocks of 8 columns and the rest
+      CAPTURE(R);
+      matrix X(d, R);
+      for (Eigen::Index j = 0; j < R; ++j)
+        X.col(j) = point(d, static_cast<uint32_t>(j + 10 * R));
+      X(0, 0) = 0.0; // a zero product term somewhere
+      std::vector<double> out(static_cast<size_t>(R));
+      obj.errors(X, out.data());
+      for (Eigen::Index j = 0; j < R; ++j) {
+        CAPTURE(j);
+        CHECK(same_bits(out[static_cast<size_t>(j)], obj.error(X.col(j))));
+        if (f->data().classes <= 2) {
+#if !defined(__AVX__)
+          CHECK(same_bits(obj.error(X.col(j)), gemv_value(*f, X.col(j)) - 0.125));
+#endif
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("the interleaved SGD loop of least squares and logistic regression: the generic "
+          "loop's numbers for any interleave, batch size and column count") {
+  for (const auto& f : all_problems(0.1)) {
+    if (!f->has_residual())
+      continue;
+    for (uint32_t batch : {1u, 3u}) {
+      for (Eigen::Index interleave : {1, 2, 4, 8}) {
+        CAPTURE(f->describe());
+        CAPTURE(batch);
+        CAPTURE(interleave);
+        auto obj = std::make_shared<data_objective>(f, vector::Zero(f->dimension()), 0.0, batch,
+                                                    data_split::sharded);
+        obj->set_interleave(interleave);
+        const block_layout layout{4, 0, 3, 1, 3, 5}; // 9 columns: not a multiple of 2, 4, 8
+        const auto view = block_objective(obj, layout);
+        const auto eta = step_size::inverse_time(2.0, 0.1, 10.0);
+        const std::vector<uint64_t> steps{1, 7, 30};
+        const auto cols = layout.columns();
+        const auto d = f->dimension();
+        matrix x0(d, cols);
+        for (Eigen::Index j = 0; j < cols; ++j)
+          x0.col(j) = point(d, static_cast<uint32_t>(j));
+        matrix fused = x0, generic = x0;
+        std::vector<double> out_fused(steps.size() * cols * d), out_generic(out_fused.size());
+        auto s1 = layout.streams(), s2 = layout.streams();
+        view->sgd_steps(fused, s1.data(), eta, 0, 30,
+                        {steps.data(), steps.size(), out_fused.data()});
+        view->objective::sgd_steps(generic, s2.data(), eta, 0, 30,
+                                   {steps.data(), steps.size(), out_generic.data()});
+        CHECK(fused == generic);
+        CHECK(out_fused == out_generic);
+        CHECK(s1[cols - 1].position() == s2[cols - 1].position());
+      }
+    }
+  }
 }

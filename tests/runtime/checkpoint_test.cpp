@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -311,4 +313,60 @@ TEST_CASE("a sealed checkpoint that does not fit the plan is refused, not used")
   c = good;
   c.averages.conservativeResize(c.averages.rows() + 1, Eigen::NoChange);
   refused(c, "averages");
+}
+
+namespace {
+
+// Equal to the last bit, NaN included.
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+} // namespace
+
+TEST_CASE("[record] rounds = \"recorded\": a resumed run diverges where the uninterrupted one "
+          "does, even from a round without an error") {
+  // eta = 20 overflows between the recorded steps 50 and 100; sync: a round per step.
+  const char* diverging = R"(
+seed = 7
+repetitions = 3
+T = 120
+N = [2]
+record_every = 50
+[objective]
+type = "noisy_quadratic"
+dimension = 3
+multiplicative_noise = 1.0
+x0 = 1.0
+[step_size]
+type = "constant"
+eta = 20.0
+[[method]]
+name = "sync"
+schedule = "synchronous"
+[record]
+rounds = "recorded"
+[runtime]
+threads = 1
+repetitions_per_actor = 3
+)";
+  const auto plan = make_plan(parse_config(diverging, "d.toml"));
+  REQUIRE(plan.batches.size() == 1);
+  const auto [reference, checkpoints] = run_one_batch(plan, 0, nullptr);
+  REQUIRE(checkpoints.size() == 120);
+  for (const auto& rec : reference) {
+    CHECK(std::isfinite(rec.round_errors[50]));
+    CHECK(std::isnan(rec.round_errors[100])); // diverged by then
+    CHECK(std::isnan(rec.round_errors[120]));
+  }
+  for (size_t k : {10, 60, 75, 90, 99, 100, 101}) {
+    CAPTURE(k);
+    const auto resumed
+      = run_one_batch(plan, 0, std::make_shared<const server_checkpoint>(checkpoints[k - 1]));
+    REQUIRE(resumed.first.size() == reference.size());
+    for (size_t r = 0; r < reference.size(); ++r) {
+      CHECK(same_bits(reference[r].round_errors, resumed.first[r].round_errors));
+      CHECK(same_bits(reference[r].trajectory, resumed.first[r].trajectory));
+    }
+  }
 }

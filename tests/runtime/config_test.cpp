@@ -245,3 +245,34 @@ schedule = "synchronous"
   CHECK(c.report.targets == std::vector<double>{0.1});
   CHECK(c.sections.back().first == "cluster_model");
 }
+
+TEST_CASE("[record] rounds: \"all\" unless given, \"recorded\" reaches the plan, in the echo "
+          "only when given") {
+  const std::string text = R"(
+seed = 1
+repetitions = 1
+T = 10
+N = 2
+record_every = 4
+[objective]
+type = "noisy_quadratic"
+x0 = 1.0
+[[method]]
+name = "a"
+schedule = "synchronous"
+)";
+  const auto plain = parse_config(text, "t.toml");
+  CHECK(plain.record_rounds == round_errors::all);
+  for (const auto& [name, v] : plain.sections)
+    CHECK(name != "record");
+  CHECK(make_plan(plain).recorded_steps.evaluates_round(3));
+  const auto c = parse_config(text, "t.toml", {"record.rounds=recorded"});
+  CHECK(c.record_rounds == round_errors::recorded);
+  CHECK(c.sections.back().first == "record");
+  const auto plan = make_plan(c);
+  CHECK(!plan.recorded_steps.evaluates_round(3));
+  CHECK(plan.recorded_steps.evaluates_round(8));
+  CHECK(plan.recorded_steps.evaluates_round(10)); // T
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"record.rounds=some"}),
+                       doctest::Contains("record.rounds: unknown value \"some\""), config_error);
+}

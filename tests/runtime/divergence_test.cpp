@@ -18,7 +18,7 @@ run_record record(std::vector<double> rounds, std::vector<double> trajectory) {
   return r;
 }
 
-const std::vector<uint64_t> recorded{0, 5, 10, 15, 20};
+const record_plan recorded(20, 5); // steps 0, 5, 10, 15, 20
 const double NaN = std::nan("");
 
 } // namespace
@@ -40,4 +40,27 @@ TEST_CASE("divergence_of: the first non-finite recorded step and the round that 
   REQUIRE(first);
   CHECK(first->step == 0);
   CHECK(first->round == 0);
+}
+
+TEST_CASE("divergence_of: a round [record] rounds skipped is no divergence") {
+  // Rounds end at 0, 10, 15, 25; recorded: 0, 10, 20 and 25 = T.
+  run_record r;
+  r.round_steps = {0, 10, 15, 25};
+  r.trajectory = {3, 2, 1, 0.5};
+  r.round_errors = {3, 2, NaN, 0.5};
+  const record_plan every(25, 10), skipping(25, 10, round_errors::recorded);
+  CHECK(divergence_of(r, every)); // with every round evaluated, NaN is divergence
+  CHECK(!divergence_of(r, skipping));
+  CHECK(last_round_error(r, skipping) == 0.5);
+  // A diverged run: NaN at an evaluated round as well.
+  r.round_errors = {3, 2, NaN, NaN};
+  r.trajectory = {3, 2, NaN, NaN};
+  const auto d = divergence_of(r, skipping);
+  REQUIRE(d);
+  CHECK(d->step == 20);
+  CHECK(d->round == 3); // the round whose steps reached it
+  // An incomplete run's final error: its last evaluated round.
+  r.round_steps = {0, 10, 15};
+  r.round_errors = {3, 2, NaN};
+  CHECK(last_round_error(r, skipping) == 2);
 }
