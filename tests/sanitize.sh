@@ -17,11 +17,12 @@ build=$root/build-asan
 jobs=${JOBS:-2}
 logs=$build/sanitizer-logs
 begin=$(date +%s)
-# -O1, as the sanitizers' manuals advise: a third less compile time than -O3
-# (51 s against 35 s for tests/actors/server_test.cpp) and the same reports.
+# -Og: half the compile time of -O1 under both sanitizers (19 s against 37 s
+# for tests/actors/server_test.cpp, measured in the same minute; -O3: 51 s),
+# and the same checks. Only the two programs the tests run are built.
 cmake -S "$root" -B "$build" -DLSGD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" >/dev/null || exit 1
-cmake --build "$build" -j "$jobs" || exit 1
+  -DCMAKE_CXX_FLAGS_RELEASE="-Og -DNDEBUG" >/dev/null || exit 1
+cmake --build "$build" -j "$jobs" --target localsgd localsgd_tests || exit 1
 built=$(date +%s)
 rm -rf "$logs"
 mkdir -p "$logs"
