@@ -89,6 +89,7 @@ void place(coordinator_ptr self, size_t index) {
   auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
   self->monitor(srv);
   placed_batch placed{index, {}, {}};
+  std::string where;
   uint32_t remaining = entry.N;
   for (size_t n = 0; n < st.nodes.size() && remaining > 0; ++n) {
     auto& node = st.nodes[n];
@@ -100,7 +101,10 @@ void place(coordinator_ptr self, size_t index) {
     node.busy += take;
     remaining -= take;
     placed.shares.emplace_back(n, take);
+    where += (where.empty() ? "" : ", ") + std::to_string(n) + " (" + std::to_string(take) + ")";
   }
+  log_line("batch " + std::to_string(index) + ", " + batch_name(plan, index)
+           + ": on nodes " + where);
   st.in_flight.emplace(srv.address(), std::move(placed));
 }
 
