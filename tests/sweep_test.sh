@@ -3,7 +3,7 @@
 # files as `localsgd run` for a pool of nodes with different --workers and a
 # node that joins late; a node killed mid-sweep under on_worker_loss =
 # "continue" (the affected batch equals [faults.inject] losing those ids at
-# that round) and "abort" (exit 1, one line, nothing that looks complete); a
+# that round), a node that leaves between batches and "abort" (exit 1, one line, nothing that looks complete); a
 # pool too small for the largest N (exit 1, one line, no hang); the chain refused.
 #   sweep_test.sh LOCALSGD SOURCE_DIR
 set -u
@@ -81,6 +81,22 @@ wait_for "$l1" 10; check "late node: the first node exits 0" test "$rc" -eq 0
 wait_for "$l2" 10; check "late node: the late node exits 0" test "$rc" -eq 0
 check "late node: the same results as localsgd run" same "$tmp/local" "$tmp/late"
 
+# --- a node that leaves between batches: the pool waits for others -------------
+start_server "$tmp/leave.log" "$tmp/sweep.toml" --out "$tmp/leave" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 3 >/dev/null 2>&1 & leaver=$!
+pids+=("$leaver")
+# The N = 2 batches ran; the first N = 4 one waits, and nothing runs on the node.
+wait_for_line 'the pool holds 3 worker ids, .*N = 4.* needs 4: waiting' 20 "$tmp/leave.log"
+kill -9 "$leaver"
+wait_for_line 'node 0 \(3 worker ids\) left the pool; 0 ids remain' 20 "$tmp/leave.log"
+check "leave: the node's leaving is logged" grep -q 'node 0 (3 worker ids) left the pool' \
+  "$tmp/leave.log"
+"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & n1=$!
+"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & n2=$!
+pids+=("$n1" "$n2")
+wait_for "$serve_pid" 60; check "leave: serve exits 0" test "$rc" -eq 0
+check "leave: the same results as localsgd run" same "$tmp/local" "$tmp/leave"
+
 # --- a node killed mid-sweep ---------------------------------------------------
 # Two methods of N = 4, one batch each, long enough to kill a node inside the first.
 cat >"$tmp/long.toml" <<'EOF'
@@ -108,7 +124,8 @@ EOF
 start_server "$tmp/cont.log" "$tmp/long.toml" --out "$tmp/cont" --join-timeout 30
 "$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/c1.log" 2>&1 & c1=$!
 wait_for_line 'node 0 joined' 20 "$tmp/cont.log"
-"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & victim=$!
+# One thread: its two ids are one block, lost in the same round.
+"$bin" join "127.0.0.1:$port" --workers 2 --threads 1 >/dev/null 2>&1 & victim=$!
 pids+=("$c1" "$victim")
 wait_for_line 'batch 0, .*on nodes' 20 "$tmp/cont.log"
 sleep 1

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <sstream>
 
 namespace lsgd {
 
@@ -130,7 +131,8 @@ void fail(coordinator_ptr self, std::string why) {
 
 // Places batches in plan order while there is room and the pool has free ids
 // for the next one; a pool whose whole capacity is too small for it gets
-// join_timeout seconds to grow. Once nothing is left and nothing runs: done.
+// join_timeout seconds to grow, from when no batch runs. Once nothing is left
+// and nothing runs: done.
 void fill(coordinator_ptr self) {
   auto& st = self->state;
   const auto& plan = *st.spec.plan;
@@ -138,8 +140,16 @@ void fill(coordinator_ptr self) {
          && st.in_flight.size() < st.max_in_flight) {
     const auto N = plan.entries[plan.batches[st.next].entry].N;
     if (N > pool_capacity(st, true)) {
-      if (N > pool_capacity(st, false) && !st.deadline_armed) {
+      // Timed once the batches before it are done: the line then also says
+      // that no node is busy.
+      if (N > pool_capacity(st, false) && !st.deadline_armed && st.in_flight.empty()) {
         st.deadline_armed = true;
+        std::ostringstream wait;
+        wait << st.spec.join_timeout;
+        log_line("the pool holds " + std::to_string(pool_capacity(st, false))
+                 + " worker ids, the run of " + batch_name(plan, st.next) + " needs "
+                 + std::to_string(N) + ": waiting up to " + wait.str()
+                 + " s (--join-timeout) for nodes to join");
         self->delayed_send(self,
                            std::chrono::duration_cast<caf::timespan>(
                              std::chrono::duration<double>(st.spec.join_timeout)),
@@ -167,9 +177,11 @@ void on_deadline(coordinator_ptr self, uint64_t token) {
     fill(self); // the pool grew meanwhile
     return;
   }
+  std::ostringstream waited;
+  waited << st.spec.join_timeout;
   fail(self, "the pool of joined nodes holds " + std::to_string(capacity)
                + " worker ids, the run of " + batch_name(plan, st.next) + " needs "
-               + std::to_string(N) + " (waited " + std::to_string(st.spec.join_timeout)
+               + std::to_string(N) + " (waited " + waited.str()
                + " s, --join-timeout): join nodes with more --workers");
   fill(self);
 }

@@ -31,7 +31,8 @@ struct coordinator_spec {
 /// to the free nodes in order of joining (as many as each has free). Quits
 /// normally after the last batch, or with a runtime_error whose context is the
 /// line for the user: a batch failed (the others are stopped), or a batch
-/// waited join_timeout seconds for a pool whose capacity is below its N.
+/// waited join_timeout seconds (from when no batch ran) for a pool whose
+/// capacity is below its N.
 caf::actor spawn_coordinator(caf::actor_system& sys, coordinator_spec spec);
 
 /// A join node in a whole sweep: registers `workers` ids of capacity with
