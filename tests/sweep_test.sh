@@ -71,9 +71,10 @@ start_server "$tmp/late.log" "$tmp/sweep.toml" --out "$tmp/late" --join-timeout 
 "$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/l1.log" 2>&1 & l1=$!
 pids+=("$l1")
 wait_for_line 'node 0 joined' 20 "$tmp/late.log"
-sleep 1
+check "late node: the pool says it waits (once the batches before are done)" \
+  wait_for_line 'the pool holds 2 worker ids, .*needs 4: waiting' 20 "$tmp/late.log"
 check "late node: nothing needing 4 ids was placed before it" \
-  test "$(grep -c 'N = 4,' "$tmp/late.log")" -eq 0
+  test "$(grep -c '^localsgd: batch [0-9]*, .*N = 4,' "$tmp/late.log")" -eq 0
 "$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/l2.log" 2>&1 & l2=$!
 pids+=("$l2")
 wait_for "$serve_pid" 60; check "late node: serve exits 0" test "$rc" -eq 0
@@ -86,7 +87,8 @@ start_server "$tmp/leave.log" "$tmp/sweep.toml" --out "$tmp/leave" --join-timeou
 "$bin" join "127.0.0.1:$port" --workers 3 >/dev/null 2>&1 & leaver=$!
 pids+=("$leaver")
 # The N = 2 batches ran; the first N = 4 one waits, and nothing runs on the node.
-wait_for_line 'the pool holds 3 worker ids, .*N = 4.* needs 4: waiting' 20 "$tmp/leave.log"
+wait_for_line 'the pool holds 3 worker ids, .*N = 4.* needs 4: waiting' 20 "$tmp/leave.log" \
+  || { echo "no wait line:"; cat "$tmp/leave.log"; }
 kill -9 "$leaver"
 wait_for_line 'node 0 \(3 worker ids\) left the pool; 0 ids remain' 20 "$tmp/leave.log"
 check "leave: the node's leaving is logged" grep -q 'node 0 (3 worker ids) left the pool' \

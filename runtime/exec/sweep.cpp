@@ -157,6 +157,7 @@ void fill(coordinator_ptr self) {
       }
       break;
     }
+    st.deadline_armed = false; // the pool held it: a pending deadline is stale
     place(self, st.next++);
   }
   if (st.in_flight.empty() && (!st.failure.empty() || st.next == plan.batches.size()))
