@@ -223,6 +223,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   // fallback(r): chain reduction: a block of round r was lost; every block
   // sends its model of round r to the server (the star) instead.
   CAF_ADD_ATOM(lsgd, lsgd::atom, fallback, "fallback")
+  // assign(batch, count, server): a whole sweep's coordinator tells a node to
+  // host `count` worker ids of plan batch `batch`, joining `server` (a
+  // server_actor carried as caf::actor); see runtime/exec/sweep.hpp.
+  CAF_ADD_ATOM(lsgd, lsgd::atom, assign, "assign")
 CAF_END_TYPE_ID_BLOCK(lsgd)
 
 namespace lsgd {

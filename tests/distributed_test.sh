@@ -150,8 +150,9 @@ check "rounds.csv: the last round averaged all 20 again" \
   test "$(tail -1 "$tmp/continued/rounds.csv" | cut -d, -f7)" = 20
 
 # --- bad input ---------------------------------------------------------------
-"$bin" serve "$cfg" >/dev/null 2>"$tmp/err"
-check "serve without --method on a multi-method config exits 2" test $? -eq 2
+# (Without --method and --n, serve runs the whole config: tests/sweep_test.sh.)
+"$bin" serve "$cfg" --n 1 >/dev/null 2>"$tmp/err"
+check "serve --n without --method on a multi-method config exits 2" test $? -eq 2
 check "... and says why" grep -q "pick one" "$tmp/err"
 "$bin" join 127.0.0.1:notaport 2>"$tmp/err"
 check "join with a bad address exits 2" test $? -eq 2

@@ -201,7 +201,7 @@ int run_cli(int argc, char** argv) {
 
   serve_options serving;
   auto serve_cmd = app.add_subcommand(
-    "serve", "serve one method and N of a config to workers on other nodes");
+    "serve", "serve a config (or one method and N of it) to workers on other nodes");
   serve_cmd->add_option("config", serving.config_file, "the TOML config");
   serve_cmd->add_option("--resume", serving.resume_dir,
                         "continue the interrupted run whose results folder this is");
@@ -210,8 +210,8 @@ int run_cli(int argc, char** argv) {
   serve_cmd->add_option("--address-file", serving.address_file,
                         "once listening, write HOST:PORT to this file (for join "
                         "--address-file); removed when serve ends");
-  serve_cmd->add_option("--method", serving.method, "the method, if the config lists several");
-  serve_cmd->add_option("--n", serving.N, "N, if the config lists several")
+  serve_cmd->add_option("--method", serving.method, "serve one method (with --n); without both, the whole config");
+  serve_cmd->add_option("--n", serving.N, "serve one N (with --method); without both, the whole config")
     ->check(count_option());
   serve_cmd->add_option("--out", serving.out_dir, "results folder (default results/<name>)");
   serve_cmd->add_option("--set", serving.overrides, "override a config key: key.path=value")

@@ -11,6 +11,7 @@
 #include "runtime/exec/reach.hpp"
 #include "runtime/exec/runner.hpp"
 #include "runtime/exec/session.hpp"
+#include "runtime/exec/sweep.hpp"
 #include "runtime/exec/system_config.hpp"
 #include "runtime/exec/tls.hpp"
 
@@ -89,7 +90,7 @@ public:
       std::printf("localsgd: run complete; results in %s\n", dir.c_str());
   }
 
-private:
+protected:
   const serve_options& o_;
   std::string host_;
   uint16_t port_ = 0;
@@ -169,6 +170,70 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
     out.failure = "the run failed: " + failure;
     out.resumable = resume_from_ || (!records.empty() && records.front().round_errors.size() > 1);
   }
+  return out;
+}
+
+// `serve` of a whole sweep: publish the coordinator (runtime/exec/sweep.hpp),
+// which runs every batch of the plan on the pool of joined nodes.
+class swept : public served {
+public:
+  using served::served;
+
+  execution_outcome execute(const run_plan& plan, const run_description& run,
+                            const checkpointing&, const std::function<void()>& ready) override;
+};
+
+execution_outcome swept::execute(const run_plan& plan, const run_description& run,
+                                 const checkpointing&, const std::function<void()>& ready) {
+  execution_outcome out;
+  out.resumable = false; // no checkpoints (README)
+  caf::actor_system_config cfg;
+  configure_system(cfg, plan.threads, network_);
+  tls::configure(cfg, plan.config.tls);
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  coordinator_spec spec{&plan, run, caf::actor{self}, o_.join_timeout};
+  auto boss = spawn_coordinator(sys, std::move(spec));
+  self->monitor(boss);
+  // Published with the server's interface: join reaches it as it reaches a server.
+  auto bound = tls::publish(caf::actor_cast<server_actor>(boss), port_, host_, plan.config.tls);
+  if (!bound) {
+    self->send_exit(boss, caf::exit_reason::user_shutdown);
+    out.failure = "cannot listen on " + o_.listen + ": " + sys.render(bound.error());
+    return out;
+  }
+  try {
+    ready();
+  } catch (...) {
+    self->send_exit(boss, caf::exit_reason::user_shutdown);
+    throw;
+  }
+  std::printf("localsgd: serving the whole sweep, %zu runs in %zu batches, on %s:%u\n",
+              plan.runs(), plan.batches.size(), host_.c_str(), *bound);
+  std::fflush(stdout);
+  std::optional<published_address> rendezvous;
+  if (!o_.address_file.empty()) {
+    try {
+      rendezvous.emplace(o_.address_file, advertised_address(host_, *bound));
+    } catch (const std::exception& e) {
+      self->send_exit(boss, caf::exit_reason::user_shutdown);
+      out.failure = std::string("--address-file: ") + e.what();
+      return out;
+    }
+  }
+  const auto begin = std::chrono::steady_clock::now();
+  std::string failure;
+  for (bool done = false; !done;)
+    self->receive([&](execution_result& r) { out.result.records = std::move(r.records); },
+                  [&](caf::down_msg& d) {
+                    done = true;
+                    if (d.reason)
+                      failure = error_text(sys, d.reason);
+                  });
+  out.result.wall_seconds
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  if (!failure.empty())
+    out.failure = "the sweep failed: " + failure;
   return out;
 }
 
@@ -272,6 +337,13 @@ experiment_config restrict_to(experiment_config c, const std::string& method, in
   return c;
 }
 
+// What a whole sweep across nodes does not do (README): throws config_error.
+static void check_whole_sweep(const experiment_config& c) {
+  if (c.reduction.chain)
+    throw config_error("[cluster] reduction = \"chain\" serves one (method, N) at a time: "
+                       "give --method and --n, or use the star for a whole sweep");
+}
+
 int serve(const serve_options& o) {
   session_request request;
   request.command = "serve";
@@ -282,7 +354,8 @@ int serve(const serve_options& o) {
   request.threads = o.threads;
   request.overwrite = o.overwrite;
   request.fail_on_divergence = o.fail_on_divergence;
-  request.narrow = [&o](experiment_config c, run_description& d, bool resuming) {
+  bool whole_sweep = false;
+  request.narrow = [&o, &whole_sweep](experiment_config c, run_description& d, bool resuming) {
     if (resuming && (!o.method.empty() || o.N != 0))
       throw config_error("serve --resume DIR takes no config, --set, --method, --n or "
                          "other --out: it continues the run stored in DIR");
@@ -292,6 +365,18 @@ int serve(const serve_options& o) {
     if (c.inject.enabled)
       throw config_error("[faults.inject] simulates losses in an in-process run (localsgd run); "
                          "serve meets real ones: remove the table");
+    if (!resuming && o.method.empty() && o.N == 0
+        && (c.methods.size() > 1 || c.N.size() > 1 || c.speedup)) {
+      check_whole_sweep(c);
+      if (c.checkpoint.enabled && !o.quiet)
+        std::fprintf(stderr, "localsgd: a whole sweep keeps no checkpoints ([checkpoint] is "
+                             "ignored): an interrupted one runs again from the start\n");
+      c.checkpoint.enabled = false;
+      whole_sweep = true;
+      d.method.clear();
+      d.N = 0; // is_whole_sweep(d)
+      return c;
+    }
     c = restrict_to(std::move(c), resuming ? d.method : o.method,
                     resuming ? int64_t{d.N} : o.N);
     d.method = c.methods.front().name;
@@ -301,6 +386,10 @@ int serve(const serve_options& o) {
   std::unique_ptr<session> s;
   if (const int refused = open_session(request, s))
     return refused;
+  if (whole_sweep) {
+    swept how(o);
+    return s->run(how);
+  }
   served how(o);
   return s->run(how);
 }
@@ -377,6 +466,23 @@ int join(const join_options& o) {
     std::fprintf(stderr, "localsgd: the server did not describe its run: %s\n",
                  failure.c_str());
     return exit_code::unreachable;
+  }
+  if (is_whole_sweep(description)) {
+    if (o.workers < 1) {
+      std::fprintf(stderr, "localsgd: --workers must be 1 or more\n");
+      return exit_bad_input;
+    }
+    run_plan plan;
+    try {
+      auto config = parse_config(description.config, description.file, description.overrides);
+      if (o.threads > 0)
+        config.runtime.threads = o.threads;
+      plan = make_plan(config, description.layout_threads);
+    } catch (const config_error& e) {
+      std::fprintf(stderr, "localsgd: the server's run does not build here: %s\n", e.what());
+      return exit_code::bad_input;
+    }
+    return host_sweep(sys, *srv, plan, static_cast<uint32_t>(o.workers));
   }
   run_plan plan;
   try {

@@ -1,6 +1,7 @@
 // Runs across processes and machines through CAF's network layer: `serve`
-// publishes the server of one (method, N) and waits for workers; `join`
-// contributes worker actors from another process.
+// publishes the server of one (method, N), or the coordinator of a whole
+// sweep, and waits for workers; `join` contributes worker actors from another
+// process.
 #pragma once
 
 #include "runtime/config/config.hpp"
@@ -21,8 +22,10 @@ experiment_config restrict_to(experiment_config c, const std::string& method, in
 struct serve_options {
   std::string config_file;
   std::vector<std::string> overrides;
-  std::string method;     // required if the config lists several
-  int64_t N = 0;          // required if the config lists several
+  // One (method, N); both empty/0 on a config of several: the whole sweep
+  // (runtime/exec/sweep.hpp).
+  std::string method;
+  int64_t N = 0;
   std::string listen = "127.0.0.1:0"; // port 0: the OS picks one
   std::string address_file; // once listening, HOST:PORT is written there (address_file.hpp)
   std::string out_dir;

@@ -146,15 +146,14 @@ caf::behavior launcher(launcher_ptr self, const run_plan* plan, checkpointing ck
   };
 }
 
-// A worker actor of batch `index` hosting `count` ids.
+} // namespace
+
 worker_spec block_spec(const run_plan& plan, size_t index, uint32_t count) {
   const auto& batch = plan.batches[index];
   const auto& entry = plan.entries[batch.entry];
   return {entry.local, plan.config.seed, batch.first_rep, batch.reps, count, entry.N,
           plan.f->dimension(), plan.recorded_steps};
 }
-
-} // namespace
 
 std::string error_text(caf::actor_system& sys, const caf::error& e) {
   const auto& context = e.context();

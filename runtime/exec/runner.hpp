@@ -4,6 +4,7 @@
 
 #include "actors/run_errc.hpp"
 #include "actors/server.hpp"
+#include "actors/worker.hpp"
 #include "runtime/store/checkpoint.hpp"
 #include "runtime/plan/run_plan.hpp"
 
@@ -40,6 +41,9 @@ std::string error_text(caf::actor_system& sys, const caf::error& e);
 server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor report_to,
                              const checkpointing& ck,
                              std::shared_ptr<const server_checkpoint> resume);
+
+/// A worker actor of batch `index` of `plan` hosting `count` ids.
+worker_spec block_spec(const run_plan& plan, size_t index, uint32_t count);
 
 /// Spawns the schedule, the server (from `spec`) and the worker blocks of
 /// batch `index` of `plan` in `sys`; returns the server.

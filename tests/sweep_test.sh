@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Whole sweeps across processes (serve without --method/--n): the same result
+# files as `localsgd run` for a pool of nodes with different --workers and a
+# node that joins late; a node killed mid-sweep under on_worker_loss =
+# "continue" (the affected batch equals [faults.inject] losing those ids at
+# that round), a node that leaves between batches and "abort" (exit 1, one line, nothing that looks complete); a
+# pool too small for the largest N (exit 1, one line, no hang); the chain refused.
+#   sweep_test.sh LOCALSGD SOURCE_DIR
+set -u
+bin=$1
+tmp=$(mktemp -d)
+cleanup() { kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh" # check, start_server, wait_for
+
+cat >"$tmp/sweep.toml" <<'EOF'
+name = "sweep"
+seed = 5
+repetitions = 3
+T = 60
+N = [2, 4]
+record_every = 10
+[objective]
+type = "noisy_quadratic"
+dimension = 3
+x0 = 1.0
+[[method]]
+name = "constant"
+schedule = { type = "constant", rounds = 4 }
+[[method]]
+name = "oneshot"
+schedule = "one_shot"
+[speedup]
+enabled = true
+repetitions = 4
+[runtime]
+repetitions_per_actor = 2
+EOF
+same() { # two result folders: csv files byte for byte (runs.csv without wall seconds), summary numbers
+  for f in trajectory.csv rounds.csv; do cmp -s "$1/$f" "$2/$f" || return 1; done
+  cmp -s <(cut -d, -f1-8 "$1/runs.csv") <(cut -d, -f1-8 "$2/runs.csv") || return 1
+  python3 - "$1/summary.json" "$2/summary.json" <<'EOF'
+import json, sys
+def strip(x):
+    if isinstance(x, dict):
+        return {k: strip(v) for k, v in x.items() if k not in ("provenance", "wall_seconds")}
+    if isinstance(x, list):
+        return [strip(v) for v in x]
+    return x
+a, b = (strip(json.load(open(p))) for p in sys.argv[1:])
+sys.exit(0 if a == b else 1)
+EOF
+}
+"$bin" run "$tmp/sweep.toml" --out "$tmp/local" --quiet
+
+# --- a fixed pool of three nodes (1 + 2 + 1 ids) --------------------------------
+start_server "$tmp/fixed.log" "$tmp/sweep.toml" --out "$tmp/fixed" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 1 >"$tmp/f1.log" 2>&1 & f1=$!
+"$bin" join "127.0.0.1:$port" --workers 2 --threads 2 >"$tmp/f2.log" 2>&1 & f2=$!
+"$bin" join "127.0.0.1:$port" --workers 1 >"$tmp/f3.log" 2>&1 & f3=$!
+pids+=("$f1" "$f2" "$f3")
+wait_for "$serve_pid" 60; check "whole sweep: serve exits 0" test "$rc" -eq 0
+for j in "$f1" "$f2" "$f3"; do
+  wait_for "$j" 10; check "whole sweep: the node exits 0" test "$rc" -eq 0
+done
+check "whole sweep: the same results as localsgd run" same "$tmp/local" "$tmp/fixed"
+check "whole sweep: the singles ran too" grep -q '^single,1,' "$tmp/fixed/runs.csv"
+
+# --- a node that joins late: the N = 4 batches wait for it ---------------------
+start_server "$tmp/late.log" "$tmp/sweep.toml" --out "$tmp/late" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/l1.log" 2>&1 & l1=$!
+pids+=("$l1")
+wait_for_line 'node 0 joined' 20 "$tmp/late.log"
+check "late node: the pool says it waits (once the batches before are done)" \
+  wait_for_line 'the pool holds 2 worker ids, .*needs 4: waiting' 20 "$tmp/late.log"
+check "late node: nothing needing 4 ids was placed before it" \
+  test "$(grep -c '^localsgd: batch [0-9]*, .*N = 4,' "$tmp/late.log")" -eq 0
+"$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/l2.log" 2>&1 & l2=$!
+pids+=("$l2")
+wait_for "$serve_pid" 60; check "late node: serve exits 0" test "$rc" -eq 0
+wait_for "$l1" 10; check "late node: the first node exits 0" test "$rc" -eq 0
+wait_for "$l2" 10; check "late node: the late node exits 0" test "$rc" -eq 0
+check "late node: the same results as localsgd run" same "$tmp/local" "$tmp/late"
+
+# --- a node that leaves between batches: the pool waits for others -------------
+start_server "$tmp/leave.log" "$tmp/sweep.toml" --out "$tmp/leave" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 3 >/dev/null 2>&1 & leaver=$!
+pids+=("$leaver")
+# The N = 2 batches ran; the first N = 4 one waits, and nothing runs on the node.
+wait_for_line 'the pool holds 3 worker ids, .*N = 4.* needs 4: waiting' 20 "$tmp/leave.log" \
+  || { echo "no wait line:"; cat "$tmp/leave.log"; }
+kill -9 "$leaver"
+wait_for_line 'node 0 \(3 worker ids\) left the pool; 0 ids remain' 20 "$tmp/leave.log"
+check "leave: the node's leaving is logged" grep -q 'node 0 (3 worker ids) left the pool' \
+  "$tmp/leave.log"
+"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & n1=$!
+"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & n2=$!
+pids+=("$n1" "$n2")
+wait_for "$serve_pid" 60; check "leave: serve exits 0" test "$rc" -eq 0
+check "leave: the same results as localsgd run" same "$tmp/local" "$tmp/leave"
+
+# --- a node killed mid-sweep ---------------------------------------------------
+# Two methods of N = 4, one batch each, long enough to kill a node inside the first.
+cat >"$tmp/long.toml" <<'EOF'
+name = "long"
+seed = 7
+repetitions = 20
+T = 80000
+N = [4]
+record_every = 8000
+[objective]
+type = "noisy_quadratic"
+dimension = 3
+x0 = 1.0
+[[method]]
+name = "first"
+schedule = { type = "constant", rounds = 4000 }
+[[method]]
+name = "second"
+schedule = { type = "constant", rounds = 4000 }
+[runtime]
+repetitions_per_actor = 20
+[faults]
+on_worker_loss = "continue"
+EOF
+start_server "$tmp/cont.log" "$tmp/long.toml" --out "$tmp/cont" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/c1.log" 2>&1 & c1=$!
+wait_for_line 'node 0 joined' 20 "$tmp/cont.log"
+# One thread: its two ids are one block, lost in the same round.
+"$bin" join "127.0.0.1:$port" --workers 2 --threads 1 >/dev/null 2>&1 & victim=$!
+pids+=("$c1" "$victim")
+wait_for_line 'batch 0, .*on nodes' 20 "$tmp/cont.log"
+sleep 1
+kill -9 "$victim"
+wait_for_line 'left the pool' 20 "$tmp/cont.log"
+# The second batch needs 4 ids again: a replacement node.
+"$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/c3.log" 2>&1 & c3=$!
+pids+=("$c3")
+wait_for "$serve_pid" 120; check "continue: serve exits 0" test "$rc" -eq 0
+wait_for "$c1" 10; check "continue: the surviving node exits 0" test "$rc" -eq 0
+wait_for "$c3" 10; check "continue: the replacement node exits 0" test "$rc" -eq 0
+check "continue: the loss is logged" grep -q "2 of 4 workers remain" "$tmp/cont.log"
+# The round the first method lost two workers in, and the same loss injected.
+loss=$(awk -F, '$1 == "first" && $7 == 2 { print $3; exit }' "$tmp/cont/rounds.csv")
+if [ -n "$loss" ]; then
+  matched=no
+  for ids in "0, 1" "2, 3"; do
+    { cat "$tmp/long.toml"; printf '[faults.inject]\nlose_workers = [%s]\nlose_rounds = [%s, %s]\n' \
+        "$ids" "$loss" "$loss"; } >"$tmp/inject.toml"
+    "$bin" run "$tmp/inject.toml" --out "$tmp/inject" --quiet --overwrite 2>/dev/null
+    if cmp -s <(grep '^first,' "$tmp/cont/rounds.csv") <(grep '^first,' "$tmp/inject/rounds.csv") \
+       && cmp -s <(grep '^first,' "$tmp/cont/trajectory.csv") \
+                 <(grep '^first,' "$tmp/inject/trajectory.csv"); then matched=yes; fi
+  done
+  check "continue: the affected batch equals [faults.inject] losing the node's ids at round $loss" \
+    test "$matched" = yes
+  "$bin" run "$tmp/long.toml" --out "$tmp/long_local" --quiet
+  check "continue: the batch after the loss equals localsgd run" \
+    cmp -s <(grep '^second,' "$tmp/cont/rounds.csv") <(grep '^second,' "$tmp/long_local/rounds.csv")
+else
+  echo "note: the node was lost between the batches (no round of \"first\" averaged 2)"
+fi
+
+# abort: the sweep fails with one line and writes nothing that looks complete.
+start_server "$tmp/abort.log" "$tmp/long.toml" --set faults.on_worker_loss=abort \
+  --out "$tmp/abort" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/a1.log" 2>&1 & a1=$!
+wait_for_line 'node 0 joined' 20 "$tmp/abort.log"
+"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & victim=$!
+pids+=("$a1" "$victim")
+wait_for_line 'batch 0, .*on nodes' 20 "$tmp/abort.log"
+sleep 1
+kill -9 "$victim"
+wait_for "$serve_pid" 30; check "abort: serve exits 1" test "$rc" -eq 1
+check "abort: one line names the batch and the loss" \
+  grep -q 'the sweep failed: run of method "first", N = 4, repetitions 0 .. 19 failed: .*lost' \
+  "$tmp/abort.log"
+check "abort: no summary.json that looks complete" \
+  bash -c "! grep -qs '\"complete\": true' '$tmp/abort/summary.json'"
+wait_for "$a1" 10; check "abort: the surviving node exits 1" test "$rc" -eq 1
+
+# --- a pool too small for the largest N ----------------------------------------
+start_server "$tmp/small.log" "$tmp/sweep.toml" --out "$tmp/small" --join-timeout 3
+"$bin" join "127.0.0.1:$port" --workers 3 >"$tmp/s1.log" 2>&1 & s1=$!
+pids+=("$s1")
+wait_for "$serve_pid" 30; check "small pool: serve exits 1" test "$rc" -eq 1
+check "small pool: one line says what the pool holds and needs" \
+  grep -q 'the sweep failed: the pool of joined nodes holds 3 worker ids, the run of .*N = 4.* needs 4' \
+  "$tmp/small.log"
+check "small pool: nothing that looks complete" test ! -e "$tmp/small/summary.json"
+wait_for "$s1" 10; check "small pool: the node exits 1" test "$rc" -eq 1
+
+# --- refused -------------------------------------------------------------------
+"$bin" serve "$tmp/sweep.toml" --set cluster.reduction=chain --out "$tmp/chain" >/dev/null 2>"$tmp/err"
+check "chain: a whole sweep is refused (exit 2)" test $? -eq 2
+check "... in one line" test "$(wc -l <"$tmp/err")" -eq 1
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
