@@ -51,6 +51,30 @@ std::string explain(caf::actor_system& sys, const caf::error& reason, const char
   return error_text(sys, reason);
 }
 
+// Publishes `srv` on host:port and tells the session it is ready. If either
+// fails, `srv` is stopped; a failed publish returns nothing with out.failure
+// set, a failing ready() throws on.
+std::optional<uint16_t> publish_then_ready(caf::scoped_actor& self, caf::actor_system& sys,
+                                           const server_actor& srv, uint16_t port,
+                                           const std::string& host, const std::string& listen,
+                                           const tls_config& t,
+                                           const std::function<void()>& ready,
+                                           execution_outcome& out) {
+  auto bound = tls::publish(srv, port, host, t);
+  if (!bound) {
+    self->send_exit(srv, caf::exit_reason::user_shutdown);
+    out.failure = "cannot listen on " + listen + ": " + sys.render(bound.error());
+    return std::nullopt;
+  }
+  try {
+    ready();
+  } catch (...) {
+    self->send_exit(srv, caf::exit_reason::user_shutdown);
+    throw;
+  }
+  return *bound;
+}
+
 // `serve`'s way to execute a session: publish the server of the plan's one
 // batch and wait until its workers, from other processes, have run it.
 class served : public executor {
@@ -122,18 +146,11 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
   spec.chain = plan.config.reduction.chain;
   spec.chain_chunk_bytes = static_cast<size_t>(plan.config.reduction.chunk_kb) * 1024;
   auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
-  auto bound = tls::publish(srv, port_, host_, plan.config.tls);
+  const auto bound
+    = publish_then_ready(self, sys, srv, port_, host_, o_.listen, plan.config.tls, ready, out);
   if (!bound) {
-    self->send_exit(srv, caf::exit_reason::user_shutdown);
-    out.failure = "cannot listen on " + o_.listen + ": " + sys.render(bound.error());
     out.resumable = false;
     return out;
-  }
-  try {
-    ready();
-  } catch (...) {
-    self->send_exit(srv, caf::exit_reason::user_shutdown);
-    throw;
   }
   std::printf("localsgd: serving method \"%s\", N = %u, %u repetitions on %s:%u\n",
               entry.method.c_str(), entry.N, batch.reps, host_.c_str(), *bound);
@@ -196,18 +213,10 @@ execution_outcome swept::execute(const run_plan& plan, const run_description& ru
   auto boss = spawn_coordinator(sys, std::move(spec));
   self->monitor(boss);
   // Published with the server's interface: join reaches it as it reaches a server.
-  auto bound = tls::publish(caf::actor_cast<server_actor>(boss), port_, host_, plan.config.tls);
-  if (!bound) {
-    self->send_exit(boss, caf::exit_reason::user_shutdown);
-    out.failure = "cannot listen on " + o_.listen + ": " + sys.render(bound.error());
+  const auto bound = publish_then_ready(self, sys, caf::actor_cast<server_actor>(boss), port_,
+                                        host_, o_.listen, plan.config.tls, ready, out);
+  if (!bound)
     return out;
-  }
-  try {
-    ready();
-  } catch (...) {
-    self->send_exit(boss, caf::exit_reason::user_shutdown);
-    throw;
-  }
   std::printf("localsgd: serving the whole sweep, %zu runs in %zu batches, on %s:%u\n",
               plan.runs(), plan.batches.size(), host_.c_str(), *bound);
   std::fflush(stdout);
