@@ -3,6 +3,7 @@
 #include "actors/block_sum.hpp"
 #include "actors/trace_chunks.hpp"
 #include "numerics/averaging.hpp"
+#include "tests/numerics/sum_order.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,35 +11,15 @@
 #include <random>
 
 using namespace lsgd;
+using namespace lsgd::test;
 using Eigen::Index;
 using Eigen::MatrixXd;
 
 namespace {
 
-// Values whose sums depend on the order of the additions (and a -0.0).
-MatrixXd awkward(Index rows, Index cols, unsigned seed) {
-  std::mt19937_64 g(seed);
-  std::uniform_real_distribution<double> u(-1, 1);
-  MatrixXd m(rows, cols);
-  for (Index j = 0; j < cols; ++j)
-    for (Index i = 0; i < rows; ++i)
-      m(i, j) = u(g) * std::pow(10.0, static_cast<double>(g() % 30) - 15);
-  m(0, 0) = -0.0;
-  return m;
-}
-
-// Columns w .. w + count - 1 of every group of `all` (group-major, N per
-// group), as a block's message lays them out.
-param_bytes block_of(const MatrixXd& all, Index groups, Index N, Index w, Index count) {
-  MatrixXd part(all.rows(), groups * count);
-  for (Index g = 0; g < groups; ++g)
-    part.middleCols(g * count, count) = all.middleCols(g * N + w, count);
-  return pack(part);
-}
-
-bool same_bits(const MatrixXd& a, const MatrixXd& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols()
-         && std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<size_t>(a.size())) == 0;
+// A block's columns as its message lays them out.
+param_bytes block_bytes(const MatrixXd& all, Index groups, Index N, Index w, Index count) {
+  return pack(block_of(all, groups, N, w, count));
 }
 
 } // namespace
@@ -53,7 +34,7 @@ TEST_CASE("block_sum: blocks in any order give average_column_groups' bits, lost
     block_sum s(rows, groups, N, slots);
     for (int i : order) {
       CHECK(!s.done());
-      s.give(slots[i].first, block_of(all, groups, N, slots[i].first, slots[i].count));
+      s.give(slots[i].first, block_bytes(all, groups, N, slots[i].first, slots[i].count));
     }
     REQUIRE(s.done());
     MatrixXd got(rows, groups);
@@ -66,7 +47,7 @@ TEST_CASE("block_sum: blocks in any order give average_column_groups' bits, lost
   block_sum s(rows, groups, N, {{0, 2}, {2, 1}, {3, 4, false}});
   s.withdraw(2);
   CHECK(!s.done());
-  s.give(0, block_of(all, groups, N, 0, 2));
+  s.give(0, block_bytes(all, groups, N, 0, 2));
   REQUIRE(s.done());
   MatrixXd got(rows, groups);
   REQUIRE(s.average(got));
@@ -98,11 +79,11 @@ TEST_CASE("trace_chunks: 5 steps in chunks of 2, two blocks, complete in order, 
   CHECK(t.steps_of(2) == std::vector<uint64_t>{50});
   // Block {1, 2} runs ahead: its chunks 0 and 1 wait for block {0}.
   const auto all = awkward(d, 2 * reps * N, 5);
-  t.give(1, false, block_of(all, 2 * reps, N, 1, 2));
-  t.give(1, false, block_of(all.leftCols(2 * reps * N), 2 * reps, N, 1, 2));
+  t.give(1, false, block_bytes(all, 2 * reps, N, 1, 2));
+  t.give(1, false, block_bytes(all.leftCols(2 * reps * N), 2 * reps, N, 1, 2));
   CHECK(t.owed_by(1) == 2);
   CHECK(!t.take());
-  t.give(0, false, block_of(all, 2 * reps, N, 0, 1));
+  t.give(0, false, block_bytes(all, 2 * reps, N, 0, 1));
   auto c0 = t.take();
   REQUIRE(c0);
   CHECK(c0->index == 0);

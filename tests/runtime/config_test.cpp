@@ -20,6 +20,15 @@ std::string first_line(const fs::path& p) {
   return line;
 }
 
+// The smallest config the parser takes: one objective, one method; `top` goes
+// before [objective]. Line 1 is empty, so a key appended after it is on line 13.
+std::string minimal_config(const std::string& objective, const std::string& schedule,
+                           const std::string& top = "") {
+  return "\nseed = 1\nrepetitions = 1\nT = 10\nN = 2\n" + top + "[objective]\ntype = \""
+         + objective + "\"\nx0 = 1.0\n[[method]]\nname = \"a\"\nschedule = \"" + schedule
+         + "\"\n";
+}
+
 } // namespace
 
 TEST_CASE("every bad config in tests/configs/bad fails with its expected error") {
@@ -126,18 +135,7 @@ schedule = "one_shot"
 }
 
 TEST_CASE("[tls]: on with the table, paths from the config's folder, files checked on load") {
-  const std::string base = R"(
-seed = 1
-repetitions = 1
-T = 10
-N = 2
-[objective]
-type = "skewed_quadratic"
-x0 = 1.0
-[[method]]
-name = "a"
-schedule = "one_shot"
-)";
+  const std::string base = minimal_config("skewed_quadratic", "one_shot");
   const std::string text = base + R"([tls]
 certificate = "certs/node.pem"
 key = "/etc/lsgd/node.key"
@@ -185,26 +183,13 @@ TEST_CASE("non-ASCII text: fine in strings and comments, refused where toml++ 3.
   REQUIRE(p);
   CHECK(p->line == 3);
   // --set takes such a value as a bare word, a string
-  const char* text = "seed = 1\nrepetitions = 1\nT = 10\nN = 2\n[objective]\n"
-                     "type = \"skewed_quadratic\"\nx0 = 1.0\n[[method]]\nname = \"a\"\n"
-                     "schedule = \"one_shot\"\n";
+  const std::string text = minimal_config("skewed_quadratic", "one_shot");
   CHECK(parse_config(text, "t.toml", {"method.0.name=caf\xc3\xa9"}).methods[0].name
         == "caf\xc3\xa9");
 }
 
 TEST_CASE("[random]: the generator, philox4x32-boxmuller unless the config says otherwise") {
-  const char* text = R"(
-seed = 1
-repetitions = 1
-T = 10
-N = 2
-[objective]
-type = "skewed_quadratic"
-x0 = 2.0
-[[method]]
-name = "a"
-schedule = "one_shot"
-)";
+  const std::string text = minimal_config("skewed_quadratic", "one_shot");
   CHECK(parse_config(text, "t.toml").random.generator == generator_kind::philox4x32_boxmuller);
   CHECK(parse_config(text, "t.toml", {"random.generator=philox4x64-ziggurat"}).random.generator
         == generator_kind::philox4x64_ziggurat);
@@ -218,18 +203,7 @@ schedule = "one_shot"
 }
 
 TEST_CASE("[cluster_model]: read in bytes per second, in the echo only when given") {
-  const std::string text = R"(
-seed = 1
-repetitions = 1
-T = 10
-N = 2
-[objective]
-type = "noisy_quadratic"
-x0 = 1.0
-[[method]]
-name = "a"
-schedule = "synchronous"
-)";
+  const std::string text = minimal_config("noisy_quadratic", "synchronous");
   const auto plain = parse_config(text, "t.toml");
   CHECK(!plain.cluster);
   CHECK(plain.report.targets.empty());
@@ -246,21 +220,31 @@ schedule = "synchronous"
   CHECK(c.sections.back().first == "cluster_model");
 }
 
+// [cluster]: the round reduction of serve; in the echo only when given.
+TEST_CASE("[cluster]: reduction star by default, chain when asked, chunk_kb checked") {
+  const std::string text = minimal_config("noisy_quadratic", "synchronous");
+  const auto plain = parse_config(text, "t.toml");
+  CHECK(!plain.reduction.chain);
+  CHECK(plain.reduction.chunk_kb * 1024 == chain_chunk_bytes);
+  for (const auto& [name, v] : plain.sections)
+    CHECK(name != "cluster");
+  const auto c = parse_config(text, "t.toml", {"cluster.reduction=chain", "cluster.chunk_kb=4"});
+  CHECK(c.reduction.chain);
+  CHECK(c.reduction.chunk_kb == 4);
+  CHECK(c.sections.back().first == "cluster");
+  CHECK(!parse_config(text + "[cluster]\n", "t.toml").reduction.chain);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"cluster.reduction=ring"}),
+                       doctest::Contains("cluster.reduction: unknown value \"ring\""),
+                       config_error);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"cluster.chunk_kb=0"}),
+                       doctest::Contains("cluster.chunk_kb"), config_error);
+  CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"cluster.chain=true"}),
+                       doctest::Contains("cluster.chain: unknown key"), config_error);
+}
+
 TEST_CASE("[record] rounds: \"all\" unless given, \"recorded\" reaches the plan, in the echo "
           "only when given") {
-  const std::string text = R"(
-seed = 1
-repetitions = 1
-T = 10
-N = 2
-record_every = 4
-[objective]
-type = "noisy_quadratic"
-x0 = 1.0
-[[method]]
-name = "a"
-schedule = "synchronous"
-)";
+  const std::string text = minimal_config("noisy_quadratic", "synchronous", "record_every = 4\n");
   const auto plain = parse_config(text, "t.toml");
   CHECK(plain.record_rounds == round_errors::all);
   for (const auto& [name, v] : plain.sections)
