@@ -51,19 +51,21 @@ std::string explain(caf::actor_system& sys, const caf::error& reason, const char
   return error_text(sys, reason);
 }
 
-// Publishes `srv` on host:port and tells the session it is ready. If either
-// fails, `srv` is stopped; a failed publish returns nothing with out.failure
-// set, a failing ready() throws on.
+// Publishes `srv` on host:port, tells the session it is ready and, given an
+// --address-file, writes it into `rendezvous` (which removes it again when it
+// goes). If any of them fails, `srv` is stopped; a failed publish or write
+// returns nothing with out.failure set, a failing ready() throws on.
 std::optional<uint16_t> publish_then_ready(caf::scoped_actor& self, caf::actor_system& sys,
                                            const server_actor& srv, uint16_t port,
-                                           const std::string& host, const std::string& listen,
+                                           const std::string& host, const serve_options& o,
                                            const tls_config& t,
                                            const std::function<void()>& ready,
+                                           std::optional<published_address>& rendezvous,
                                            execution_outcome& out) {
   auto bound = tls::publish(srv, port, host, t);
   if (!bound) {
     self->send_exit(srv, caf::exit_reason::user_shutdown);
-    out.failure = "cannot listen on " + listen + ": " + sys.render(bound.error());
+    out.failure = "cannot listen on " + o.listen + ": " + sys.render(bound.error());
     return std::nullopt;
   }
   try {
@@ -71,6 +73,15 @@ std::optional<uint16_t> publish_then_ready(caf::scoped_actor& self, caf::actor_s
   } catch (...) {
     self->send_exit(srv, caf::exit_reason::user_shutdown);
     throw;
+  }
+  if (!o.address_file.empty()) {
+    try {
+      rendezvous.emplace(o.address_file, advertised_address(host, *bound));
+    } catch (const std::exception& e) {
+      self->send_exit(srv, caf::exit_reason::user_shutdown);
+      out.failure = std::string("--address-file: ") + e.what();
+      return std::nullopt;
+    }
   }
   return *bound;
 }
@@ -146,8 +157,10 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
   spec.chain = plan.config.reduction.chain;
   spec.chain_chunk_bytes = static_cast<size_t>(plan.config.reduction.chunk_kb) * 1024;
   auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
-  const auto bound
-    = publish_then_ready(self, sys, srv, port_, host_, o_.listen, plan.config.tls, ready, out);
+  // The address file is removed again on every return from here.
+  std::optional<published_address> rendezvous;
+  const auto bound = publish_then_ready(self, sys, srv, port_, host_, o_, plan.config.tls, ready,
+                                        rendezvous, out);
   if (!bound) {
     out.resumable = false;
     return out;
@@ -155,18 +168,6 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
   std::printf("localsgd: serving method \"%s\", N = %u, %u repetitions on %s:%u\n",
               entry.method.c_str(), entry.N, batch.reps, host_.c_str(), *bound);
   std::fflush(stdout);
-  // Removed again on every return from here (and the exception of a failed write).
-  std::optional<published_address> rendezvous;
-  if (!o_.address_file.empty()) {
-    try {
-      rendezvous.emplace(o_.address_file, advertised_address(host_, *bound));
-    } catch (const std::exception& e) {
-      self->send_exit(srv, caf::exit_reason::user_shutdown);
-      out.failure = std::string("--address-file: ") + e.what();
-      out.resumable = false;
-      return out;
-    }
-  }
 
   const auto begin = std::chrono::steady_clock::now();
   std::string failure;
@@ -213,23 +214,14 @@ execution_outcome swept::execute(const run_plan& plan, const run_description& ru
   auto boss = spawn_coordinator(sys, std::move(spec));
   self->monitor(boss);
   // Published with the server's interface: join reaches it as it reaches a server.
+  std::optional<published_address> rendezvous;
   const auto bound = publish_then_ready(self, sys, caf::actor_cast<server_actor>(boss), port_,
-                                        host_, o_.listen, plan.config.tls, ready, out);
+                                        host_, o_, plan.config.tls, ready, rendezvous, out);
   if (!bound)
     return out;
   std::printf("localsgd: serving the whole sweep, %zu runs in %zu batches, on %s:%u\n",
               plan.runs(), plan.batches.size(), host_.c_str(), *bound);
   std::fflush(stdout);
-  std::optional<published_address> rendezvous;
-  if (!o_.address_file.empty()) {
-    try {
-      rendezvous.emplace(o_.address_file, advertised_address(host_, *bound));
-    } catch (const std::exception& e) {
-      self->send_exit(boss, caf::exit_reason::user_shutdown);
-      out.failure = std::string("--address-file: ") + e.what();
-      return out;
-    }
-  }
   const auto begin = std::chrono::steady_clock::now();
   std::string failure;
   for (bool done = false; !done;)
