@@ -2,15 +2,12 @@
 # The chain reduction across processes on loopback ([cluster] reduction =
 # "chain"): the same numbers as one process, with several ids per node and
 # with forced small chunks; a node hosting 10 ids sends about one model per
-# round (counted on the wire by tests/count_relay.py), and its neighbour's
+# round (counted on the wire by tests/tcp_relay.py), and its neighbour's
 # chunks go to it directly, not through the server; a node killed mid-run
 # under on_worker_loss = "continue" gives the numbers of the star that lost it.
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-cleanup() { kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh"
 chain=(--set cluster.reduction=chain)
 
@@ -22,8 +19,8 @@ same_results() {
     check "$what: $f identical" cmp -s <(grep "^$method," "$local/$f") <(tail -n +2 "$served/$f")
   done
   check "$what: runs.csv identical" \
-    cmp -s <(grep "^$method," "$local/runs.csv" | cut -d, -f1-8) \
-           <(tail -n +2 "$served/runs.csv" | cut -d, -f1-8)
+    cmp -s <(without_wall_seconds "$local/runs.csv" | grep "^$method,") \
+           <(without_wall_seconds "$served/runs.csv" | tail -n +2)
 }
 
 # --- identical results: three join processes (5 + 10 on two actors + 5 ids) --
@@ -60,25 +57,14 @@ same_results "$tmp/big_served" "$tmp/big_local" increasing "small chunks"
 # N = 11: node A hosts id 0, node B ids 1..10 (it joins once A has). Each
 # through its own counting relay. d = 1e4, one repetition: a model is 80 KB;
 # 10 rounds; only step T is traced (10 snapshots of B's, once).
-start_relay() { # target port, count file -> sets $relay_port
-  python3 "$src/tests/count_relay.py" "$1" "$2" >"$2.port" 2>&1 &
-  pids+=("$!")
-  relay_port=""
-  for _ in $(seq 100); do
-    relay_port=$(head -1 "$2.port" 2>/dev/null)
-    [ -n "$relay_port" ] && return 0
-    sleep 0.1
-  done
-  echo "relay did not start"; return 1
-}
 wire=("$src/configs/cluster/large_model.toml" --set N=11 --set objective.dimension=10000
       --set T=100 --set record_every=100
       --set 'method.0.schedule={type="increasing",rounds=10}')
 model=80000 rounds=10
 bytes_sent() { # reduction -> sets $a_up $b_up
   start_server "$tmp/wire_$1.log" "${wire[@]}" --set cluster.reduction="$1" --out "$tmp/wire_$1"
-  start_relay "$port" "$tmp/a_$1.count"; local pa=$relay_port
-  start_relay "$port" "$tmp/b_$1.count"; local pb=$relay_port
+  start_relay "$port" --count "$tmp/a_$1.count"; local pa=$relay_port
+  start_relay "$port" --count "$tmp/b_$1.count"; local pb=$relay_port
   "$bin" join "127.0.0.1:$pa" --workers 1 >"$tmp/a_$1.log" 2>&1 & local a=$!
   pids+=("$a")
   # B's ids come after A's: wait until A made its last connection (a chain node
@@ -164,18 +150,9 @@ check "lost node: trajectory as the star's outside the loss round" \
 # before the run ends.
 start_server "$tmp/replaced.log" "${cont[@]}" --set repetitions=50 --set T=40000 \
   --method increasing "${chain[@]}" --out "$tmp/replaced"
-"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & r1=$!
-"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & r2=$!
-pids+=("$r1" "$r2")
-for _ in $(seq 300); do
-  [ -e "$tmp/replaced/checkpoint/batch-0.ckpt" ] && break
-  sleep 0.02
-done
-kill -9 "$r1"
-"$bin" join "127.0.0.1:$port" --workers 10 >"$tmp/replacement.log" 2>&1 & r3=$!
-pids+=("$r3")
+join_kill_replace "$tmp/replaced" "$tmp/replacement.log"
 wait_for "$serve_pid" 60; check "replacement: the run completes (exit 0)" test "$rc" -eq 0
-wait_for "$r3" 10; check "replacement: the new node exits 0" test "$rc" -eq 0
+wait_for "$replacement_pid" 10; check "replacement: the new node exits 0" test "$rc" -eq 0
 check "replacement: it is logged" grep -q "replaced; they take part from round" "$tmp/replaced.log"
 check "replacement: the last round averages all 20 again" \
   test "$(tail -1 "$tmp/replaced/rounds.csv" | cut -d, -f7)" = 20

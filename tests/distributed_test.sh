@@ -6,9 +6,6 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-cleanup() { kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh"
 
 # --- identical results: a server and three worker processes (5 + 10 + 5 ids) --
@@ -130,18 +127,9 @@ check "serve removes its checkpoint when done" test ! -e "$tmp/resumed/checkpoin
 cont=("$cfg" --method increasing --set repetitions=50 --set T=40000 --set record_every=4000
       --set faults.on_worker_loss=continue --set checkpoint.interval=0)
 start_server "$tmp/continue.log" "${cont[@]}" --out "$tmp/continued"
-"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & c1=$!
-"$bin" join "127.0.0.1:$port" --workers 10 >/dev/null 2>&1 & c2=$!
-pids+=("$c1" "$c2")
-for _ in $(seq 300); do
-  [ -e "$tmp/continued/checkpoint/batch-0.ckpt" ] && break
-  sleep 0.02
-done
-kill -9 "$c1"
-"$bin" join "127.0.0.1:$port" --workers 10 >"$tmp/replacement.log" 2>&1 & c3=$!
-pids+=("$c3")
+join_kill_replace "$tmp/continued" "$tmp/replacement.log"
 wait_for "$serve_pid" 60; check "continue policy: the run completes (exit 0)" test "$rc" -eq 0
-wait_for "$c3" 10; check "the replacement exits 0" test "$rc" -eq 0
+wait_for "$replacement_pid" 10; check "the replacement exits 0" test "$rc" -eq 0
 check "the loss is logged" grep -q "lost workers .*; 10 of 20 workers remain" "$tmp/continue.log"
 check "the replacement is logged" grep -q "replaced; they take part from round" "$tmp/continue.log"
 check "summary: fewest workers averaged is 10" \

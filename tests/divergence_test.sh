@@ -9,10 +9,7 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
 source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh" # check, start_server, wait_for
-cleanup() { kill -9 "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 json() { # summary.json, then a python expression of s that must be true
   python3 -c "import json, sys; s = json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"
 }

@@ -5,9 +5,7 @@
 #   inject_test.sh LOCALSGD SOURCE_DIR
 set -u
 bin=$1
-tmp=$(mktemp -d)
-source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh" # check
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh" # check, same_csvs
 
 config() { # extra lines for [faults.inject]
   cat <<EOF
@@ -29,10 +27,6 @@ on_worker_loss = "continue"
 $1
 EOF
 }
-same() { # two result folders with identical csv files
-  for f in trajectory.csv rounds.csv; do cmp -s "$1/$f" "$2/$f" || return 1; done
-  cmp -s <(cut -d, -f1-7 "$1/runs.csv") <(cut -d, -f1-7 "$2/runs.csv") # not the wall seconds
-}
 run() { # config file, output folder, flags...
   local c=$1 o=$2; shift 2
   "$bin" run "$c" --out "$o" --quiet "$@" 2>"$o.err"
@@ -45,14 +39,14 @@ run "$tmp/fixed.toml" "$tmp/fixed1" --threads 1
 check "losses at round 2, replaced at round 4: workers 4 4 2 2 4 4" \
   test "$(cut -d, -f7 "$tmp/fixed1/rounds.csv" | tail -n +2 | tr '\n' ' ')" = "4 4 2 2 4 4 "
 run "$tmp/fixed.toml" "$tmp/fixed2" --threads 2
-check "fixed losses: the same numbers on 1 and 2 threads" same "$tmp/fixed1" "$tmp/fixed2"
+check "fixed losses: the same numbers on 1 and 2 threads" same_csvs "$tmp/fixed1" "$tmp/fixed2"
 check "no line per simulated loss" test ! -s "$tmp/fixed1.err"
 
 config 'probability = 0.15
 replace_after = 1' > "$tmp/random.toml"
 run "$tmp/random.toml" "$tmp/random1" --threads 1
 run "$tmp/random.toml" "$tmp/random2" --threads 2 --set runtime.max_concurrent_runs=1
-check "random losses: the same numbers on 1 and 2 threads" same "$tmp/random1" "$tmp/random2"
+check "random losses: the same numbers on 1 and 2 threads" same_csvs "$tmp/random1" "$tmp/random2"
 check "random losses: some round averaged fewer than 4" \
   python3 -c "import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s['results'][0]['fewest_workers_averaged'] < 4 else 1)" "$tmp/random1/summary.json"
 
@@ -72,7 +66,7 @@ sets=(--set faults.deadline_factor=1 --set faults.deadline_floor=0.001)
 run "$tmp/stragglers.toml" "$tmp/slow1" --threads 1 "${sets[@]}"
 run "$tmp/stragglers.toml" "$tmp/slow2" --threads 2 "${sets[@]}"
 run "$tmp/stragglers.toml" "$tmp/slow0" "${sets[@]}" --set faults.inject.stragglers=false
-check "stragglers: the same numbers on 1 and 2 threads" same "$tmp/slow1" "$tmp/slow2"
+check "stragglers: the same numbers on 1 and 2 threads" same_csvs "$tmp/slow1" "$tmp/slow2"
 check "stragglers: some round averaged fewer than 16" \
   test "$(cut -d, -f7 "$tmp/slow1/rounds.csv" | tail -n +2 | sort -n | head -1)" -lt 16
 check "stragglers: nobody is lost without the rule" \
@@ -85,7 +79,7 @@ config '' > "$tmp/empty.toml"
 config '' | grep -v 'faults.inject' > "$tmp/none.toml"
 run "$tmp/empty.toml" "$tmp/empty"
 run "$tmp/none.toml" "$tmp/none"
-check "an empty [faults.inject] changes no number" same "$tmp/empty" "$tmp/none"
+check "an empty [faults.inject] changes no number" same_csvs "$tmp/empty" "$tmp/none"
 
 # Under the abort policy the first injected loss would end the run: refused.
 sed 's/on_worker_loss = "continue"/on_worker_loss = "abort"/' "$tmp/fixed.toml" > "$tmp/abort.toml"

@@ -6,9 +6,6 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-cleanup() { kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh"
 node="$src/docs/cluster/node.sh"
 cfg="$src/configs/paper/quadratic.toml"

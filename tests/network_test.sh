@@ -7,14 +7,6 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-stopped=()
-cleanup() {
-  kill -CONT "${stopped[@]}" 2>/dev/null
-  kill -9 "${pids[@]}" 2>/dev/null
-  [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh"
 
 cfg="$src/configs/paper/quadratic.toml"

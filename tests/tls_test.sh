@@ -3,7 +3,7 @@
 # openssl command: a TLS run gives the numbers of one process; a worker with a
 # certificate of another CA, or with none, is refused and the server carries
 # on; a worker refuses a server whose certificate another CA signed; bytes on
-# the wire, seen through a relay (tcp_tee.py), are encrypted with TLS and
+# the wire, seen through a relay (tcp_relay.py), are encrypted with TLS and
 # plain without; bad certificate files stop serve and join with exit code 2.
 # Skipped (exit 77) without the openssl command or python3.
 set -u
@@ -13,22 +13,7 @@ if ! command -v openssl >/dev/null || ! command -v python3 >/dev/null; then
   echo "tls: skipped (needs the openssl command and python3)"
   exit 77
 fi
-tmp=$(mktemp -d)
-cleanup() { kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/process_lib.sh"
-# Starts a relay to port $1 that captures into $2; sets $relay_port.
-start_relay() {
-  python3 "$src/tests/tcp_tee.py" "$1" "$2" >"$2.port" &
-  pids+=("$!")
-  relay_port=""
-  for _ in $(seq 50); do
-    relay_port=$(head -1 "$2.port" 2>/dev/null)
-    [ -n "$relay_port" ] && return 0
-    sleep 0.1
-  done
-  echo "relay did not start"; return 1
-}
 # Runs `localsgd join ARGS...` in the foreground (at most 20 s), output in $1; sets $rc.
 join_now() {
   local log=$1; shift
@@ -74,7 +59,7 @@ join_now "$tmp/plain.log" "127.0.0.1:$port" --workers 5
 check "a worker without a certificate is refused (exit 3, no hang)" test "$rc" -eq 3
 check "... and told the server may run TLS" grep -q "if the server runs TLS" "$tmp/plain.log"
 check "the server is still there" kill -0 "$serve_pid"
-start_relay "$port" "$tmp/tls.capture"
+start_relay "$port" --capture "$tmp/tls.capture"
 "$bin" join "127.0.0.1:$relay_port" --workers 12 "${good[@]}" >"$tmp/j1.log" 2>&1 & j1=$!
 "$bin" join "127.0.0.1:$port" --workers 8 "${good[@]}" --threads 2 >"$tmp/j2.log" 2>&1 & j2=$!
 pids+=("$j1" "$j2")
@@ -94,7 +79,7 @@ check "TLS: the marker is not on the wire" \
 # --- the control: the same run without TLS puts the config text on the wire ---
 start_server "$tmp/plain_serve.log" "$cfg" "${small[@]}" --set tls.enabled=false \
   --out "$tmp/plain_served"
-start_relay "$port" "$tmp/plain.capture"
+start_relay "$port" --capture "$tmp/plain.capture"
 join_now "$tmp/j3.log" "127.0.0.1:$relay_port" --workers 20
 check "plain worker process exits 0" test "$rc" -eq 0
 wait_for "$serve_pid" 60; check "plain served run exits 0" test "$rc" -eq 0
