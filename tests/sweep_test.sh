@@ -4,7 +4,8 @@
 # node that joins late; a node killed mid-sweep under on_worker_loss =
 # "continue" (the affected batch equals [faults.inject] losing those ids at
 # that round), a node that leaves between batches and "abort" (exit 1, one line, nothing that looks complete); a
-# pool too small for the largest N (exit 1, one line, no hang); the chain refused.
+# pool too small for the largest N (exit 1, one line, no hang); the chain
+# reduction, with the same results.
 #   sweep_test.sh LOCALSGD SOURCE_DIR
 set -u
 bin=$1
@@ -186,10 +187,24 @@ check "small pool: one line says what the pool holds and needs" \
 check "small pool: nothing that looks complete" test ! -e "$tmp/small/summary.json"
 wait_for "$s1" 10; check "small pool: the node exits 1" test "$rc" -eq 1
 
-# --- refused -------------------------------------------------------------------
-"$bin" serve "$tmp/sweep.toml" --set cluster.reduction=chain --out "$tmp/chain" >/dev/null 2>"$tmp/err"
-check "chain: a whole sweep is refused (exit 2)" test $? -eq 2
-check "... in one line" test "$(wc -l <"$tmp/err")" -eq 1
+# --- the chain reduction: every batch's rounds along its nodes, same numbers ---
+start_server "$tmp/chain.log" "$tmp/sweep.toml" --set cluster.reduction=chain \
+  --set cluster.chunk_kb=1 --out "$tmp/chain" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 1 >"$tmp/c1.log" 2>&1 & c1=$!
+"$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/c2.log" 2>&1 & c2=$!
+"$bin" join "127.0.0.1:$port" --workers 1 >"$tmp/c3.log" 2>&1 & c3=$!
+pids+=("$c1" "$c2" "$c3")
+wait_for "$serve_pid" 60; check "chain sweep: serve exits 0" test "$rc" -eq 0
+for j in "$c1" "$c2" "$c3"; do
+  wait_for "$j" 10; check "chain sweep: the node exits 0" test "$rc" -eq 0
+done
+check "chain sweep: every batch's rounds go by the chain" \
+  test "$(grep -c '^localsgd: batch .*: on nodes .*; rounds by the chain$' "$tmp/chain.log")" -eq 10
+check "chain sweep: no round went to the star" test "$(grep -c "by the star" "$tmp/chain.log")" -eq 0
+# run takes the keys (they are in summary.json's config echo) and keeps its star.
+"$bin" run "$tmp/sweep.toml" --set cluster.reduction=chain --set cluster.chunk_kb=1 \
+  --out "$tmp/chain_local" --quiet
+check "chain sweep: the same results as localsgd run" same "$tmp/chain_local" "$tmp/chain"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -154,8 +154,7 @@ execution_outcome served::execute(const run_plan& plan, const run_description& r
   spec.description = run;
   spec.join_timeout = o_.join_timeout; // the server fails with join_timeout
   spec.announce_start = true;
-  spec.chain = plan.config.reduction.chain;
-  spec.chain_chunk_bytes = static_cast<size_t>(plan.config.reduction.chunk_kb) * 1024;
+  use_cluster_reduction(spec, plan);
   auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
   // The address file is removed again on every return from here.
   std::optional<published_address> rendezvous;
@@ -338,13 +337,6 @@ experiment_config restrict_to(experiment_config c, const std::string& method, in
   return c;
 }
 
-// What a whole sweep across nodes does not do (README): throws config_error.
-static void check_whole_sweep(const experiment_config& c) {
-  if (c.reduction.chain)
-    throw config_error("[cluster] reduction = \"chain\" serves one (method, N) at a time: "
-                       "give --method and --n, or use the star for a whole sweep");
-}
-
 int serve(const serve_options& o) {
   session_request request;
   request.command = "serve";
@@ -368,7 +360,6 @@ int serve(const serve_options& o) {
                          "serve meets real ones: remove the table");
     if (!resuming && o.method.empty() && o.N == 0
         && (c.methods.size() > 1 || c.N.size() > 1 || c.speedup)) {
-      check_whole_sweep(c);
       if (c.checkpoint.enabled && !o.quiet)
         std::fprintf(stderr, "localsgd: a whole sweep keeps no checkpoints ([checkpoint] is "
                              "ignored): an interrupted one runs again from the start\n");
@@ -468,41 +459,34 @@ int join(const join_options& o) {
                  failure.c_str());
     return exit_code::unreachable;
   }
-  if (is_whole_sweep(description)) {
-    if (o.workers < 1) {
-      std::fprintf(stderr, "localsgd: --workers must be 1 or more\n");
-      return exit_bad_input;
-    }
-    run_plan plan;
-    try {
-      auto config = parse_config(description.config, description.file, description.overrides);
-      if (o.threads > 0)
-        config.runtime.threads = o.threads;
-      plan = make_plan(config, description.layout_threads);
-    } catch (const config_error& e) {
-      std::fprintf(stderr, "localsgd: the server's run does not build here: %s\n", e.what());
-      return exit_code::bad_input;
-    }
-    return host_sweep(sys, *srv, plan, static_cast<uint32_t>(o.workers));
-  }
+  const bool sweep = is_whole_sweep(description);
   run_plan plan;
   try {
-    auto config = restrict_to(
-      parse_config(description.config, description.file, description.overrides),
-      description.method, description.N);
+    auto config = parse_config(description.config, description.file, description.overrides);
+    if (!sweep)
+      config = restrict_to(std::move(config), description.method, description.N);
     if (o.threads > 0)
       config.runtime.threads = o.threads;
-    plan = make_plan(config);
+    plan = sweep ? make_plan(config, description.layout_threads) : make_plan(config);
   } catch (const config_error& e) {
     std::fprintf(stderr, "localsgd: the server's run does not build here: %s\n", e.what());
     return exit_code::bad_input;
   }
-  if (o.workers < 1 || o.workers > plan.entries.front().N) {
+  if (sweep && o.workers < 1) {
+    std::fprintf(stderr, "localsgd: --workers must be 1 or more\n");
+    return exit_bad_input;
+  }
+  if (!sweep && (o.workers < 1 || o.workers > plan.entries.front().N)) {
     std::fprintf(stderr, "localsgd: --workers must be in 1 .. N = %u\n", plan.entries.front().N);
     return exit_code::bad_input;
   }
+  // A whole sweep's pool capacity, or one run's worker ids.
+  const auto take_part = [&](caf::actor_system& on, server_actor to) {
+    return sweep ? host_sweep(on, to, plan, static_cast<uint32_t>(o.workers))
+                 : host_workers(on, to, plan, o);
+  };
   if (!plan.config.reduction.chain || tls.enabled)
-    return host_workers(sys, *srv, plan, o);
+    return take_part(sys, *srv);
   // A chain node talks to its neighbours directly: CAF's automatic connections
   // must be on when its actor system starts, and only the run says whether
   // they are wanted. So the node joins again from a system that has them.
@@ -518,7 +502,7 @@ int join(const join_options& o) {
                  address.c_str(), direct.render(again.error()).c_str());
     return exit_code::unreachable;
   }
-  return host_workers(direct, *again, plan, o);
+  return take_part(direct, *again);
 }
 
 } // namespace lsgd

@@ -162,6 +162,11 @@ std::string error_text(caf::actor_system& sys, const caf::error& e) {
   return sys.render(e);
 }
 
+void use_cluster_reduction(server_spec& s, const run_plan& plan) {
+  s.chain = plan.config.reduction.chain;
+  s.chain_chunk_bytes = static_cast<size_t>(plan.config.reduction.chunk_kb) * 1024;
+}
+
 server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor report_to,
                              const checkpointing& ck,
                              std::shared_ptr<const server_checkpoint> resume) {

@@ -42,6 +42,10 @@ server_spec make_server_spec(const run_plan& plan, size_t index, caf::actor repo
                              const checkpointing& ck,
                              std::shared_ptr<const server_checkpoint> resume);
 
+/// Across processes, the rounds of `s` go by the config's [cluster] reduction
+/// (the chain, or the star); `run` in one process keeps the star.
+void use_cluster_reduction(server_spec& s, const run_plan& plan);
+
 /// A worker actor of batch `index` of `plan` hosting `count` ids.
 worker_spec block_spec(const run_plan& plan, size_t index, uint32_t count);
 

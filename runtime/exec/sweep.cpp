@@ -86,6 +86,8 @@ void place(coordinator_ptr self, size_t index) {
   // The assigned blocks are on their way; a node lost before its blocks
   // joined fails the batch with join_timeout instead of holding it.
   spec.join_timeout = st.spec.join_timeout;
+  use_cluster_reduction(spec, plan);
+  const bool chain = spec.chain;
   auto& sys = self->system();
   auto srv = sys.spawn(server, std::move(spec), sys.spawn(schedule, entry.times));
   self->monitor(srv);
@@ -105,7 +107,7 @@ void place(coordinator_ptr self, size_t index) {
     where += (where.empty() ? "" : ", ") + std::to_string(n) + " (" + std::to_string(take) + ")";
   }
   log_line("batch " + std::to_string(index) + ", " + batch_name(plan, index)
-           + ": on nodes " + where);
+           + ": on nodes " + where + (chain ? "; rounds by the chain" : ""));
   st.in_flight.emplace(srv.address(), std::move(placed));
 }
 
