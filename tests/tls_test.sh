@@ -4,7 +4,8 @@
 # certificate of another CA, or with none, is refused and the server carries
 # on; a worker refuses a server whose certificate another CA signed; bytes on
 # the wire, seen through a relay (tcp_relay.py), are encrypted with TLS and
-# plain without; bad certificate files stop serve and join with exit code 2.
+# plain without; a whole sweep under TLS gives run's files and refuses a
+# worker of another CA; bad certificate files stop serve and join with exit code 2.
 # Skipped (exit 77) without the openssl command or python3.
 set -u
 bin=$(realpath "$1")
@@ -85,6 +86,21 @@ check "plain worker process exits 0" test "$rc" -eq 0
 wait_for "$serve_pid" 60; check "plain served run exits 0" test "$rc" -eq 0
 check "without TLS the marker is on the wire" grep -q -a "$marker" "$tmp/plain.capture"
 check "plain: same numbers" cmp -s "$tmp/served/rounds.csv" "$tmp/plain_served/rounds.csv"
+
+# --- a whole sweep under TLS: the pool joins encrypted, the same files as run --
+sweep=(--set 'N=[2, 3]' --set repetitions=4 --set T=200 --set record_every=20)
+start_server "$tmp/sweep_serve.log" "$cfg" "${sweep[@]}" --out "$tmp/sweep" --join-timeout 30
+join_now "$tmp/sweep_rogue.log" "127.0.0.1:$port" --workers 3 "${rogue[@]}"
+check "whole sweep: a worker of another CA is refused (exit 3)" test "$rc" -eq 3
+"$bin" join "127.0.0.1:$port" --workers 1 "${good[@]}" >"$tmp/s1.log" 2>&1 & s1=$!
+"$bin" join "127.0.0.1:$port" --workers 2 "${good[@]}" >"$tmp/s2.log" 2>&1 & s2=$!
+pids+=("$s1" "$s2")
+wait_for "$serve_pid" 60; check "TLS whole sweep exits 0" test "$rc" -eq 0
+for j in "$s1" "$s2"; do
+  wait_for "$j" 30; check "TLS whole sweep: the node exits 0" test "$rc" -eq 0
+done
+"$bin" run "$cfg" "${sweep[@]}" --quiet --out "$tmp/sweep_local"
+check "TLS whole sweep: the same results as run" same_csvs "$tmp/sweep_local" "$tmp/sweep"
 
 # --- a worker refuses a server whose certificate another CA signed -------------
 # The impostor trusts both CAs, so it would accept our worker: the refusal
