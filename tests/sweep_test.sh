@@ -5,7 +5,8 @@
 # "continue" (the affected batch equals [faults.inject] losing those ids at
 # that round), a node that leaves between batches and "abort" (exit 1, one line, nothing that looks complete); a
 # pool too small for the largest N (exit 1, one line, no hang); the chain
-# reduction, with the same results.
+# reduction, with the same results; a sweep killed mid-way continued by serve
+# --resume (on another pool) or by run --resume, with the same results.
 #   sweep_test.sh LOCALSGD SOURCE_DIR
 set -u
 bin=$1
@@ -186,6 +187,66 @@ check "small pool: one line says what the pool holds and needs" \
   "$tmp/small.log"
 check "small pool: nothing that looks complete" test ! -e "$tmp/small/summary.json"
 wait_for "$s1" 10; check "small pool: the node exits 1" test "$rc" -eq 1
+
+# --- checkpoints: a sweep killed mid-way continues by serve --resume or run --resume
+cat >"$tmp/ck.toml" <<'EOF'
+name = "ck"
+seed = 11
+repetitions = 4
+T = 40000
+N = [2, 4]
+record_every = 4000
+[objective]
+type = "noisy_quadratic"
+dimension = 3
+x0 = 1.0
+[[method]]
+name = "constant"
+schedule = { type = "constant", rounds = 2000 }
+[[method]]
+name = "oneshot"
+schedule = "one_shot"
+[runtime]
+repetitions_per_actor = 2
+[checkpoint]
+interval = 0.02
+EOF
+"$bin" run "$tmp/ck.toml" --out "$tmp/ck_local" --quiet
+start_server "$tmp/ck.log" "$tmp/ck.toml" --out "$tmp/ck" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 4 >/dev/null 2>&1 & k1=$!
+pids+=("$k1")
+checkpoints() { ls "$1/checkpoint" 2>/dev/null | grep -c '^batch-.*\.ckpt$'; }
+for _ in $(seq 300); do
+  [ "$(checkpoints "$tmp/ck")" -ge 3 ] && break
+  sleep 0.02
+done
+kill -9 "$serve_pid"
+wait_for "$k1" 20; check "checkpoints: the node exits 1 once the server is gone" test "$rc" -eq 1
+check "checkpoints: the killed sweep left them" test "$(checkpoints "$tmp/ck")" -ge 3
+check "checkpoints: no results yet" test ! -e "$tmp/ck/summary.json"
+cp -r "$tmp/ck" "$tmp/ck_by_run"
+start_server "$tmp/ck_resumed.log" --resume "$tmp/ck" --join-timeout 30
+"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & k2=$!
+"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & k3=$!
+pids+=("$k2" "$k3")
+wait_for "$serve_pid" 60; check "serve --resume of a sweep exits 0" test "$rc" -eq 0
+check "serve --resume: the same results as an uninterrupted run" same "$tmp/ck_local" "$tmp/ck"
+check "serve --resume: a batch that had finished is not run again" \
+  test "$(grep -c '^localsgd: batch 0, ' "$tmp/ck_resumed.log")" -eq 0
+check "serve --resume: the checkpoints are removed" test ! -e "$tmp/ck/checkpoint"
+"$bin" run --resume "$tmp/ck_by_run" --quiet
+check "run --resume of a served sweep exits 0" test $? -eq 0
+check "run --resume: the same results as an uninterrupted run" same "$tmp/ck_local" "$tmp/ck_by_run"
+
+# A run of one (method, N) is laid out in batches that serve's one batch is not.
+"$bin" run "$tmp/ck.toml" --set 'N=[2]' --set 'method=[{name="c", schedule="one_shot"}]' \
+  --set T=4000000 --out "$tmp/ck_single" --quiet >/dev/null 2>&1 & single=$!
+pids+=("$single")
+for _ in $(seq 300); do [ "$(checkpoints "$tmp/ck_single")" -ge 1 ] && break; sleep 0.02; done
+kill -9 "$single"
+"$bin" serve --resume "$tmp/ck_single" >/dev/null 2>"$tmp/err"
+check "serve --resume of a run of one (method, N) is refused (exit 2)" test $? -eq 2
+check "... in one line naming run --resume" grep -q "use localsgd run --resume" "$tmp/err"
 
 # --- the chain reduction: every batch's rounds along its nodes, same numbers ---
 start_server "$tmp/chain.log" "$tmp/sweep.toml" --set cluster.reduction=chain \

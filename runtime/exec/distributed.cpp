@@ -93,13 +93,7 @@ public:
   explicit served(const serve_options& o) : o_(o) {}
 
   void check(const run_plan& plan, const checkpointing& ck) override {
-    std::tie(host_, port_) = parse_address(o_.listen, "--listen");
-    check_exposure(host_, plan.config.tls.enabled, o_.insecure);
-    network_ = resolve(plan.config.network, o_.network);
-    network_.check();
-    tls::check(plan.config.tls, tls::role::server);
-    if (!o_.address_file.empty())
-      check_address_file_path(o_.address_file);
+    check_serving(plan);
     if (!ck.resume)
       return;
     auto c = ck.store->load(0, identity_in(plan, 0));
@@ -112,6 +106,18 @@ public:
   execution_outcome execute(const run_plan& plan, const run_description& run,
                             const checkpointing& ck,
                             const std::function<void()>& ready) override;
+
+  // What serving needs, checked before any work: the address, the exposure
+  // rule, the network settings, TLS files, the address file's path.
+  void check_serving(const run_plan& plan) {
+    std::tie(host_, port_) = parse_address(o_.listen, "--listen");
+    check_exposure(host_, plan.config.tls.enabled, o_.insecure);
+    network_ = resolve(plan.config.network, o_.network);
+    network_.check();
+    tls::check(plan.config.tls, tls::role::server);
+    if (!o_.address_file.empty())
+      check_address_file_path(o_.address_file);
+  }
 
   std::string resume_command(const std::string& dir) const override {
     return "localsgd serve --resume " + dir + " --listen " + o_.listen;
@@ -196,20 +202,24 @@ class swept : public served {
 public:
   using served::served;
 
+  // A resumed sweep's batches are looked up one by one as they come (none may
+  // have a checkpoint yet), so only the serving is checked here.
+  void check(const run_plan& plan, const checkpointing&) override { check_serving(plan); }
+
   execution_outcome execute(const run_plan& plan, const run_description& run,
-                            const checkpointing&, const std::function<void()>& ready) override;
+                            const checkpointing& ck, const std::function<void()>& ready) override;
 };
 
 execution_outcome swept::execute(const run_plan& plan, const run_description& run,
-                                 const checkpointing&, const std::function<void()>& ready) {
+                                 const checkpointing& ck, const std::function<void()>& ready) {
   execution_outcome out;
-  out.resumable = false; // no checkpoints (README)
+  out.resumable = ck.store != nullptr; // the batches that finished are kept
   caf::actor_system_config cfg;
   configure_system(cfg, plan.threads, network_);
   tls::configure(cfg, plan.config.tls);
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  coordinator_spec spec{&plan, run, caf::actor{self}, o_.join_timeout};
+  coordinator_spec spec{&plan, run, caf::actor{self}, o_.join_timeout, ck};
   auto boss = spawn_coordinator(sys, std::move(spec));
   self->monitor(boss);
   // Published with the server's interface: join reaches it as it reaches a server.
@@ -352,18 +362,18 @@ int serve(const serve_options& o) {
     if (resuming && (!o.method.empty() || o.N != 0))
       throw config_error("serve --resume DIR takes no config, --set, --method, --n or "
                          "other --out: it continues the run stored in DIR");
-    if (resuming && d.method.empty())
+    const bool several = c.methods.size() > 1 || c.N.size() > 1 || c.speedup;
+    // A whole sweep's checkpoints are those of `run` of the same config (its
+    // batches and numbers do not depend on where they ran): either command
+    // resumes either's. A run of one (method, N) was laid out in batches that
+    // serve's one batch is not.
+    if (resuming && d.method.empty() && !several)
       throw config_error(o.resume_dir + " holds a checkpoint of localsgd run, not of serve: "
                                         "use localsgd run --resume");
     if (c.inject.enabled)
       throw config_error("[faults.inject] simulates losses in an in-process run (localsgd run); "
                          "serve meets real ones: remove the table");
-    if (!resuming && o.method.empty() && o.N == 0
-        && (c.methods.size() > 1 || c.N.size() > 1 || c.speedup)) {
-      if (c.checkpoint.enabled && !o.quiet)
-        std::fprintf(stderr, "localsgd: a whole sweep keeps no checkpoints ([checkpoint] is "
-                             "ignored): an interrupted one runs again from the start\n");
-      c.checkpoint.enabled = false;
+    if ((resuming && d.method.empty()) || (!resuming && o.method.empty() && o.N == 0 && several)) {
       whole_sweep = true;
       d.method.clear();
       d.N = 0; // is_whole_sweep(d)

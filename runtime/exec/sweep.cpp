@@ -49,6 +49,9 @@ struct coordinator_state {
   // (deadlines of earlier tokens are stale) and whether one is pending.
   uint64_t deadline_token = 0;
   bool deadline_armed = false;
+  // The checkpoint of batch `next` when resuming, loaded once (it may be
+  // large) and handed to its server when the pool has room for it.
+  std::shared_ptr<const server_checkpoint> resume_next;
 };
 
 using coordinator_ptr = caf::stateful_actor<coordinator_state>*;
@@ -80,9 +83,8 @@ void place(coordinator_ptr self, size_t index) {
   auto& st = self->state;
   const auto& plan = *st.spec.plan;
   const auto& entry = plan.entries[plan.batches[index].entry];
-  // No checkpoints: a whole sweep is run again from the start (README).
-  auto spec = make_server_spec(plan, index, caf::actor_cast<caf::actor>(self), checkpointing{},
-                               nullptr);
+  auto spec = make_server_spec(plan, index, caf::actor_cast<caf::actor>(self), st.spec.ck,
+                               std::move(st.resume_next));
   // The assigned blocks are on their way; a node lost before its blocks
   // joined fails the batch with join_timeout instead of holding it.
   spec.join_timeout = st.spec.join_timeout;
@@ -120,6 +122,31 @@ void finish(coordinator_ptr self) {
     self->quit(caf::make_error(caf::sec::runtime_error, st.failure));
 }
 
+void take(coordinator_state& st, size_t index, std::vector<run_record> records) {
+  const auto& plan = *st.spec.plan;
+  const auto& batch = plan.batches[index];
+  for (uint32_t r = 0; r < batch.reps; ++r)
+    st.records[plan.run_index(batch.entry, batch.first_rep + r)] = std::move(records[r]);
+}
+
+// When resuming: takes batch `next` from its checkpoint if that holds it
+// finished (true), or keeps the checkpoint for its server.
+bool finished_before(coordinator_state& st) {
+  const auto& ck = st.spec.ck;
+  if (!ck.resume || !ck.store || st.resume_next)
+    return false;
+  const auto& plan = *st.spec.plan;
+  auto c = ck.store->load(st.next, identity_in(plan, st.next));
+  if (!c)
+    return false;
+  if (c->records.front().complete) {
+    take(st, st.next, std::move(c->records));
+    return true;
+  }
+  st.resume_next = std::make_shared<const server_checkpoint>(std::move(*c));
+  return false;
+}
+
 void fail(coordinator_ptr self, std::string why) {
   auto& st = self->state;
   if (!st.failure.empty())
@@ -140,6 +167,15 @@ void fill(coordinator_ptr self) {
   const auto& plan = *st.spec.plan;
   while (st.failure.empty() && st.next < plan.batches.size()
          && st.in_flight.size() < st.max_in_flight) {
+    try {
+      if (finished_before(st)) {
+        ++st.next;
+        continue;
+      }
+    } catch (const checkpoint_error& e) {
+      fail(self, e.what());
+      break;
+    }
     const auto N = plan.entries[plan.batches[st.next].entry].N;
     if (N > pool_capacity(st, true)) {
       // Timed once the batches before it are done: the line then also says
@@ -203,10 +239,7 @@ void on_down(coordinator_ptr self, const caf::down_msg& msg) {
       fail(self, "run of " + batch_name(plan, done.index) + " failed: "
                    + (msg.reason ? error_text(self->system(), msg.reason) : "incomplete"));
     } else if (st.failure.empty()) {
-      const auto& batch = plan.batches[done.index];
-      for (uint32_t r = 0; r < batch.reps; ++r)
-        st.records[plan.run_index(batch.entry, batch.first_rep + r)]
-          = std::move((*done.records)[r]);
+      take(st, done.index, std::move(*done.records));
     }
     fill(self);
     return;

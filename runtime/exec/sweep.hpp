@@ -5,6 +5,7 @@
 
 #include "actors/run_data.hpp"
 #include "messages/protocol.hpp"
+#include "runtime/exec/runner.hpp"
 #include "runtime/plan/run_plan.hpp"
 
 #include <caf/fwd.hpp>
@@ -22,6 +23,7 @@ struct coordinator_spec {
   run_description description;    // told to nodes that ask (a whole sweep's)
   caf::actor waiter;              // gets the execution_result, then sees the coordinator go down
   double join_timeout = 60;       // seconds a batch may wait for a pool that is too small
+  checkpointing ck;               // every batch's checkpoints, as in run; resume skips or continues
 };
 
 /// The coordinator: answers describe() and join(K) (K worker ids of capacity
@@ -32,7 +34,9 @@ struct coordinator_spec {
 /// normally after the last batch, or with a runtime_error whose context is the
 /// line for the user: a batch failed (the others are stopped), or a batch
 /// waited join_timeout seconds (from when no batch ran) for a pool whose
-/// capacity is below its N.
+/// capacity is below its N. With ck.resume, a batch whose checkpoint holds it
+/// finished is taken from it and one that holds some rounds continues from
+/// them, as `run --resume` does.
 caf::actor spawn_coordinator(caf::actor_system& sys, coordinator_spec spec);
 
 /// A join node in a whole sweep: registers `workers` ids of capacity with
