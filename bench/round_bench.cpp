@@ -18,6 +18,10 @@
 //
 //   bench_round chain-serve D N ROUNDS
 //   bench_round chain-join PORT D N ROUNDS
+//
+// serve, join, chain-serve and chain-join take an optional last argument IDS:
+// every join process hosts IDS worker ids in one actor (N processes, N x IDS
+// ids in all; default 1).
 #include "actors/reports.hpp"
 #include "actors/schedule.hpp"
 #include "actors/server.hpp"
@@ -126,11 +130,14 @@ caf::behavior echo_client(caf::event_based_actor* self, caf::actor server, long 
 int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20); // as localsgd's main
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  if (argc < 5 || (std::string(argv[1]).find("join") != std::string::npos && argc < 6)) {
-    std::fprintf(stderr, "usage: bench_round [echo-]serve D N ROUNDS | [echo-]join PORT D N "
-                         "ROUNDS\n");
+  const bool joining = argc > 1 && std::string(argv[1]).find("join") != std::string::npos;
+  if (argc < 5 || (joining && argc < 6)) {
+    std::fprintf(stderr, "usage: bench_round [echo-|chain-]serve D N ROUNDS [IDS] | "
+                         "[echo-|chain-]join PORT D N ROUNDS [IDS]\n");
     return 2;
   }
+  const int ids_arg = joining ? 6 : 5;
+  const auto ids = argc > ids_arg ? static_cast<uint32_t>(std::atol(argv[ids_arg])) : 1u;
   std::string mode = argv[1];
   const bool chain = mode.rfind("chain-", 0) == 0;
   if (chain)
@@ -174,7 +181,7 @@ int main(int argc, char** argv) {
     server_spec spec;
     spec.f = std::make_shared<null_objective>(d);
     spec.initial_model = method->initial_model();
-    spec.workers = N;
+    spec.workers = N * ids;
     spec.recorded_steps = record_plan(rounds, rounds);
     spec.report_to = caf::actor{self};
     spec.chain = chain;
@@ -189,8 +196,8 @@ int main(int argc, char** argv) {
     self->wait_for(srv);
     if (!out.complete)
       return 1;
-    std::printf("%s round: d = %ld, N = %u: %.3f ms per round (%llu rounds)\n",
-                chain ? "chain" : "caf", d, N, out.wall_seconds * 1e3 / double(rounds),
+    std::printf("%s round: d = %ld, N = %u x %u ids: %.3f ms per round (%llu rounds)\n",
+                chain ? "chain" : "caf", d, N, ids, out.wall_seconds * 1e3 / double(rounds),
                 static_cast<unsigned long long>(rounds));
     return 0;
   }
@@ -201,7 +208,7 @@ int main(int argc, char** argv) {
   auto srv = sys.middleman().remote_actor<server_actor>("127.0.0.1", port);
   if (!srv)
     return 1;
-  worker_spec ws{null_method(d), 1, 0, 1, 1, N, d, record_plan(rounds, rounds)};
+  worker_spec ws{null_method(d), 1, 0, 1, ids, N * ids, d, record_plan(rounds, rounds)};
   auto w = sys.spawn(worker, std::move(ws), *srv);
   caf::scoped_actor self{sys};
   self->wait_for(w);
