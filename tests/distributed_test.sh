@@ -26,6 +26,31 @@ for f in trajectory.csv rounds.csv; do
   check "$f identical across processes" cmp -s "$tmp/local.$f" <(tail -n +2 "$tmp/served/$f")
 done
 
+# --- model messages stay under the frame limit (forced down to 500 bytes) ----
+# d = 3 and 10 repetitions: 240 bytes per id, so a join actor takes 2 ids at
+# most, and one node of 20 ids on 1 thread runs 10 actors, with the same numbers.
+LSGD_MESSAGE_LIMIT=500 start_server "$tmp/limit.log" "$cfg" --method increasing "${small[@]}" \
+  --out "$tmp/limited"
+LSGD_MESSAGE_LIMIT=500 "$bin" join "127.0.0.1:$port" --workers 20 --threads 1 \
+  >"$tmp/limit_join.log" 2>&1 & l1=$!
+pids+=("$l1")
+wait_for "$serve_pid" 60; check "message limit: served run exits 0" test "$rc" -eq 0
+wait_for "$l1" 10; check "message limit: the node exits 0" test "$rc" -eq 0
+check "message limit: the node says it split its ids" \
+  grep -q "20 worker ids in 10 actors of at most 2 ids (not one per thread)" "$tmp/limit_join.log"
+for f in trajectory.csv rounds.csv; do
+  check "message limit: $f identical to one process" \
+    cmp -s "$tmp/local.$f" <(tail -n +2 "$tmp/limited/$f")
+done
+# Below one id's 240 bytes the average itself would not fit: refused up front.
+LSGD_MESSAGE_LIMIT=200 "$bin" serve "$cfg" --method increasing "${small[@]}" \
+  --out "$tmp/too_big" >/dev/null 2>"$tmp/too_big.err"
+check "message limit: an average over it is refused (exit 2)" test $? -eq 2
+check "... in one line that says what to do" \
+  grep -q "more than one message between processes carries.*serve fewer repetitions" \
+  "$tmp/too_big.err"
+check "... before any work" test ! -e "$tmp/too_big"
+
 # --- a large model (d = 1e6, 8 MB per model message) crosses unchanged --------
 big=("$src/configs/cluster/large_model.toml" --set T=12 --set record_every=6)
 start_server "$tmp/big.log" "${big[@]}" --out "$tmp/big_served"

@@ -8,6 +8,7 @@
 #include "runtime/plan/run_plan.hpp"
 #include "runtime/exec/address_file.hpp"
 #include "runtime/exec/exit_codes.hpp"
+#include "runtime/exec/message_size.hpp"
 #include "runtime/exec/reach.hpp"
 #include "runtime/exec/runner.hpp"
 #include "runtime/exec/session.hpp"
@@ -107,9 +108,11 @@ public:
                             const checkpointing& ck,
                             const std::function<void()>& ready) override;
 
-  // What serving needs, checked before any work: the address, the exposure
-  // rule, the network settings, TLS files, the address file's path.
+  // What serving needs, checked before any work: messages that fit, the
+  // address, the exposure rule, the network settings, TLS files, the address
+  // file's path.
   void check_serving(const run_plan& plan) {
+    check_message_sizes(plan);
     std::tie(host_, port_) = parse_address(o_.listen, "--listen");
     check_exposure(host_, plan.config.tls.enabled, o_.insecure);
     network_ = resolve(plan.config.network, o_.network);
@@ -257,8 +260,10 @@ int host_workers(caf::actor_system& sys, server_actor srv_handle, const run_plan
   const auto& entry = plan.entries.front();
   const auto& batch = plan.batches.front();
   const auto count = static_cast<uint32_t>(o.workers);
-  // One actor per thread at most; ids are assigned by the server on join.
-  const uint32_t per_actor = (count + plan.threads - 1) / plan.threads;
+  // One actor per thread, unless a model message would get too large; ids are
+  // assigned by the server on join.
+  const uint32_t per_actor = ids_per_actor(count, plan.threads, id_bytes(plan, batch.reps));
+  say_if_split(count, per_actor, plan.threads);
   std::vector<worker_actor> workers;
   for (uint32_t first = 0; first < count; first += per_actor) {
     worker_spec ws{entry.local,   plan.config.seed, batch.first_rep, batch.reps,

@@ -5,6 +5,7 @@
 #include "actors/server.hpp"
 #include "actors/worker.hpp"
 #include "runtime/exec/exit_codes.hpp"
+#include "runtime/exec/message_size.hpp"
 #include "runtime/exec/runner.hpp"
 
 #include <caf/all.hpp>
@@ -324,8 +325,11 @@ caf::behavior node_agent(caf::stateful_actor<node_state>* self, const run_plan* 
                  + " that the plan here does not hold");
         return;
       }
-      // One actor per thread at most; the server assigns the ids on join.
-      const uint32_t per_actor = (count + plan.threads - 1) / plan.threads;
+      // One actor per thread, unless a model message would get too large; the
+      // server assigns the ids on join.
+      const uint32_t per_actor
+        = ids_per_actor(count, plan.threads, id_bytes(plan, plan.batches[index].reps));
+      say_if_split(count, per_actor, plan.threads);
       auto server_handle = caf::actor_cast<server_actor>(srv);
       for (uint32_t first = 0; first < count; first += per_actor)
         self->system().spawn(worker, block_spec(plan, index, std::min(per_actor, count - first)),
