@@ -189,30 +189,11 @@ check "small pool: nothing that looks complete" test ! -e "$tmp/small/summary.js
 wait_for "$s1" 10; check "small pool: the node exits 1" test "$rc" -eq 1
 
 # --- checkpoints: a sweep killed mid-way continues by serve --resume or run --resume
-cat >"$tmp/ck.toml" <<'EOF'
-name = "ck"
-seed = 11
-repetitions = 4
-T = 40000
-N = [2, 4]
-record_every = 4000
-[objective]
-type = "noisy_quadratic"
-dimension = 3
-x0 = 1.0
-[[method]]
-name = "constant"
-schedule = { type = "constant", rounds = 2000 }
-[[method]]
-name = "oneshot"
-schedule = "one_shot"
-[runtime]
-repetitions_per_actor = 2
-[checkpoint]
-interval = 0.02
-EOF
-"$bin" run "$tmp/ck.toml" --out "$tmp/ck_local" --quiet
-start_server "$tmp/ck.log" "$tmp/ck.toml" --out "$tmp/ck" --join-timeout 30
+# The sweep above, longer, without the singles, with frequent checkpoints.
+ck=("$tmp/sweep.toml" --set T=40000 --set repetitions=4 --set record_every=4000
+    --set method.0.schedule.rounds=2000 --set speedup.enabled=false --set checkpoint.interval=0.02)
+"$bin" run "${ck[@]}" --out "$tmp/ck_local" --quiet
+start_server "$tmp/ck.log" "${ck[@]}" --out "$tmp/ck" --join-timeout 30
 "$bin" join "127.0.0.1:$port" --workers 4 >/dev/null 2>&1 & k1=$!
 pids+=("$k1")
 checkpoints() { ls "$1/checkpoint" 2>/dev/null | grep -c '^batch-.*\.ckpt$'; }
@@ -239,7 +220,7 @@ check "run --resume of a served sweep exits 0" test $? -eq 0
 check "run --resume: the same results as an uninterrupted run" same "$tmp/ck_local" "$tmp/ck_by_run"
 
 # A run of one (method, N) is laid out in batches that serve's one batch is not.
-"$bin" run "$tmp/ck.toml" --set 'N=[2]' --set 'method=[{name="c", schedule="one_shot"}]' \
+"$bin" run "${ck[@]}" --set 'N=[2]' --set 'method=[{name="c", schedule="one_shot"}]' \
   --set T=4000000 --out "$tmp/ck_single" --quiet >/dev/null 2>&1 & single=$!
 pids+=("$single")
 for _ in $(seq 300); do [ "$(checkpoints "$tmp/ck_single")" -ge 1 ] && break; sleep 0.02; done
