@@ -234,6 +234,7 @@ execution_outcome swept::execute(const run_plan& plan, const run_description& ru
   std::printf("localsgd: serving the whole sweep, %zu runs in %zu batches, on %s:%u\n",
               plan.runs(), plan.batches.size(), host_.c_str(), *bound);
   std::fflush(stdout);
+  self->send(boss, atom::next_v);
   const auto begin = std::chrono::steady_clock::now();
   std::string failure;
   for (bool done = false; !done;)

@@ -269,8 +269,13 @@ caf::behavior coordinator(coordinator_ptr self, coordinator_spec spec) {
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   // The published interface is the server's; the rest of it is not ours.
   self->set_default_handler(caf::drop);
-  fill(self);
   return {
+    // From the waiter once serve has said where it listens, so that the lines
+    // about the pool come after that one.
+    [self](atom::next) {
+      if (self->current_sender() == self->state.spec.waiter.address())
+        fill(self);
+    },
     [self](atom::describe) { return self->state.spec.description; },
     [self](atom::join, uint32_t count) -> caf::result<uint32_t> {
       auto& st = self->state;

@@ -27,8 +27,8 @@ struct coordinator_spec {
 };
 
 /// The coordinator: answers describe() and join(K) (K worker ids of capacity
-/// of the asking node agent, answered with the node's number), and runs the
-/// plan's batches in plan order, at most max_concurrent_runs (default 4 x
+/// of the asking node agent, answered with the node's number), and, once its
+/// waiter sends it atom::next, runs the plan's batches in plan order, at most max_concurrent_runs (default 4 x
 /// threads) at once: each batch's schedule and server run here, its N ids go
 /// to the free nodes in order of joining (as many as each has free). Quits
 /// normally after the last batch, or with a runtime_error whose context is the
