@@ -159,7 +159,7 @@ TEST_CASE("trace_link: sums out of the credit, early rounds, snapshots kept unti
   CHECK(!la.abandon(1, held));
 }
 
-TEST_CASE("server, chain: the traces come along the chain; a block lost mid-traces sends "
+TEST_CASE("server, chain: the traces come along the chain, a block lost mid-traces sends "
           "the round to the star from the first chunk the chain did not bring") {
   server_fixture fx(3, schedules::one_shot(50), quick(true), [](server_spec& s) {
     s.chain = true;
