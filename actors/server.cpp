@@ -76,11 +76,13 @@ void fall_back(self_ptr self) {
   if (!st.chain.on())
     return;
   st.chain.fall_back();
+  // The traces too, from the first chunk the chain did not bring.
+  const auto from = static_cast<uint32_t>(st.traces.chained() ? st.traces.to_star() : 0);
   log(self, "round " + std::to_string(st.current.round)
               + ": the chain lost a block; this round goes by the star");
   for (size_t i = 0; i < st.peers.size(); ++i)
     if (st.peers[i].active && !st.members.blocks()[i].lost)
-      caf::anon_send(st.peers[i].handle, atom::fallback_v, st.current.round);
+      caf::anon_send(st.peers[i].handle, atom::fallback_v, st.current.round, from);
 }
 
 // The chain of the open round: its blocks in id order, each told where its
@@ -112,6 +114,10 @@ void route_chain(self_ptr self) {
                                           + st.members.blocks()[order.back()].count;
   st.chain.open(st.current.round, st.model_size, st.spec.reps, st.spec.workers,
                 static_cast<Index>(st.spec.chain_chunk_bytes), ids, end);
+  // A block of every id sends the averaged traces itself.
+  st.trace_sums.open(st.current.round, st.spec.f->dimension(), st.spec.reps, st.spec.workers,
+                     static_cast<Index>(st.spec.chain_chunk_bytes), ids, end,
+                     order.size() == 1 && ids == st.spec.workers);
 }
 
 void ask_for_epoch(self_ptr self, uint32_t completed) {
@@ -340,6 +346,8 @@ void open_epoch(self_ptr self, const epoch& given) {
   }
   st.traces.open(st.traced_steps, st.current.trace_steps, st.spec.f->dimension(), st.spec.reps,
                  N, slots);
+  if (st.spec.chain && st.trace_sums.on())
+    st.traces.chain();
   st.models = block_sum(st.model_size, st.spec.reps, N, slots);
   count_transfers(st, st.round.expected());
   self->delayed_send(self, allowed, atom::deadline_v, given.round);
@@ -517,6 +525,11 @@ std::optional<size_t> admit(self_ptr self, const char* what, Seen seen, uint32_t
 
 void on_trace(self_ptr self, trace& x) {
   auto& st = self->state;
+  if (st.traces.chained() && x.round == st.current.round) {
+    log(self, "dropped a trace of round " + std::to_string(x.round)
+                + ": its traces are reduced by the chain");
+    return;
+  }
   const auto index = admit(
     self, "trace", [&](uint32_t id) { return st.traces.owed_by(id) >= st.traces.chunks(); },
     x.round, x.first_worker, x.workers);
@@ -615,7 +628,7 @@ void on_model(self_ptr self, model& x) {
 // sums are all in.
 void complete_chain(self_ptr self) {
   auto& st = self->state;
-  if (!st.chain.done())
+  if (!st.chain.done() || !st.traces.finished())
     return;
   for (size_t i = 0; i < st.peers.size(); ++i)
     if (st.peers[i].active && !st.chain.is_ready(st.members.blocks()[i].first))
@@ -667,6 +680,36 @@ void on_chain_chunk(self_ptr self, chain_chunk& x) {
     lose(self, *index, "sent " + *err);
     return;
   }
+  complete_chain(self);
+}
+
+// Chain: the last link's sums of a chunk of traces; each chunk complete is
+// recorded as the star records it.
+void on_chain_trace(self_ptr self, chain_trace& x) {
+  auto& st = self->state;
+  const auto sender = self->current_sender();
+  if (!st.running || st.finished || !st.traces.chained() || x.sum.round != st.current.round)
+    return; // a round whose traces went to the star, or is over
+  const auto index = sender_block(self);
+  if (!index || !sender || sender->address() != st.chain_last) {
+    log(self, "dropped a trace sum from an actor that is not the last of the chain");
+    return;
+  }
+  if (auto err = st.trace_sums.give(x, st.traces)) {
+    lose(self, *index, "sent " + *err);
+    return;
+  }
+  // A sum holds NaN or Inf where a snapshot did (or it overflowed, which
+  // the star's average does too). Columns: step * reps + rep.
+  const auto reps = static_cast<Index>(st.spec.reps);
+  const auto first = st.traces.first_step_index(x.chunk);
+  note_divergence(st, reinterpret_cast<const double*>(x.sum.sum.bytes.data()),
+                  static_cast<Index>(x.sum.rows), static_cast<Index>(x.sum.groups),
+                  [&](Index c) {
+                    return std::pair{static_cast<size_t>(c % reps),
+                                     first + static_cast<size_t>(c / reps)};
+                  });
+  reduce_traces(self);
   complete_chain(self);
 }
 
@@ -813,6 +856,7 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
     [self](model& x) { on_model(self, x); },
     [self](chain_ready& x) { on_chain_ready(self, x); },
     [self](chain_chunk& x) { on_chain_chunk(self, x); },
+    [self](chain_trace& x) { on_chain_trace(self, x); },
     [self](atom::deadline, uint32_t round) { on_deadline(self, round); },
   };
 }

@@ -7,6 +7,7 @@
 
 #include "actors/block_sum.hpp"
 #include "actors/chain_round.hpp"
+#include "actors/chain_trace.hpp"
 #include "actors/checkpoint_timer.hpp"
 #include "actors/membership.hpp"
 #include "actors/round_tracker.hpp"
@@ -95,6 +96,7 @@ struct server_state {
   trace_chunks traces;      // the open round's snapshots, reduced chunk by chunk
   block_sum models;         // the open round's models, summed in worker-id order
   chain_round chain;        // or, in a chain, the sums of its last link
+  chain_trace_sums trace_sums; // and the sums of its traces
   caf::actor_addr chain_last; // the open round's last link
   Eigen::Index model_size = 0;
   Eigen::MatrixXd averages; // model size x reps

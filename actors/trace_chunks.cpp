@@ -19,6 +19,8 @@ void trace_chunks::open(std::vector<uint64_t> steps, size_t steps_per_chunk, Eig
       owed_[s.first] = 0;
   open_.clear();
   taken_ = 0;
+  chained_ = false;
+  means_ = 0;
 }
 
 size_t trace_chunks::chunks() const {
@@ -33,12 +35,16 @@ std::vector<uint64_t> trace_chunks::steps_of(size_t c) const {
 }
 
 size_t trace_chunks::owed_by(uint32_t first) const {
+  if (chained_)
+    return chunks();
   const auto it = owed_.find(first);
   return it == owed_.end() ? chunks() : it->second;
 }
 
 trace_chunks::chunk& trace_chunks::at(size_t c) {
   auto it = open_.find(c);
+  if (it == open_.end() && chained_) // only the averages come
+    it = open_.emplace(c, chunk{block_sum(), std::nullopt}).first;
   if (it == open_.end()) {
     // Blocks lost before this chunk are excluded from it; the others owe it.
     const auto groups = static_cast<Eigen::Index>(steps_of(c).size() * reps_);
@@ -75,7 +81,7 @@ void trace_chunks::withdraw(uint32_t first) {
 }
 
 std::optional<trace_chunks::complete_chunk> trace_chunks::take() {
-  if (finished())
+  if (finished() || (chained_ && means_ <= taken_)) // the chain did not bring it yet
     return std::nullopt;
   auto& ch = at(taken_);
   const auto groups = static_cast<Eigen::Index>(steps_of(taken_).size() * reps_);
@@ -91,6 +97,27 @@ std::optional<trace_chunks::complete_chunk> trace_chunks::take() {
   open_.erase(taken_);
   ++taken_;
   return out;
+}
+
+void trace_chunks::chain() {
+  chained_ = true;
+  means_ = 0;
+}
+
+void trace_chunks::give_means(param_bytes means) {
+  if (!chained_ || means_ >= chunks())
+    throw std::invalid_argument("trace_chunks: averages the chain does not owe");
+  at(means_).averaged = std::move(means);
+  ++means_;
+}
+
+size_t trace_chunks::to_star() {
+  chained_ = false;
+  open_.erase(open_.lower_bound(means_), open_.end());
+  for (const auto& s : slots_)
+    if (s.taking_part)
+      owed_[s.first] = means_;
+  return means_;
 }
 
 } // namespace lsgd

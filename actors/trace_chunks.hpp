@@ -51,6 +51,19 @@ public:
   /// Every chunk was taken.
   bool finished() const { return taken_ == chunks(); }
 
+  /// After open: the round's traces come summed along a chain of blocks. No
+  /// block owes any itself (owed_by is chunks()); the averages of each chunk
+  /// come whole, in chunk order (give_means).
+  void chain();
+  bool chained() const { return chained_; }
+  /// The chunk whose averages the chain owes next.
+  size_t next_means() const { return means_; }
+  /// The averages of chunk next_means(), d x (steps x reps).
+  void give_means(param_bytes means);
+  /// The chain lost a block: from chunk next_means() on every block still
+  /// taking part owes its own snapshots, as in the star. Returns that chunk.
+  size_t to_star();
+
 private:
   struct chunk {
     block_sum sum;
@@ -67,6 +80,8 @@ private:
   std::map<uint32_t, size_t> owed_;    // by first id of a slot taking part
   std::map<size_t, chunk> open_;       // chunks some block sent, not yet taken
   size_t taken_ = 0;
+  bool chained_ = false;
+  size_t means_ = 0; // chained: chunks whose averages came
 };
 
 } // namespace lsgd

@@ -24,9 +24,31 @@ void append_averages(self_ptr self, trace& out,
   append(out.snapshots, st.means);
 }
 
+void pass_on(self_ptr self, const server_actor& server);
+
+// The trace of chunk `c` of the open epoch, without its snapshots.
+trace trace_of(const worker_state& st, size_t c) {
+  const auto per_chunk = size_t{st.current.trace_steps};
+  const auto begin = c * per_chunk;
+  const auto end = std::min(st.recorded.size(), begin + per_chunk);
+  return {st.current.round, st.layout.first_worker, st.layout.workers,
+          st.layout.workers == st.spec.total_workers,
+          {st.recorded.begin() + static_cast<std::ptrdiff_t>(begin),
+           st.recorded.begin() + static_cast<std::ptrdiff_t>(end)},
+          {}};
+}
+
+// Chunk `c`'s snapshots (the block's columns) by the star.
+void send_trace(self_ptr self, const server_actor& server, size_t c, param_bytes snapshots) {
+  auto out = trace_of(self->state, c);
+  out.snapshots = std::move(snapshots);
+  self->send(server, std::move(out));
+}
+
 // Runs the local steps up to the last step of chunk `c` and sends its trace.
 // A block of every worker sends the averages; any other block its columns,
-// which the optimizer writes straight into the message.
+// which the optimizer writes straight into the message (in a chain: keeps
+// them and passes their running sum on).
 void run_chunk(self_ptr self, const server_actor& server, size_t c) {
   auto& st = self->state;
   const auto per_chunk = size_t{st.current.trace_steps};
@@ -34,12 +56,19 @@ void run_chunk(self_ptr self, const server_actor& server, size_t c) {
   const auto end = std::min(st.recorded.size(), begin + per_chunk);
   const auto d = st.spec.dimension;
   const auto columns = st.layout.columns();
-  const bool averaged = st.layout.workers == st.spec.total_workers;
-  trace out{st.current.round, st.layout.first_worker, st.layout.workers, averaged,
-            {st.recorded.begin() + static_cast<std::ptrdiff_t>(begin),
-             st.recorded.begin() + static_cast<std::ptrdiff_t>(end)},
-            {}};
+  auto out = trace_of(st, c);
+  const bool averaged = out.averaged;
   const auto column_bytes = sizeof(double) * static_cast<size_t>(d * columns);
+  if (st.traces.on()) {
+    // The chain: the snapshots stay here, their running sum goes on.
+    Eigen::MatrixXd own(d, columns * static_cast<Eigen::Index>(end - begin));
+    st.block->advance(st.at, st.recorded[end - 1],
+                      snapshot_sink{st.recorded.data() + begin, end - begin, own.data()});
+    st.at = st.recorded[end - 1];
+    st.traces.own(c, std::move(own));
+    pass_on(self, server);
+    return;
+  }
   if (!averaged) {
     out.snapshots.bytes.resize(column_bytes * (end - begin));
     auto* data = reinterpret_cast<double*>(out.snapshots.bytes.data());
@@ -77,6 +106,12 @@ void send_model(self_ptr self, const server_actor& server) {
 // next block or, from the last one, to the server.
 void pass_on(self_ptr self, const server_actor& server) {
   auto& st = self->state;
+  for (auto& c : st.traces.take()) { // before the models: the server wants them first
+    if (const auto& next = st.link.current().next)
+      self->send(caf::actor_cast<worker_actor>(next), std::move(c));
+    else
+      self->send(server, std::move(c));
+  }
   for (auto& c : st.link.take()) {
     if (const auto& next = st.link.current().next)
       self->send(caf::actor_cast<worker_actor>(next), std::move(c));
@@ -142,6 +177,16 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
   st.next_chunk = 0;
   st.allowed_chunks = e.trace_credit;
   st.at = e.first_step;
+  // The traces go along the chain too, unless this block hosts every id.
+  if (st.link.round() == e.round && st.layout.workers < st.spec.total_workers) {
+    if (auto err = st.traces.open(st.link.current(), st.recorded.size(), e.trace_steps,
+                                  e.trace_credit)) {
+      refuse(self, *err);
+      return;
+    }
+  } else {
+    st.traces.close(e.round);
+  }
   run_allowed(self, server);
 }
 
@@ -177,6 +222,8 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
       st.block = st.spec.method->make_block(st.layout);
       st.link = chain_link(first_worker, st.spec.workers, st.spec.total_workers,
                            st.spec.method->model_size(), st.spec.reps);
+      st.traces = trace_link(first_worker, st.spec.workers, st.spec.total_workers,
+                             st.spec.dimension, st.spec.reps);
     });
   return {
     [self, server](const epoch& e, const param_bytes& averages) {
@@ -185,6 +232,8 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
     [self](const stream_state& s) { restore(self, s); },
     [self, server](atom::proceed, uint32_t round, uint32_t chunks) {
       auto& st = self->state;
+      if (round == st.current.round && chunks >= st.current.trace_credit)
+        st.traces.release_below(chunks - st.current.trace_credit); // those were reduced
       if (st.open && round == st.current.round && chunks > st.allowed_chunks) {
         st.allowed_chunks = chunks;
         run_allowed(self, server);
@@ -204,11 +253,29 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
       else
         pass_on(self, server);
     },
-    [self, server](atom::fallback, uint32_t round) {
+    [self, server](chain_trace& x) {
+      const auto sender = self->current_sender();
+      if (auto err = self->state.traces.receive(std::move(x), sender ? sender->address()
+                                                                     : caf::actor_addr{}))
+        refuse(self, *err);
+      else
+        pass_on(self, server);
+    },
+    [self, server](atom::fallback, uint32_t round, uint32_t trace_chunk) {
       auto& st = self->state;
       if (st.link.round() != round)
         return;
       st.link.abandon();
+      if (st.current.round == round && st.traces.on()) {
+        // The chunks run but not reduced go by the star, before the model.
+        std::vector<std::pair<size_t, Eigen::MatrixXd>> held;
+        if (!st.traces.abandon(trace_chunk, held)) {
+          refuse(self, "a fallback from a trace chunk it no longer holds");
+          return;
+        }
+        for (auto& [c, snapshots] : held)
+          send_trace(self, server, c, pack(snapshots));
+      }
       if (!st.open && st.current.round == round) // else run_allowed sends it
         send_model(self, server);
     },

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "actors/chain_link.hpp"
+#include "actors/trace_link.hpp"
 #include "messages/protocol.hpp"
 #include "numerics/local_optimizer.hpp"
 #include "numerics/record_plan.hpp"
@@ -39,6 +40,7 @@ struct worker_state {
   size_t allowed_chunks = 0;
   uint64_t at = 0;
   chain_link link; // chain reduction: this block's link (made with the block)
+  trace_link traces; // and its link for the traces
 };
 
 /// Joins `server` (and quits when it goes down), then for every

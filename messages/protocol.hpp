@@ -25,12 +25,17 @@
 //
 //   server           block A (ids 0..a-1)      block B (a..b-1)    last block
 //     | route(r) ------> |  ------------------->  |  -------------->  |  before epoch r
-//     | <--- ready(r)    |  (its traces went first, as above)        |
+//     | <--- ready(r)    |  (after its traces, along the chain too)   |
 //     |                  |  chunk(r, rows) ----->  |  chunk ------->   |  continued with
 //     | <----------------------------------------------------- chunk  |  each block's ids
 //     | divides (chain_average) exactly as the star; epoch r+1 to every block
-//     | fallback(r) ---> every surviving block: a block was lost in round r,
-//     |                  send your model (the star) for this round instead.
+//     | fallback(r, c) -> every surviving block: a block was lost in round r,
+//     |                  send your traces from chunk c on and your model (the
+//     |                  star) for this round instead.
+//
+// The traces go the same way (chain_trace: a running sum per trace chunk,
+// passed on as soon as the block ran the chunk), unless one block hosts all
+// N ids and sends the averages itself.
 //
 // One server runs a batch of repetitions of the same (method, N) at once, so
 // that a round's messages serve all of them; a worker block hosts consecutive
@@ -190,6 +195,20 @@ typename Inspector::result_type inspect(Inspector& f, chain_ready& x) {
            x.positions);
 }
 
+/// Chain reduction of the traces: `sum` is rows of the running sum of trace
+/// chunk `chunk` of round sum.round (see epoch): d rows, one column per
+/// (recorded step of the chunk, repetition), column step * reps + rep, in
+/// row chunks as a model's (actors/trace_link.hpp).
+struct chain_trace {
+  uint32_t chunk = 0;
+  chain_chunk sum;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chain_trace& x) {
+  return f(caf::meta::type_name("lsgd.chain_trace"), x.chunk, x.sum);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_description& x) {
   return f(caf::meta::type_name("lsgd.run_description"), x.config, x.file, x.overrides,
@@ -208,6 +227,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_chunk))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_route))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_ready))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_trace))
 
   // join(count): a worker block asks for `count` consecutive worker ids.
   CAF_ADD_ATOM(lsgd, lsgd::atom, join, "join")
@@ -220,8 +240,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   // deadline(r): the server's own timer for round r; deadline(0): for all
   // N workers to join (serve's join timeout).
   CAF_ADD_ATOM(lsgd, lsgd::atom, deadline, "deadline")
-  // fallback(r): chain reduction: a block of round r was lost; every block
-  // sends its model of round r to the server (the star) instead.
+  // fallback(r, c): chain reduction: a block of round r was lost; every block
+  // sends its traces of round r from trace chunk c on and its model to the
+  // server (the star) instead.
   CAF_ADD_ATOM(lsgd, lsgd::atom, fallback, "fallback")
   // assign(batch, count, server): a whole sweep's coordinator tells a node to
   // host `count` worker ids of plan batch `batch`, joining `server` (a
@@ -243,7 +264,8 @@ using worker_actor
   = caf::typed_actor<caf::reacts_to<epoch, param_bytes>, caf::reacts_to<stream_state>,
                      caf::reacts_to<atom::proceed, uint32_t, uint32_t>,
                      caf::reacts_to<chain_route>, caf::reacts_to<chain_chunk>,
-                     caf::reacts_to<atom::fallback, uint32_t>>;
+                     caf::reacts_to<atom::fallback, uint32_t, uint32_t>,
+                     caf::reacts_to<chain_trace>>;
 
 /// Collects the models of a round, averages them in worker-id order and
 /// records the error; assigns worker ids on join; describes its run to
@@ -253,6 +275,7 @@ using server_actor
                      caf::replies_to<atom::describe>::with<run_description>,
                      caf::reacts_to<trace>, caf::reacts_to<model>,
                      caf::reacts_to<atom::deadline, uint32_t>,
-                     caf::reacts_to<chain_ready>, caf::reacts_to<chain_chunk>>;
+                     caf::reacts_to<chain_ready>, caf::reacts_to<chain_chunk>,
+                     caf::reacts_to<chain_trace>>;
 
 } // namespace lsgd

@@ -2,7 +2,8 @@
 # The chain reduction across processes on loopback ([cluster] reduction =
 # "chain"): the same numbers as one process, with several ids per node and
 # with forced small chunks; a node hosting 10 ids sends about one model per
-# round (counted on the wire by tests/tcp_relay.py), and its neighbour's
+# round and one running sum per recorded step of the traces, not 10 (counted
+# on the wire by tests/tcp_relay.py), and its neighbour's
 # chunks go to it directly, not through the server; a node killed mid-run
 # under on_worker_loss = "continue" gives the numbers of the star that lost it.
 set -u
@@ -56,41 +57,46 @@ same_results "$tmp/big_served" "$tmp/big_local" increasing "small chunks"
 # --- bytes per node per round, and direct links ------------------------------
 # N = 11: node A hosts id 0, node B ids 1..10 (it joins once A has). Each
 # through its own counting relay. d = 1e4, one repetition: a model is 80 KB;
-# 10 rounds; only step T is traced (10 snapshots of B's, once).
+# 10 rounds; only step T is traced (one running sum of B's 10 snapshots).
 wire=("$src/configs/cluster/large_model.toml" --set N=11 --set objective.dimension=10000
       --set T=100 --set record_every=100
       --set 'method.0.schedule={type="increasing",rounds=10}')
 model=80000 rounds=10
-bytes_sent() { # reduction -> sets $a_up $b_up
-  start_server "$tmp/wire_$1.log" "${wire[@]}" --set cluster.reduction="$1" --out "$tmp/wire_$1"
-  start_relay "$port" --count "$tmp/a_$1.count"; local pa=$relay_port
-  start_relay "$port" --count "$tmp/b_$1.count"; local pb=$relay_port
+bytes_sent() { # reduction [tag extra-args...] -> sets $a_up $b_up
+  local reduction=$1 tag=${2:-$1}
+  shift; [ $# -gt 0 ] && shift
+  set -- "$reduction" "$tag" "$@"
+  start_server "$tmp/wire_$2.log" "${wire[@]}" "${@:3}" --set cluster.reduction="$1" \
+    --out "$tmp/wire_$2"
+  start_relay "$port" --count "$tmp/a_$2.count"; local pa=$relay_port
+  start_relay "$port" --count "$tmp/b_$2.count"; local pb=$relay_port
   "$bin" join "127.0.0.1:$pa" --workers 1 >"$tmp/a_$1.log" 2>&1 & local a=$!
   pids+=("$a")
   # B's ids come after A's: wait until A made its last connection (a chain node
   # joins from a second actor system, see README), then for its join.
   local want=1; [ "$1" = chain ] && want=2
   for _ in $(seq 100); do
-    [ "$(cut -d' ' -f3 "$tmp/a_$1.count")" -ge $want ] && break
+    [ "$(cut -d' ' -f3 "$tmp/a_$2.count")" -ge $want ] && break
     sleep 0.1
   done
   sleep 0.5
-  "$bin" join "127.0.0.1:$pb" --workers 10 >"$tmp/b_$1.log" 2>&1 & local b=$!
+  "$bin" join "127.0.0.1:$pb" --workers 10 >"$tmp/b_$2.log" 2>&1 & local b=$!
   pids+=("$b")
-  wait_for "$serve_pid" 60; check "$1 (bytes): served run exits 0" test "$rc" -eq 0
+  wait_for "$serve_pid" 60; check "$2 (bytes): served run exits 0" test "$rc" -eq 0
   wait_for "$a" 10; wait_for "$b" 10
-  read -r a_up _ <"$tmp/a_$1.count"
-  read -r b_up _ <"$tmp/b_$1.count"
-  echo "chain_test: reduction = $1: node A (1 id) sent $a_up bytes, node B (10 ids) $b_up bytes" \
+  read -r a_up _ <"$tmp/a_$2.count"
+  read -r b_up _ <"$tmp/b_$2.count"
+  echo "chain_test: $2: node A (1 id) sent $a_up bytes, node B (10 ids) $b_up bytes" \
        "in $rounds rounds (a model: $model bytes)"
 }
 bytes_sent star
 star_b=$b_up
 bytes_sent chain
 check "star: the 10-id node sends 10 models a round" test "$star_b" -ge $((10 * rounds * model))
-# Its models' running sum once a round, and its 10 snapshots at step T once.
+# Its models' running sum once a round, and one running sum of its 10
+# snapshots at step T (the star's traces sent all 10).
 check "chain: the 10-id node sends about one model a round" \
-  test "$b_up" -ge $((rounds * model)) -a "$b_up" -le $(((rounds + 10) * model * 6 / 5))
+  test "$b_up" -ge $((rounds * model)) -a "$b_up" -le $(((rounds + 1) * model * 6 / 5))
 if ip -4 -o addr show scope global 2>/dev/null | grep -q inet; then
   # A's sums go to B over their own connection: A's link to the server carries
   # its snapshot at step T, small notices and the sums of the first round or
@@ -100,6 +106,23 @@ else
   echo "chain_test: no non-loopback address: CAF advertises none for direct links; not checked"
 fi
 same_results "$tmp/wire_chain" "$tmp/wire_star" increasing "chain vs star (bytes run)"
+
+# The traces go along the chain too: with record_every = 5, 20 recorded steps
+# (in chunks of up to 4 steps: 8 MB / 2 over 11 snapshots of 80 KB). In the
+# star B sends its 10 snapshots of each (16 MB); in the chain one running sum
+# of each (1.6 MB), plus one model sum a round.
+traced=20
+bytes_sent star star_traced --set record_every=5
+star_b=$b_up
+bytes_sent chain chain_traced --set record_every=5
+check "star, traced: the 10-id node sends 10 snapshots a recorded step" \
+  test "$star_b" -ge $((10 * traced * model))
+check "chain, traced: the 10-id node sends one trace sum a recorded step" \
+  test "$b_up" -ge $(((rounds + traced) * model)) -a "$b_up" -le $(((rounds + traced) * model * 6 / 5))
+check "chain, traced: no round fell back to the star" \
+  test "$(grep -c "by the star" "$tmp/wire_chain_traced.log")" -eq 0
+same_results "$tmp/wire_chain_traced" "$tmp/wire_star_traced" increasing \
+  "chain vs star (traced bytes run)"
 
 # --- a node killed mid-run: that round goes by the star ------------------------
 cont=("$cfg" --set repetitions=10 --set T=20000 --set record_every=4000

@@ -5,6 +5,7 @@
 // loses a block to the star.
 #include "actors/chain_link.hpp"
 #include "actors/chain_round.hpp"
+#include "actors/trace_link.hpp"
 #include "numerics/averaging.hpp"
 #include "tests/actors/fixture.hpp"
 #include "tests/numerics/sum_order.hpp"
@@ -158,10 +159,31 @@ TEST_CASE("server, chain: routes in id order, the last link's sums end the round
   lb.models_ready(&mb);
   la.models_ready(&ma);
   const auto steps = fx.records.steps_in(e.first_step, e.last_step);
+  // The traces go along the chain too: a star trace is not taken.
+  a->send(fx.srv, trace{1, 2, 1, false, steps, pack(MatrixXd::Constant(2, Index(steps.size()), 3.0))});
+  fx.ds.run();
+  CHECK(fx.log->has("its traces are reduced by the chain"));
+  trace_link tb(0, 2, 3, 2, 1), ta(2, 1, 3, 2, 1);
+  REQUIRE(!tb.open(rb, steps.size(), e.trace_steps, e.trace_credit));
+  REQUIRE(!ta.open(ra, steps.size(), e.trace_steps, e.trace_credit));
+  const auto per = size_t{e.trace_steps};
+  for (size_t c = 0; c * per < steps.size(); ++c) {
+    const auto k = Index(std::min(per, steps.size() - c * per));
+    tb.own(c, MatrixXd::Constant(2, k * 2, 3.0));
+    ta.own(c, MatrixXd::Constant(2, k, 3.0));
+  }
+  const auto from_tb = tb.take();
+  CHECK(from_tb.size() == 2); // one row a message
+  for (auto& x : from_tb)
+    REQUIRE(!ta.receive(x, b->address()));
+  const auto from_ta = ta.take();
+  CHECK(from_ta.size() == 2);
+  for (auto& x : from_ta) {
+    CHECK(x.sum.added == 3);
+    a->send(fx.srv, x);
+  }
   for (auto* w : {&a, &b}) {
     const uint32_t first = w == &a ? 2 : 0, count = w == &a ? 1 : 2;
-    (*w)->send(fx.srv, trace{1, first, count, false, steps,
-                             pack(MatrixXd::Constant(2, Index(steps.size() * count), 3.0))});
     (*w)->send(fx.srv, chain_ready{1, first, count, {}});
   }
   for (const auto& x : lb.take())
@@ -185,7 +207,7 @@ TEST_CASE("server, chain: routes in id order, the last link's sums end the round
   fx.ds.run();
   CHECK(fx.log->has("this round goes by the star"));
   bool fell_back = false;
-  a->receive([&](atom::fallback, uint32_t r) { fell_back = r == 2; },
+  a->receive([&](atom::fallback, uint32_t r, uint32_t c) { fell_back = r == 2 && c == 0; },
              caf::after(0s) >> [] {});
   CHECK(fell_back);
   fx.answer(a, e2, 2, 1, 5.0);
@@ -193,6 +215,7 @@ TEST_CASE("server, chain: routes in id order, the last link's sums end the round
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);
   CHECK(end.rec().round_errors[1] == f_at(3.0));
+  CHECK(end.rec().trajectory[1] == f_at(3.0)); // step 10: the chain's traces
   CHECK(end.rec().round_errors[2] == f_at(5.0));
   CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 3, 1});
 }
@@ -210,13 +233,8 @@ TEST_CASE("server, chain: every block ready but no sums by the deadline: the rou
     (*w)->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
   const auto e = fx.next_epoch(a);
   fx.next_epoch(b);
-  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
-  for (uint32_t id = 0; id < 2; ++id) {
-    auto& w = id == 0 ? a : b;
-    w->send(fx.srv, trace{1, id, 1, false, steps,
-                          pack(MatrixXd::Constant(2, Index(steps.size()), 1.0 + id))});
-    w->send(fx.srv, chain_ready{1, id, 1, {}});
-  }
+  for (uint32_t id = 0; id < 2; ++id)
+    (id == 0 ? a : b)->send(fx.srv, chain_ready{1, id, 1, {}}); // and no trace sums
   fx.ds.advance(999ms); // first_round_deadline = 1 s
   CHECK(!fx.log->has("by the star"));
   fx.ds.advance(1ms);
@@ -224,10 +242,11 @@ TEST_CASE("server, chain: every block ready but no sums by the deadline: the rou
   CHECK(fx.end().reason == "still running"); // nobody was lost: all were ready
   for (auto* w : {&a, &b}) {
     bool told = false;
-    (*w)->receive([&](atom::fallback, uint32_t r) { told = r == 1; }, caf::after(0s) >> [] {});
+    (*w)->receive([&](atom::fallback, uint32_t r, uint32_t c) { told = r == 1 && c == 0; },
+                  caf::after(0s) >> [] {});
     CHECK(told);
   }
-  a->send(fx.srv, model{1, 0, 1, pack(MatrixXd::Constant(2, 1, 1.0)), {}});
+  fx.answer(a, e, 0, 1, 1.0); // the star: its traces, then its model
   fx.ds.advance(1s); // b sends nothing: lost at the star's deadline
   const auto end = fx.end();
   CHECK(end.reason == "none");
@@ -248,16 +267,14 @@ TEST_CASE("server, chain: a block not ready by the deadline is lost, the others'
   fx.ds.run();
   a->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
   const auto e = fx.next_epoch(a);
-  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
-  a->send(fx.srv,
-          trace{1, 0, 1, false, steps, pack(MatrixXd::Constant(2, Index(steps.size()), 2.0))});
-  a->send(fx.srv, chain_ready{1, 0, 1, {}});
+  a->send(fx.srv, chain_ready{1, 0, 1, {}}); // its trace sums wait for the next block
   fx.ds.advance(1s);
   CHECK(fx.log->has("lost workers 1..1 (missed the deadline of round 1"));
   bool told = false;
-  a->receive([&](atom::fallback, uint32_t r) { told = r == 1; }, caf::after(0s) >> [] {});
+  a->receive([&](atom::fallback, uint32_t r, uint32_t c) { told = r == 1 && c == 0; },
+             caf::after(0s) >> [] {});
   REQUIRE(told);
-  a->send(fx.srv, model{1, 0, 1, pack(MatrixXd::Constant(2, 1, 2.0)), {}});
+  fx.answer(a, e, 0, 1, 2.0);
   const auto end = fx.end();
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);
@@ -274,14 +291,9 @@ TEST_CASE("server, chain: after a fallback at the deadline the star's models get
   REQUIRE(fx.join(a, 1) == 0);
   REQUIRE(fx.join(silent, 1) == 1);
   fx.ds.run();
-  const auto e = [&] {
-    a->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
-    return fx.next_epoch(a);
-  }();
-  const auto steps = fx.records.steps_in(e.first_step, e.last_step);
-  a->send(fx.srv,
-          trace{1, 0, 1, false, steps, pack(MatrixXd::Constant(2, Index(steps.size()), 2.0))});
-  a->send(fx.srv, chain_ready{1, 0, 1, {}});
+  a->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
+  REQUIRE(fx.next_epoch(a).round == 1);
+  a->send(fx.srv, chain_ready{1, 0, 1, {}}); // its trace sums wait for the next block
   fx.ds.advance(1s); // silent is lost, a is told to send its model: it does not
   CHECK(fx.end().reason == "still running");
   fx.ds.advance(999ms);
