@@ -45,12 +45,16 @@ public:
   /// Whether the loss depends on z = a_i . x alone, its gradient r a_i with
   /// r = residual(z, y_i): then data_objective runs the interleaved SGD loop
   /// (numerics/linear_sgd.hpp). add_sample_gradient must then be exactly
-  /// z = sum_k a_k x_k in order, g_k += residual(z, y_i) a_k.
+  /// z = ordered_dot(a_i, x) (numerics/loss_math.hpp), g_k += residual(z, y_i) a_k,
+  /// and the residual z - y, or sigmoid(z) - y if logistic_residual().
   virtual bool has_residual() const {
     return false;
   }
   virtual double residual(double, double) const {
     return 0;
+  }
+  virtual bool logistic_residual() const {
+    return false;
   }
 
   /// L: a bound on the largest eigenvalue of the Hessian anywhere.

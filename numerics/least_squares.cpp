@@ -1,5 +1,6 @@
 #include "numerics/least_squares.hpp"
 
+#include "numerics/loss_math.hpp"
 #include "numerics/sample_products.hpp"
 
 #include <sstream>
@@ -52,10 +53,7 @@ void least_squares::add_sample_gradient(Eigen::Index i, const double* x, double*
                                         double*) const {
   const auto p = data_->features.rows();
   const double* a = data_->features.col(i).data();
-  double z = 0;
-  for (Eigen::Index k = 0; k < p; ++k)
-    z += a[k] * x[k];
-  const double r = residual(z, data_->labels[i]);
+  const double r = residual(ordered_dot(a, x, static_cast<size_t>(p)), data_->labels[i]);
   for (Eigen::Index k = 0; k < p; ++k)
     g[k] += r * a[k];
 }

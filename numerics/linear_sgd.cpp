@@ -1,52 +1,67 @@
 #include "numerics/linear_sgd.hpp"
 
+#include "numerics/simd/kernels.hpp"
+
 #include <algorithm>
 
 namespace lsgd {
+
+namespace {
+
+// Steps per kernel call: the draws of 8 columns for them fit in L1.
+constexpr size_t chunk_steps = 128;
+
+} // namespace
 
 void linear_sgd_steps(const finite_sum& f, uint32_t batch, const std::vector<sample_range>& ranges,
                       Eigen::Ref<matrix> x, random_stream* streams, const std::vector<double>& etas,
                       uint64_t first, const snapshot_sink& sink, Eigen::Index interleave) {
   const auto& A = f.data().features;
-  const auto& y = f.data().labels;
   const auto d = x.rows(), columns = x.cols();
-  const double inv_batch = 1.0 / batch, lambda = f.lambda();
-  std::vector<double> g(static_cast<size_t>(d * interleave));
-  for (Eigen::Index j0 = 0; j0 < columns; j0 += interleave) {
-    const auto W = std::min(interleave, columns - j0);
-    size_t s = 0;
-    for (size_t k = 0; k < etas.size(); ++k) {
-      const double e = etas[k];
-      for (Eigen::Index c = 0; c < W; ++c) {
-        const auto j = j0 + c;
-        const double* xj = &x(0, j);
-        double* gc = g.data() + c * d;
-        std::fill(gc, gc + d, 0.0);
-        const auto r = ranges[static_cast<size_t>(j)];
-        for (uint32_t b = 0; b < batch; ++b) {
-          const auto i = static_cast<Eigen::Index>(r.first + streams[j].below(r.count));
-          const double* a = A.col(i).data();
-          double z = 0;
-          for (Eigen::Index q = 0; q < d; ++q)
-            z += a[q] * xj[q];
-          const double res = f.residual(z, y[i]);
-          for (Eigen::Index q = 0; q < d; ++q)
-            gc[q] += res * a[q];
-        }
+  const Eigen::Index width = std::clamp<Eigen::Index>(interleave, 1, max_interleave);
+  const auto& kernels = simd::active_kernels();
+  std::vector<double> g(static_cast<size_t>(d * width));
+  std::vector<uint64_t> drawn(chunk_steps * batch * max_interleave, 0);
+  simd::linear_block b;
+  b.samples = A.data();
+  b.labels = f.data().labels.data();
+  b.d = static_cast<size_t>(d);
+  b.x_stride = static_cast<size_t>(x.outerStride());
+  b.drawn = drawn.data();
+  b.batch = batch;
+  b.lambda = f.lambda();
+  b.logistic = f.logistic_residual();
+  b.g = g.data();
+  for (Eigen::Index j0 = 0; j0 < columns; j0 += width) {
+    const auto W = std::min(width, columns - j0);
+    b.x = &x(0, j0);
+    b.columns = static_cast<size_t>(W);
+    size_t s = 0; // the next recorded step
+    for (size_t k0 = 0; k0 < etas.size();) {
+      // Up to chunk_steps steps, ending at the next recorded step if one comes first.
+      size_t k1 = std::min(etas.size(), k0 + chunk_steps);
+      if (s < sink.count && sink.steps[s] > first + k0 && sink.steps[s] - first <= k1)
+        k1 = static_cast<size_t>(sink.steps[s] - first);
+      for (Eigen::Index c = 0; c < W; ++c) { // each stream's draws in its order
+        auto& rng = streams[j0 + c];
+        const auto r = ranges[static_cast<size_t>(j0 + c)];
+        uint64_t* column = drawn.data() + c;
+        const size_t count = (k1 - k0) * batch;
+        rng.below_many(r.count, count, column, max_interleave);
+        for (size_t i = 0; i < count; ++i)
+          column[i * max_interleave] += r.first;
       }
-      for (Eigen::Index c = 0; c < W; ++c) {
-        double* xj = &x(0, j0 + c);
-        const double* gc = g.data() + c * d;
-        for (Eigen::Index q = 0; q < d; ++q)
-          xj[q] = xj[q] - e * (gc[q] * inv_batch + lambda * xj[q]);
-      }
-      if (s < sink.count && sink.steps[s] == first + k + 1) {
+      b.etas = etas.data() + k0;
+      b.steps = k1 - k0;
+      kernels.linear_steps(b);
+      if (s < sink.count && sink.steps[s] == first + k1) {
         for (Eigen::Index c = 0; c < W; ++c) {
           const double* xj = &x(0, j0 + c);
           std::copy(xj, xj + d, sink.out + (static_cast<Eigen::Index>(s) * columns + j0 + c) * d);
         }
         ++s;
       }
+      k0 = k1;
     }
   }
 }

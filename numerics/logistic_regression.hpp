@@ -2,8 +2,7 @@
 #pragma once
 
 #include "numerics/finite_sum.hpp"
-
-#include <cmath>
+#include "numerics/loss_math.hpp"
 
 namespace lsgd {
 
@@ -29,22 +28,12 @@ public:
   }
   /// sigma(z) - y.
   double residual(double z, double y) const override;
+  bool logistic_residual() const override {
+    return true;
+  }
   /// L = lambda_max((1/n) A A^T) / 4 + lambda, as sigma' <= 1/4.
   double smoothness() const override;
   std::string describe() const override;
 };
-
-/// sigma(z) = 1/(1 + e^-z), without overflow for large |z|.
-inline double sigmoid(double z) {
-  if (z >= 0)
-    return 1.0 / (1.0 + std::exp(-z));
-  const double e = std::exp(z);
-  return e / (1.0 + e);
-}
-
-/// log(1 + e^z), without overflow or loss of small values.
-inline double softplus(double z) {
-  return (z > 0 ? z : 0.0) + std::log1p(std::exp(-std::abs(z)));
-}
 
 } // namespace lsgd

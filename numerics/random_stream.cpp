@@ -5,6 +5,7 @@
 #include "numerics/simd/lane_math.hpp"
 #include "numerics/simd/scalar_lanes.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -56,6 +57,32 @@ random_stream::result_type random_stream::word32() {
   simd::math::philox_block<lanes>(counter_of(lane()), block, w0, w1, w2, w3);
   slot_ = 2 * block + 2;
   return (w1 << 32) | w0;
+}
+
+void random_stream::below_many(uint64_t n, size_t count, uint64_t* out, size_t stride) {
+  __extension__ using u128 = unsigned __int128;
+  constexpr size_t batch = 64; // words per kernel call
+  uint64_t words[batch];
+  size_t done = 0;
+  while (done < count && kind_ == generator_kind::philox4x32_boxmuller) {
+    const uint64_t block = (slot_ + 1) >> 1; // word32's next block
+    const size_t m = std::min(batch, (count - done + 7) / 8 * 8);
+    check_block(block + m - 1);
+    const simd::lane_streams one{{key32_[0], key32_[1]}, &c1_, &c2_, &c3_, 0, 1};
+    simd::active_kernels().stream_words(one, block, m, words);
+    size_t used = 0;
+    for (; used < m && done < count; ++used, ++done) {
+      const u128 p = u128{words[used]} * n;
+      if (static_cast<uint64_t>(p) < n) // a possible rejection: below() decides it
+        break;
+      out[done * stride] = static_cast<uint64_t>(p >> 64);
+    }
+    slot_ = 2 * (block + used);
+    if (used < m && done < count)
+      out[done++ * stride] = below(n);
+  }
+  for (; done < count; ++done)
+    out[done * stride] = below(n);
 }
 
 void random_stream::seek32(uint64_t slot) {

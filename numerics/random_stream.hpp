@@ -114,6 +114,10 @@ public:
     return static_cast<uint64_t>(m >> 64);
   }
 
+  /// out[i stride] = below(n) for i < count: the same numbers, the same
+  /// position after, with philox4x32_boxmuller's words made by the SIMD kernel.
+  void below_many(uint64_t n, size_t count, uint64_t* out, size_t stride);
+
   /// The Philox4x32 key and counter words of this stream (philox4x32_boxmuller),
   /// as numerics/simd/kernels.hpp's lane_streams takes them.
   struct lane_words {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The same config and seed give byte-identical results CSVs whatever the
-# thread count, actor layout or SIMD path (LSGD_SIMD), for both generators.
+# thread count, actor layout or SIMD path (LSGD_SIMD), for both generators,
+# and for the data objectives' kernels (breast cancer).
 set -u
 bin=$1
 src=$2
@@ -56,6 +57,19 @@ for generator in philox4x32-boxmuller philox4x64-ziggurat; do
     done
   done
 done
+# Breast cancer (the data objectives' SGD, sigmoid and softplus kernels), small:
+# every path and interleave, the same bytes.
+b_cfg="$src/configs/real/breast_cancer.toml"
+b_small=(--set T=300 --set 'N=[2, 5]' --set repetitions=5 --set speedup.repetitions=7
+         --set record_every=50)
+"$bin" run "$b_cfg" "${b_small[@]}" --quiet --out "$tmp/bc_base"
+check "breast cancer runs" test $? -eq 0
+for p in "${paths[@]}"; do
+  LSGD_SIMD=$p "$bin" run "$b_cfg" "${b_small[@]}" --set runtime.workers_per_actor=3 \
+    --quiet --out "$tmp/bc_$p"
+  check "breast cancer: LSGD_SIMD=$p gives the same CSVs" same "$tmp/bc_base" "$tmp/bc_$p"
+done
+
 check "the two generators draw different numbers" \
   bash -c "! cmp -s '$tmp/s_philox4x32-boxmuller_base/trajectory.csv' '$tmp/s_philox4x64-ziggurat_base/trajectory.csv'"
 

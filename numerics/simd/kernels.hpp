@@ -34,6 +34,24 @@ struct lane_records {
   size_t valid = 0;
 };
 
+/// Mini-batch SGD steps of a loss of z = a_i . x (least squares or logistic
+/// regression) for up to 8 columns at once (see linear_kernels.hpp).
+struct linear_block {
+  const double* samples = nullptr; // sample i at samples + i d
+  const double* labels = nullptr;
+  size_t d = 0;
+  double* x = nullptr; // column c at x + c x_stride
+  size_t x_stride = 0;
+  size_t columns = 0; // <= 8
+  const uint64_t* drawn = nullptr; // step k, draw b, column c: drawn[(k batch + b) 8 + c]
+  const double* etas = nullptr;
+  size_t steps = 0;
+  uint32_t batch = 1;
+  double lambda = 0;
+  bool logistic = false; // residual sigma(z) - y, else z - y
+  double* g = nullptr;   // scratch, columns x d
+};
+
 /// The instruction sets a kernel table is built for.
 enum class path { scalar, avx2, avx512 };
 
@@ -49,6 +67,10 @@ struct kernel_table {
   void (*stream_normals)(const lane_streams& s, uint64_t first, size_t count, double* z0,
                          double* z1);
 
+  /// One stream's raw words (lane 0 of s; slot ignored): out[i] = w1 << 32 | w0
+  /// of block first + i, i < count, count a multiple of 8 (random_stream's word32).
+  void (*stream_words)(const lane_streams& s, uint64_t first, size_t count, uint64_t* out);
+
   /// `steps` SGD steps on the skewed quadratic, lane l at v[l], step k with
   /// eta = etas[k] and the normal at slot + k:
   ///   g = (v >= 0 ? L : mu) v + sigma z,  v <- v - eta g,
@@ -62,6 +84,14 @@ struct kernel_table {
   ///   g = a_i x_i (1 + sm z1) + sa z2,  x_i <- x_i - eta g.
   void (*noisy)(const lane_streams& s, double* x, size_t d, const double* a,
                 const double* etas, size_t steps, double sm, double sa);
+
+  /// The steps of b, per column exactly the generic loop of data_objective
+  /// with linear_math.hpp's dot product and sigmoid: g = 0, g += r a_i per
+  /// draw (r = residual(a_i . x, y_i)), x <- x - eta (g / batch + lambda x).
+  void (*linear_steps)(const linear_block& b);
+
+  /// out[i] = softplus(z[i]) (linear_math.hpp), i < n.
+  void (*softplus)(const double* z, size_t n, double* out);
 };
 
 extern const kernel_table scalar_kernels;

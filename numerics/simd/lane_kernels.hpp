@@ -51,6 +51,21 @@ void stream_normals(const lane_streams& s, uint64_t first, size_t count, double*
   }
 }
 
+/// Raw words of blocks first .. first + count - 1 of stream 0 of `s`.
+template <class V>
+void stream_words(const lane_streams& s, uint64_t first, size_t count, uint64_t* out) {
+  for (size_t i = 0; i < count; i += V::width) {
+    const auto b = V::addu(V::dupu(first + i), V::iota());
+    auto w0 = V::andu(b, V::dupu(math::low32));
+    auto w1 = V::oru(V::dupu(s.c1[0]), V::template srl<32>(b));
+    auto w2 = V::dupu(s.c2[0]), w3 = V::dupu(s.c3[0]);
+    math::philox4x32_10<V>(w0, w1, w2, w3, s.key[0], s.key[1]);
+    double bits[V::width]; // through doubles: the lane types store only those
+    V::store(bits, V::as_d(V::oru(V::template sll<32>(w1), w0)));
+    __builtin_memcpy(out + i, bits, sizeof bits);
+  }
+}
+
 /// g = (v >= 0 ? L : mu) v + sigma z, v <- v - eta g: the operations, in this
 /// order, of skewed_quadratic's scalar loop.
 template <class V>

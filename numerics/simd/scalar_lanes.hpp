@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -15,6 +16,9 @@ struct scalar_lanes {
 
   static d load(const double* p) { return *p; }
   static void store(double* p, d x) { *p = x; }
+  static d load_n(const double* p, size_t n) { return n ? *p : 0.0; }
+  static void store_n(double* p, d x, size_t n) { if (n) *p = x; }
+  static double tree(d x) { return x; }
   static u loadu(const uint64_t* p) { return *p; }
   static d dup(double x) { return x; }
   static u dupu(uint64_t x) { return x; }
@@ -24,6 +28,7 @@ struct scalar_lanes {
   static d div(d a, d b) { return a / b; }
   static d fma(d a, d b, d c) { return std::fma(a, b, c); }
   static d sqrt(d a) { return std::sqrt(a); }
+  static d max(d a, d b) { return a > b ? a : b; } // MAXPD's rule: b if either is NaN
   static u addu(u a, u b) { return a + b; }
   static u subu(u a, u b) { return a - b; }
   static u andu(u a, u b) { return a & b; }
