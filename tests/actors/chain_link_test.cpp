@@ -10,28 +10,14 @@
 #include "tests/actors/fixture.hpp"
 #include "tests/numerics/sum_order.hpp"
 
-#include <cmath>
-#include <cstring>
 #include <optional>
-#include <random>
 
 using namespace lsgd;
 using namespace lsgd::test;
 using Eigen::Index;
 using Eigen::MatrixXd;
 
-namespace {
-
-struct actors {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  actors() {
-    configure_system(cfg, 1);
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-};
-
-} // namespace
+using actors = threaded_system;
 
 TEST_CASE("chain_link: three links and the server's chain_round give the star's bits, "
           "in many small chunks, with lost ids between and after") {

@@ -45,6 +45,16 @@ struct deterministic_system {
   caf::actor_clock::time_point now() const { return sys->clock().now(); }
 };
 
+/// A one-thread actor system of the real scheduler.
+struct threaded_system {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  threaded_system() {
+    configure_system(cfg, 1);
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+};
+
 struct log_lines {
   std::vector<std::string> lines;
   bool has(const std::string& part) const {

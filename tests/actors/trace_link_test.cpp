@@ -8,51 +8,15 @@
 #include "actors/trace_chunks.hpp"
 #include "actors/trace_link.hpp"
 #include "tests/actors/fixture.hpp"
+#include "tests/numerics/sum_order.hpp"
 
-#include <cmath>
-#include <cstring>
-#include <random>
 
 using namespace lsgd;
 using namespace lsgd::test;
 using Eigen::Index;
 using Eigen::MatrixXd;
 
-namespace {
-
-MatrixXd awkward(Index rows, Index cols, unsigned seed) {
-  std::mt19937_64 g(seed);
-  std::uniform_real_distribution<double> u(-1, 1);
-  MatrixXd m(rows, cols);
-  for (Index j = 0; j < cols; ++j)
-    for (Index i = 0; i < rows; ++i)
-      m(i, j) = u(g) * std::pow(10.0, static_cast<double>(g() % 30) - 15);
-  return m;
-}
-
-// Ids w .. w + count - 1 of every group (g * N + id), as a block holds them.
-MatrixXd block_of(const MatrixXd& all, Index groups, Index N, Index w, Index count) {
-  MatrixXd part(all.rows(), groups * count);
-  for (Index g = 0; g < groups; ++g)
-    part.middleCols(g * count, count) = all.middleCols(g * N + w, count);
-  return part;
-}
-
-bool same_bits(const MatrixXd& a, const MatrixXd& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols()
-         && std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<size_t>(a.size())) == 0;
-}
-
-struct actors {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  actors() {
-    configure_system(cfg, 1);
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-};
-
-} // namespace
+using actors = threaded_system;
 
 TEST_CASE("trace_link: three links and the server's chain_trace_sums give the star's "
           "trace averages bit for bit, chunk by chunk, in small row chunks, with lost ids") {
