@@ -17,7 +17,7 @@ std::optional<std::string> chain_link::route(const chain_route& r) {
   routed_ = true;
   abandoned_ = false;
   chunks_ = chain_chunks(rows_, groups_, static_cast<Eigen::Index>(r.chunk_bytes));
-  in_.clear();
+  in_.assign(chunks_.size(), std::nullopt);
   models_ = nullptr;
   next_out_ = 0;
   auto early = std::move(early_);
@@ -29,14 +29,15 @@ std::optional<std::string> chain_link::route(const chain_route& r) {
 }
 
 std::optional<std::string> chain_link::check(const chain_chunk& c) const {
-  const auto k = in_.size();
-  if (!route_.prev || k >= chunks_.size())
+  if (!route_.prev)
     return "a chain chunk the route does not expect";
-  const auto& want = chunks_[k];
-  if (c.first_row != static_cast<uint64_t>(want.first) || c.rows != static_cast<uint64_t>(want.rows)
-      || c.groups != static_cast<uint64_t>(groups_))
+  const auto k = chunk_index(chunks_, c.first_row, c.rows);
+  if (!k || c.groups != static_cast<uint64_t>(groups_))
     return "a chain chunk of rows " + std::to_string(c.first_row) + " + " + std::to_string(c.rows)
-           + ", not the next of the route";
+           + ", not one of the route";
+  if (in_[*k])
+    return "a chain chunk of rows " + std::to_string(c.first_row) + " that came already";
+  const auto& want = chunks_[*k];
   if (c.next != route_.from || c.added > c.next)
     return "a chain chunk over ids 0.." + std::to_string(c.next) + ", not 0.."
            + std::to_string(route_.from);
@@ -62,7 +63,8 @@ std::optional<std::string> chain_link::receive(chain_chunk c, const caf::actor_a
     return "a chain chunk from a block that is not the one before it";
   if (auto err = check(c))
     return err;
-  in_.push_back(std::move(c));
+  const auto k = *chunk_index(chunks_, c.first_row, c.rows);
+  in_[k] = std::move(c);
   return std::nullopt;
 }
 
@@ -74,9 +76,9 @@ std::vector<chain_chunk> chain_link::take() {
     chain_partial in;
     in.next = first_; // ids before the block that no link added took no part
     if (route_.prev) {
-      if (next_out_ >= in_.size())
-        break;
-      auto& c = in_[next_out_];
+      if (!in_[next_out_])
+        break; // summed in row order: the next one is on its way
+      auto& c = *in_[next_out_];
       in.added = c.added;
       if (c.added != 0) {
         const auto& rc = chunks_[next_out_];

@@ -37,8 +37,10 @@ public:
   /// A chunk that arrived from `sender`. Dropped (nullopt) if it belongs to
   /// an earlier or abandoned round; kept for later if to a later one (a
   /// route may come after the chunks of a fast block before it); else an
-  /// error text if it is not the next chunk the route expects (shape, order,
-  /// sender, ids).
+  /// error text if it is not a chunk the route expects (shape, sender, ids,
+  /// one that came already). Chunks may come in any order: CAF sends them
+  /// through the server until the direct link to the block before is up,
+  /// and then the later ones can overtake the earlier.
   std::optional<std::string> receive(chain_chunk c, const caf::actor_addr& sender);
 
   /// The block's models of the routed round (rows x groups * count, column
@@ -60,7 +62,7 @@ private:
   bool routed_ = false;
   bool abandoned_ = false;
   std::vector<row_chunk> chunks_;
-  std::vector<chain_chunk> in_;     // received of the routed round, in order
+  std::vector<std::optional<chain_chunk>> in_; // received of the routed round, by chunk
   struct early_chunk {
     chain_chunk chunk;
     caf::actor_addr sender;

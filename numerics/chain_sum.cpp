@@ -15,6 +15,18 @@ std::vector<row_chunk> chain_chunks(Eigen::Index rows, Eigen::Index groups,
   return out;
 }
 
+std::optional<size_t> chunk_index(const std::vector<row_chunk>& chunks, uint64_t first,
+                                  uint64_t rows) {
+  const auto at = std::lower_bound(chunks.begin(), chunks.end(), first,
+                                   [](const row_chunk& c, uint64_t row) {
+                                     return static_cast<uint64_t>(c.first) < row;
+                                   });
+  if (at == chunks.end() || static_cast<uint64_t>(at->first) != first
+      || static_cast<uint64_t>(at->rows) != rows)
+    return std::nullopt;
+  return static_cast<size_t>(at - chunks.begin());
+}
+
 chain_partial chain_continue(const chain_partial& in, const row_chunk& chunk,
                              uint32_t workers, uint32_t first, uint32_t count,
                              const Eigen::Ref<const Eigen::MatrixXd>& block,

@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace lsgd {
@@ -28,6 +29,11 @@ struct row_chunk {
 /// `max_bytes` (at least one row each), in order.
 std::vector<row_chunk> chain_chunks(Eigen::Index rows, Eigen::Index groups,
                                     Eigen::Index max_bytes = chain_chunk_bytes);
+
+/// The index in `chunks` (of chain_chunks) of the chunk of rows
+/// [first, first + rows), or none if it is not one of them.
+std::optional<size_t> chunk_index(const std::vector<row_chunk>& chunks, uint64_t first,
+                                  uint64_t rows);
 
 /// The running sum of one chunk as a link hands it on.
 struct chain_partial {

@@ -76,8 +76,42 @@ TEST_CASE("chain_link: three links and the server's chain_round give the star's 
   CHECK(same_bits(end.averages(), star));
 }
 
-TEST_CASE("chain_link: chunks from the wrong sender, out of order, of an old or abandoned "
-          "round") {
+TEST_CASE("chain_link: chunks that overtake each other are summed in row order, with the "
+          "same bits") {
+  const Index rows = 37, groups = 3;
+  const uint32_t N = 2;
+  const auto all = awkward(rows, groups * N, 11);
+  const auto ma = block_of(all, groups, N, 0, 1), mb = block_of(all, groups, N, 1, 1);
+  actors env;
+  caf::scoped_actor a{*env.sys}, b{*env.sys};
+  const uint64_t limit = 5 * groups * sizeof(double);
+  chain_link la(0, 1, N, rows, groups), in_order(1, 1, N, rows, groups),
+    reversed(1, 1, N, rows, groups);
+  REQUIRE(!la.route({1, {}, caf::actor{b}, 0, limit}));
+  la.models_ready(&ma);
+  const auto from_a = la.take();
+  REQUIRE(from_a.size() == 8);
+  for (auto* l : {&in_order, &reversed}) {
+    REQUIRE(!l->route({1, caf::actor{a}, {}, 1, limit}));
+    l->models_ready(&mb);
+  }
+  for (const auto& x : from_a)
+    REQUIRE(!in_order.receive(x, a->address()));
+  for (auto x = from_a.rbegin(); x != from_a.rend(); ++x) {
+    CHECK(reversed.take().empty()); // row 0's chunk comes last
+    REQUIRE(!reversed.receive(*x, a->address()));
+  }
+  const auto want = in_order.take(), got = reversed.take();
+  REQUIRE(got.size() == want.size());
+  for (size_t k = 0; k < got.size(); ++k) {
+    CHECK(got[k].first_row == want[k].first_row);
+    CHECK(got[k].sum.bytes == want[k].sum.bytes);
+  }
+  CHECK(reversed.finished());
+}
+
+TEST_CASE("chain_link: chunks from the wrong sender, out of place, twice, of an old or "
+          "abandoned round") {
   const Index rows = 4, groups = 1;
   actors env;
   caf::scoped_actor a{*env.sys}, b{*env.sys}, stranger{*env.sys};
@@ -89,7 +123,11 @@ TEST_CASE("chain_link: chunks from the wrong sender, out of order, of an old or 
   REQUIRE(from_a.size() == 2);
   REQUIRE(!lb.route({2, caf::actor{a}, {}, 1, 16}));
   CHECK(lb.receive(from_a[0], stranger->address())); // not the block before
-  CHECK(lb.receive(from_a[1], a->address()));        // not the next chunk
+  auto misaligned = from_a[1];
+  misaligned.first_row = 1;
+  CHECK(lb.receive(misaligned, a->address())); // not one of the route's chunks
+  CHECK(!lb.receive(from_a[1], a->address())); // before chunk 0: it overtook it
+  CHECK(lb.receive(from_a[1], a->address()));  // again
   auto old = from_a[0];
   old.round = 1;
   CHECK(!lb.receive(old, a->address())); // dropped
