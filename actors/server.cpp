@@ -83,6 +83,28 @@ void fall_back(self_ptr self) {
   for (size_t i = 0; i < st.peers.size(); ++i)
     if (st.peers[i].active && !st.members.blocks()[i].lost)
       caf::anon_send(st.peers[i].handle, atom::fallback_v, st.current.round, from);
+  if (st.relay_order.empty())
+    return;
+  // The relayed averages may have stopped at the lost block: every block not
+  // ready gets them directly (one that started already ignores them).
+  const auto start = caf::make_message(st.current, pack(st.averages));
+  for (auto i : st.relay_order)
+    if (st.peers[i].active && !st.members.blocks()[i].lost
+        && !st.chain.is_ready(st.members.blocks()[i].first))
+      caf::anon_send(caf::actor_cast<caf::actor>(st.peers[i].handle), start);
+  st.relay_order.clear();
+}
+
+// A relayed round: the averages in row chunks to the first block of the chain.
+void send_relayed_averages(self_ptr self) {
+  auto& st = self->state;
+  const auto& first = st.peers[st.relay_order.front()].handle;
+  const auto groups = static_cast<uint32_t>(st.averages.cols());
+  for (const auto& c : chain_chunks(st.model_size, st.averages.cols(),
+                                    static_cast<Index>(st.spec.chain_chunk_bytes)))
+    self->send(first, average_chunk{st.current.round, static_cast<uint64_t>(c.first),
+                                    static_cast<uint64_t>(c.rows), groups,
+                                    pack(st.averages.middleRows(c.first, c.rows))});
 }
 
 // The chain of the open round: its blocks in id order, each told where its
@@ -97,8 +119,10 @@ void route_chain(self_ptr self) {
     return st.members.blocks()[a].first < st.members.blocks()[b].first;
   });
   uint32_t ids = 0;
+  const bool relay = st.spec.relay_averages && order.size() > 1;
+  st.relay_order = relay ? order : std::vector<size_t>{};
   for (size_t k = 0; k < order.size(); ++k) {
-    chain_route r{st.current.round, {}, {}, 0, st.spec.chain_chunk_bytes};
+    chain_route r{st.current.round, {}, {}, 0, st.spec.chain_chunk_bytes, relay};
     if (k > 0) {
       const auto& before = st.members.blocks()[order[k - 1]];
       r.prev = caf::actor_cast<caf::actor>(st.peers[order[k - 1]].handle);
@@ -312,10 +336,11 @@ void open_epoch(self_ptr self, const epoch& given) {
   st.diverging.assign(st.spec.reps, server_state::no_divergence);
   // One message for every block: CAF shares it instead of copying the
   // averages per recipient (8 MB each at d = 1e6).
-  const auto start = caf::make_message(st.current, pack(st.averages));
   const auto N = st.spec.workers;
   if (st.spec.chain)
     route_chain(self);
+  const auto start = caf::make_message(
+    st.current, st.relay_order.empty() ? pack(st.averages) : param_bytes{});
   for (size_t i = 0; i < st.peers.size(); ++i) {
     auto& p = st.peers[i];
     const auto& b = st.members.blocks()[i];
@@ -335,6 +360,8 @@ void open_epoch(self_ptr self, const epoch& given) {
     caf::anon_send(caf::actor_cast<caf::actor>(p.handle), start);
     st.round.expect(b.count);
   }
+  if (!st.relay_order.empty())
+    send_relayed_averages(self);
   if (st.round.expected() == 0) {
     fail(self, run_errc::no_workers, "no workers left for round " + std::to_string(given.round));
     return;
@@ -739,8 +766,17 @@ void on_deadline(self_ptr self, uint32_t round) {
   const auto owes = [&](uint32_t first) {
     return st.chain.on() ? !st.chain.is_ready(first) : !st.round.has_model(first);
   };
+  // In a relayed round a block waits for the averages from the one before
+  // it: only the first that owes and those after a ready block are late;
+  // the rest get the averages directly and the same time again (fall_back).
+  const auto had_averages = [&](size_t i) {
+    const auto at = std::find(st.relay_order.begin(), st.relay_order.end(), i);
+    return at == st.relay_order.end() || at == st.relay_order.begin()
+           || st.chain.is_ready(st.members.blocks()[*(at - 1)].first);
+  };
   for (size_t i = 0; i < st.peers.size(); ++i)
-    if (st.peers[i].active && owes(st.members.blocks()[i].first))
+    if (st.peers[i].active && owes(st.members.blocks()[i].first)
+        && (!chained || had_averages(i)))
       late.push_back(i);
   char text[96];
   std::snprintf(text, sizeof text, "missed the deadline of round %u (%.3g s)", round,

@@ -65,6 +65,12 @@ struct server_spec {
   /// loses a block goes to the star (fallback). Else the star: every block
   /// sends its models here.
   bool chain = false;
+  /// A chain's averages go back along it too: the epoch goes to every block
+  /// without them, the averages in chunks to the first block only, and each
+  /// block passes them on (actors/average_relay.hpp). The server sends one
+  /// model a round instead of one per block. Off under TLS, whose chain
+  /// messages go through the server anyway.
+  bool relay_averages = false;
   size_t chain_chunk_bytes = static_cast<size_t>(lsgd::chain_chunk_bytes);
   /// Spawns a worker actor that joins `server` for one id: the
   /// replacements of `injected` (needed when it has any).
@@ -98,6 +104,9 @@ struct server_state {
   chain_round chain;        // or, in a chain, the sums of its last link
   chain_trace_sums trace_sums; // and the sums of its traces
   caf::actor_addr chain_last; // the open round's last link
+  /// A relayed round's blocks in chain order (peer indices); empty if its
+  /// averages went to every block.
+  std::vector<size_t> relay_order;
   Eigen::Index model_size = 0;
   Eigen::MatrixXd averages; // model size x reps
   std::vector<double> errors; // scratch: errors of a batch of averages

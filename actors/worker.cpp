@@ -152,25 +152,11 @@ void run_allowed(self_ptr self, const server_actor& server) {
   pass_on(self, server);
 }
 
+// Starts epoch `e` from `averages` (model size x reps, column-major).
 void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
-               const param_bytes& averages) {
+               const double* averages) {
   auto& st = self->state;
-  if (!st.block) {
-    self->quit(caf::make_error(caf::sec::runtime_error,
-                               "worker: epoch before the server assigned worker ids"));
-    return;
-  }
-  if (e.trace_steps < 1) {
-    self->quit(caf::make_error(caf::sec::runtime_error, "worker: an epoch with empty chunks"));
-    return;
-  }
-  const auto p = st.spec.method->model_size();
-  const double* data = nullptr;
-  if (auto err = view(averages, p, st.layout.reps, data)) {
-    self->quit(caf::make_error(caf::sec::runtime_error, "worker: averages: " + *err));
-    return;
-  }
-  st.block->load(param_view(data, p, st.layout.reps));
+  st.block->load(param_view(averages, st.spec.method->model_size(), st.layout.reps));
   st.current = e;
   st.open = true;
   st.recorded = st.spec.recorded_steps.steps_in(e.first_step, e.last_step);
@@ -188,6 +174,67 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
     st.traces.close(e.round);
   }
   run_allowed(self, server);
+}
+
+// An epoch from the server: with its averages, or in a relayed chain round
+// without them (they come along the chain: it starts once they are in).
+void on_epoch(self_ptr self, const server_actor& server, const epoch& e,
+              const param_bytes& averages) {
+  auto& st = self->state;
+  if (!st.block) {
+    self->quit(caf::make_error(caf::sec::runtime_error,
+                               "worker: epoch before the server assigned worker ids"));
+    return;
+  }
+  if (e.trace_steps < 1) {
+    self->quit(caf::make_error(caf::sec::runtime_error, "worker: an epoch with empty chunks"));
+    return;
+  }
+  if (averages.bytes.empty()) {
+    if (st.relay.round() != e.round) {
+      refuse(self, "an epoch without averages in a round whose averages are not relayed");
+      return;
+    }
+    st.relayed_round = e.round;
+    st.waiting = e;
+    if (st.relay.complete()) {
+      st.waiting.reset();
+      run_epoch(self, server, e, st.relay.averages().data());
+    }
+    return;
+  }
+  if (st.relayed_round == e.round) {
+    // After a loss the server sends a relayed round's averages directly to
+    // the blocks that may not have them: one that started already goes on.
+    if (!st.waiting)
+      return;
+    st.waiting.reset();
+    st.relay.abandon();
+  }
+  const double* data = nullptr;
+  if (auto err = view(averages, st.spec.method->model_size(), st.layout.reps, data)) {
+    self->quit(caf::make_error(caf::sec::runtime_error, "worker: averages: " + *err));
+    return;
+  }
+  run_epoch(self, server, e, data);
+}
+
+// A chunk of a relayed round's averages: goes on to the next block at once;
+// the waiting epoch starts with the last one.
+void on_average_chunk(self_ptr self, const server_actor& server, average_chunk& c) {
+  auto& st = self->state;
+  const auto sender = self->current_sender();
+  if (auto err = st.relay.receive(std::move(c), sender ? sender->address() : caf::actor_addr{})) {
+    refuse(self, *err);
+    return;
+  }
+  for (auto& out : st.relay.take())
+    self->send(caf::actor_cast<worker_actor>(st.relay.current().next), std::move(out));
+  if (st.waiting && st.relay.complete() && st.waiting->round == st.relay.round()) {
+    const auto e = *st.waiting;
+    st.waiting.reset();
+    run_epoch(self, server, e, st.relay.averages().data());
+  }
 }
 
 // Resumed runs and replacements: the streams continue where the server says.
@@ -224,10 +271,11 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
                            st.spec.method->model_size(), st.spec.reps);
       st.traces = trace_link(first_worker, st.spec.workers, st.spec.total_workers,
                              st.spec.dimension, st.spec.reps);
+      st.relay = average_relay(st.spec.method->model_size(), st.spec.reps);
     });
   return {
     [self, server](const epoch& e, const param_bytes& averages) {
-      run_epoch(self, server, e, averages);
+      on_epoch(self, server, e, averages);
     },
     [self](const stream_state& s) { restore(self, s); },
     [self, server](atom::proceed, uint32_t round, uint32_t chunks) {
@@ -240,11 +288,22 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
       }
     },
     [self, server](const chain_route& r) {
-      if (auto err = self->state.link.route(r))
+      auto& st = self->state;
+      if (auto err = st.link.route(r)) {
         refuse(self, *err);
-      else
-        pass_on(self, server);
+        return;
+      }
+      if (r.relay) {
+        if (auto err = st.relay.route(r, server.address())) {
+          refuse(self, *err);
+          return;
+        }
+        for (auto& out : st.relay.take()) // chunks that came before the route
+          self->send(caf::actor_cast<worker_actor>(r.next), std::move(out));
+      }
+      pass_on(self, server);
     },
+    [self, server](average_chunk& c) { on_average_chunk(self, server, c); },
     [self, server](chain_chunk& c) {
       const auto sender = self->current_sender();
       if (auto err = self->state.link.receive(std::move(c), sender ? sender->address()

@@ -1,6 +1,7 @@
 // The worker actor: hosts a block of worker ids and runs their local steps.
 #pragma once
 
+#include "actors/average_relay.hpp"
 #include "actors/chain_link.hpp"
 #include "actors/trace_link.hpp"
 #include "messages/protocol.hpp"
@@ -8,6 +9,7 @@
 #include "numerics/record_plan.hpp"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace lsgd {
@@ -41,6 +43,11 @@ struct worker_state {
   uint64_t at = 0;
   chain_link link; // chain reduction: this block's link (made with the block)
   trace_link traces; // and its link for the traces
+  // A relayed chain round: its averages come along the chain; the epoch that
+  // came without them waits here until they are in.
+  average_relay relay;
+  std::optional<epoch> waiting;
+  uint32_t relayed_round = 0; // the last round whose epoch came without averages
 };
 
 /// Joins `server` (and quits when it goes down), then for every

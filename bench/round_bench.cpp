@@ -185,6 +185,7 @@ int main(int argc, char** argv) {
     spec.recorded_steps = record_plan(rounds, rounds);
     spec.report_to = caf::actor{self};
     spec.chain = chain;
+    spec.relay_averages = chain; // as serve without TLS
     auto srv = sys.spawn(server, std::move(spec), clock);
     auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
     if (!port)

@@ -29,9 +29,14 @@
 //     |                  |  chunk(r, rows) ----->  |  chunk ------->   |  continued with
 //     | <----------------------------------------------------- chunk  |  each block's ids
 //     | divides (chain_average) exactly as the star; epoch r+1 to every block
+//     | (without averages when the route says relay: the averages go to the
+//     | first block in average_chunks, and each block passes them on as they
+//     | arrive, so the server sends one model a round, not one per block)
 //     | fallback(r, c) -> every surviving block: a block was lost in round r,
 //     |                  send your traces from chunk c on and your model (the
-//     |                  star) for this round instead.
+//     |                  star) for this round instead; in a relayed round the
+//     |                  blocks not ready get epoch r with its averages again,
+//     |                  directly (a block that started r ignores it).
 //
 // The traces go the same way (chain_trace: a running sum per trace chunk,
 // passed on as soon as the block ran the chunk), unless one block hosts all
@@ -165,19 +170,39 @@ typename Inspector::result_type inspect(Inspector& f, chain_chunk& x) {
 /// before it (none: it starts the sum, every id before its own excluded);
 /// its sum ends at id `from`, ids from .. own first - 1 take no part. `next`:
 /// the block after it (none: the last, it sends to the server). Chunks of at
-/// most `chunk_bytes` bytes (chain_chunks).
+/// most `chunk_bytes` bytes (chain_chunks). `relay`: the epoch of the round
+/// comes without averages; they arrive in average_chunks from `prev` (from
+/// the server if none) and go on to `next` (actors/average_relay.hpp).
 struct chain_route {
   uint32_t round = 0;
   caf::actor prev;
   caf::actor next;
   uint32_t from = 0;
   uint64_t chunk_bytes = 0;
+  bool relay = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chain_route& x) {
   return f(caf::meta::type_name("lsgd.chain_route"), x.round, x.prev, x.next, x.from,
-           x.chunk_bytes);
+           x.chunk_bytes, x.relay);
+}
+
+/// A relayed chain round: rows [first_row, first_row + rows) of the averages
+/// its epoch starts from, for `groups` columns (one per repetition), `values`
+/// rows x groups doubles column-major. A chunk of chain_chunks.
+struct average_chunk {
+  uint32_t round = 0;
+  uint64_t first_row = 0;
+  uint64_t rows = 0;
+  uint32_t groups = 0;
+  param_bytes values;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, average_chunk& x) {
+  return f(caf::meta::type_name("lsgd.average_chunk"), x.round, x.first_row, x.rows, x.groups,
+           x.values);
 }
 
 /// Chain reduction: the block's models of round `round` are ready and held
@@ -228,6 +253,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_route))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_ready))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_trace))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::average_chunk))
 
   // join(count): a worker block asks for `count` consecutive worker ids.
   CAF_ADD_ATOM(lsgd, lsgd::atom, join, "join")
@@ -265,7 +291,7 @@ using worker_actor
                      caf::reacts_to<atom::proceed, uint32_t, uint32_t>,
                      caf::reacts_to<chain_route>, caf::reacts_to<chain_chunk>,
                      caf::reacts_to<atom::fallback, uint32_t, uint32_t>,
-                     caf::reacts_to<chain_trace>>;
+                     caf::reacts_to<chain_trace>, caf::reacts_to<average_chunk>>;
 
 /// Collects the models of a round, averages them in worker-id order and
 /// records the error; assigns worker ids on join; describes its run to

@@ -326,3 +326,74 @@ TEST_CASE("server, chain: after a fallback at the deadline the star's models get
   const auto end = fx.end();
   CHECK(end.reason.find("every worker of round 1 was lost") != std::string::npos);
 }
+
+TEST_CASE("server, relayed chain: the epoch goes without averages, their chunks to the first "
+          "block only, and at the deadline only the block that held them up is lost") {
+  server_fixture fx(3, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+    s.relay_averages = true;
+    s.chain_chunk_bytes = 8; // one row a chunk
+  });
+  caf::scoped_actor a{fx.sys}, stuck{fx.sys}, c{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(stuck, 1) == 1);
+  REQUIRE(fx.join(c, 1) == 2);
+  fx.ds.run();
+  epoch e;
+  for (auto* w : {&a, &stuck, &c}) {
+    bool relayed = false, empty = false;
+    (*w)->receive([&](const chain_route& r) { relayed = r.relay; },
+                  caf::after(0s) >> [] { FAIL("no route"); });
+    (*w)->receive(
+      [&](const epoch& got, const param_bytes& averages) {
+        e = got;
+        empty = averages.bytes.empty();
+      },
+      caf::after(0s) >> [] { FAIL("no epoch"); });
+    CHECK(relayed);
+    CHECK(empty);
+  }
+  // The initial model (1, 1) in two chunks of one row, from the server, to a.
+  std::vector<double> rows;
+  for (int k = 0; k < 2; ++k)
+    a->receive(
+      [&](const average_chunk& x) {
+        CHECK(x.first_row == uint64_t(k));
+        CHECK(x.rows == 1);
+        const auto* v = reinterpret_cast<const double*>(x.values.bytes.data());
+        rows.push_back(v[0]);
+        CHECK(a->current_sender() == caf::actor_cast<caf::strong_actor_ptr>(fx.srv));
+      },
+      caf::after(0s) >> [] { FAIL("no average chunk"); });
+  CHECK(rows == std::vector<double>{1.0, 1.0});
+  for (auto* w : {&stuck, &c})
+    (*w)->receive([](const average_chunk&) { FAIL("a chunk past the first block"); },
+                  caf::after(0s) >> [] {});
+  // a passed them on and is ready; stuck never passes them to c.
+  a->send(fx.srv, chain_ready{1, 0, 1, {}});
+  fx.ds.advance(1s);
+  CHECK(fx.log->has("lost workers 1..1 (missed the deadline of round 1"));
+  CHECK(!fx.log->has("lost workers 2..2"));
+  CHECK(!fx.log->has("lost workers 0..0"));
+  // c is told to go by the star and gets the averages directly; a, ready, not.
+  bool told = false, direct = false;
+  c->receive([&](atom::fallback, uint32_t r, uint32_t) { told = r == 1; },
+             caf::after(0s) >> [] {});
+  c->receive(
+    [&](const epoch& got, const param_bytes& averages) {
+      direct = got.round == 1 && averages.size() == 2;
+    },
+    caf::after(0s) >> [] {});
+  CHECK(told);
+  CHECK(direct);
+  a->receive([](atom::fallback, uint32_t, uint32_t) {}, caf::after(0s) >> [] {});
+  a->receive([](const epoch&, const param_bytes&) { FAIL("the averages again to a ready block"); },
+             caf::after(0s) >> [] {});
+  fx.answer(a, e, 0, 1, 2.0);
+  fx.answer(c, e, 2, 1, 4.0);
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors.back() == f_at(3.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 2});
+}
