@@ -46,11 +46,12 @@ same_results "$tmp/served" "$tmp/local" increasing "chain"
 big=("$src/configs/cluster/large_model.toml" --set T=12 --set record_every=6)
 start_server "$tmp/big.log" "${big[@]}" "${chain[@]}" --set cluster.chunk_kb=16 \
   --out "$tmp/big_served"
-"$bin" join "127.0.0.1:$port" --workers 1 >/dev/null 2>&1 & b1=$!
-"$bin" join "127.0.0.1:$port" --workers 2 >/dev/null 2>&1 & b2=$!
-"$bin" join "127.0.0.1:$port" --workers 1 >/dev/null 2>&1 & b3=$!
+"$bin" join "127.0.0.1:$port" --workers 1 >"$tmp/b1.log" 2>&1 & b1=$!
+"$bin" join "127.0.0.1:$port" --workers 2 >"$tmp/b2.log" 2>&1 & b2=$!
+"$bin" join "127.0.0.1:$port" --workers 1 >"$tmp/b3.log" 2>&1 & b3=$!
 pids+=("$b1" "$b2" "$b3")
 wait_for "$serve_pid" 120; check "small chunks: served run exits 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat "$tmp/big.log" "$tmp"/b[123].log
 "$bin" run "${big[@]}" --quiet --out "$tmp/big_local"
 same_results "$tmp/big_served" "$tmp/big_local" increasing "small chunks"
 
@@ -62,7 +63,7 @@ wire=("$src/configs/cluster/large_model.toml" --set N=11 --set objective.dimensi
       --set T=100 --set record_every=100
       --set 'method.0.schedule={type="increasing",rounds=10}')
 model=80000 rounds=10
-bytes_sent() { # reduction [tag extra-args...] -> sets $a_up $b_up
+bytes_sent() { # reduction [tag extra-args...] -> sets $a_up $a_down $b_up $b_down
   local reduction=$1 tag=${2:-$1}
   shift; [ $# -gt 0 ] && shift
   set -- "$reduction" "$tag" "$@"
@@ -84,15 +85,20 @@ bytes_sent() { # reduction [tag extra-args...] -> sets $a_up $b_up
   pids+=("$b")
   wait_for "$serve_pid" 60; check "$2 (bytes): served run exits 0" test "$rc" -eq 0
   wait_for "$a" 10; wait_for "$b" 10
-  read -r a_up _ <"$tmp/a_$2.count"
-  read -r b_up _ <"$tmp/b_$2.count"
-  echo "chain_test: $2: node A (1 id) sent $a_up bytes, node B (10 ids) $b_up bytes" \
-       "in $rounds rounds (a model: $model bytes)"
+  read -r a_up a_down _ <"$tmp/a_$2.count"
+  read -r b_up b_down _ <"$tmp/b_$2.count"
+  echo "chain_test: $2: node A (1 id) sent $a_up bytes and got $a_down," \
+       "node B (10 ids) sent $b_up and got $b_down in $rounds rounds (a model: $model bytes)"
 }
 bytes_sent star
-star_b=$b_up
+star_b=$b_up star_b_down=$b_down
 bytes_sent chain
 check "star: the 10-id node sends 10 models a round" test "$star_b" -ge $((10 * rounds * model))
+check "star: the server sends the average to the 10-id node every round" \
+  test "$star_b_down" -ge $((rounds * model))
+# The averages go back along the chain: the server sends them to A only.
+check "chain: the first node gets about one model a round from the server" \
+  test "$a_down" -ge $((rounds * model)) -a "$a_down" -le $(((rounds + 1) * model * 6 / 5))
 # Its models' running sum once a round, and one running sum of its 10
 # snapshots at step T (the star's traces sent all 10).
 check "chain: the 10-id node sends about one model a round" \
@@ -102,6 +108,10 @@ if ip -4 -o addr show scope global 2>/dev/null | grep -q inet; then
   # its snapshot at step T, small notices and the sums of the first round or
   # two (until the direct connection is up), not a model a round (11 in all).
   check "chain: node A's sums go to node B directly" test "$a_up" -le $((4 * model))
+  # And so do the averages: B gets from the server the epochs, routes and the
+  # averages of the first round or two (until A's link to B is up).
+  check "chain: node B gets the averages from node A, not the server" \
+    test "$b_down" -le $((4 * model))
 else
   echo "chain_test: no non-loopback address: CAF advertises none for direct links; not checked"
 fi
@@ -126,7 +136,8 @@ same_results "$tmp/wire_chain_traced" "$tmp/wire_star_traced" increasing \
 
 # --- a node killed mid-run: that round goes by the star ------------------------
 cont=("$cfg" --set repetitions=10 --set T=20000 --set record_every=4000
-      --set faults.on_worker_loss=continue --set checkpoint.interval=0)
+      --set faults.on_worker_loss=continue --set checkpoint.interval=0
+      --set 'method=[{name="increasing",schedule={type="increasing",rounds="N"}}]')
 start_server "$tmp/lost.log" "${cont[@]}" --method increasing "${chain[@]}" --out "$tmp/lost"
 for k in 1 2 3 4; do
   "$bin" join "127.0.0.1:$port" --workers 5 >/dev/null 2>&1 &
@@ -149,24 +160,63 @@ else
   echo "chain_test: the node was lost between two rounds: the next chain went around it"
 fi
 # The star that loses those ids at the start of the same round: [faults.inject]
-# in one process.
-first=$(sed -nE 's/.*lost workers ([0-9]+)\.\.[0-9]+ .*/\1/p' "$tmp/lost.log" | head -1)
-round=$(awk -F, 'NR > 1 && $7 < 20 { print $3; exit }' "$tmp/lost/rounds.csv")
-echo "chain_test: the killed node held ids $first..; first round without them: $round"
-lost_ids=$(seq -s, "$first" $((first + 4)))
-lost_rounds=$(printf "$round,%.0s" 1 2 3 4 5); lost_rounds=${lost_rounds%,}
-"$bin" run "${cont[@]}" --set "faults.inject.lose_workers=[$lost_ids]" \
-  --set "faults.inject.lose_rounds=[$lost_rounds]" --quiet --out "$tmp/lost_local"
-check "lost node: rounds.csv as the star that lost them" \
-  cmp -s <(grep "^increasing," "$tmp/lost_local/rounds.csv") <(tail -n +2 "$tmp/lost/rounds.csv")
-# The loss round's traced steps may hold the node's snapshots that reached the
-# server before it died (the star keeps them too); every other step is equal.
-start=$(awk -F, -v r="$round" 'NR > 1 && $3 == r - 1 { print $4 }' "$tmp/lost/rounds.csv")
-end=$(awk -F, -v r="$round" 'NR > 1 && $3 == r { print $4 }' "$tmp/lost/rounds.csv")
-outside() { awk -F, -v s="$start" -v e="$end" '$3 <= s || $3 > e'; }
-check "lost node: trajectory as the star's outside the loss round" \
-  cmp -s <(grep "^increasing," "$tmp/lost_local/trajectory.csv" | outside) \
-         <(tail -n +2 "$tmp/lost/trajectory.csv" | outside)
+# in one process. Served run $1 (its log $2) lost one node of 5 ids of 20.
+same_as_injected() {
+  local served=$1 log=$2 what=$3
+  local first round lost_ids lost_rounds start end
+  first=$(sed -nE 's/.*lost workers ([0-9]+)\.\.[0-9]+ .*/\1/p' "$log" | head -1)
+  round=$(awk -F, 'NR > 1 && $7 < 20 { print $3; exit }' "$served/rounds.csv")
+  echo "chain_test: $what: the node held ids $first..; first round without them: $round"
+  lost_ids=$(seq -s, "$first" $((first + 4)))
+  lost_rounds=$(printf "$round,%.0s" 1 2 3 4 5); lost_rounds=${lost_rounds%,}
+  "$bin" run "${cont[@]}" "${@:4}" --set "faults.inject.lose_workers=[$lost_ids]" \
+    --set "faults.inject.lose_rounds=[$lost_rounds]" --quiet --out "$served.local"
+  check "$what: rounds.csv as the star that lost them" \
+    cmp -s <(grep "^increasing," "$served.local/rounds.csv") <(tail -n +2 "$served/rounds.csv")
+  # The loss round's traced steps may hold the node's snapshots that reached
+  # the server before it was lost (the star keeps them too); every other step
+  # is equal.
+  start=$(awk -F, -v r="$round" 'NR > 1 && $3 == r - 1 { print $4 }' "$served/rounds.csv")
+  end=$(awk -F, -v r="$round" 'NR > 1 && $3 == r { print $4 }' "$served/rounds.csv")
+  check "$what: trajectory as the star's outside the loss round" \
+    cmp -s <(grep "^increasing," "$served.local/trajectory.csv" | awk -F, -v s="$start" -v e="$end" '$3 <= s || $3 > e') \
+           <(tail -n +2 "$served/trajectory.csv" | awk -F, -v s="$start" -v e="$end" '$3 <= s || $3 > e')
+}
+same_as_injected "$tmp/lost" "$tmp/lost.log" "lost node"
+
+# --- a frozen node misses the deadline: only it is lost -----------------------
+# The averages go along the chain: the nodes after a frozen one wait for them
+# and are not late. The first node to join (likely ids 0..4, the first of the
+# chain, so the others wait) is SIGSTOPped; the deadline (2 s) loses it and
+# the others get the averages from the server and go on by the star.
+frozen=(--set faults.deadline_floor=2 --set T=200000) # about 1 s of rounds
+start_server "$tmp/frozen.log" "${cont[@]}" "${frozen[@]}" --method increasing "${chain[@]}" \
+  --out "$tmp/frozen"
+f_pids=()
+for k in 1 2 3 4; do
+  [ "$k" -gt 1 ] && sleep 0.3
+  "$bin" join "127.0.0.1:$port" --workers 5 >"$tmp/frozen_$k.log" 2>&1 &
+  f_pids+=("$!"); pids+=("$!")
+done
+for _ in $(seq 300); do
+  [ -e "$tmp/frozen/checkpoint/batch-0.ckpt" ] && break
+  sleep 0.02
+done
+kill -STOP "${f_pids[0]}"; stopped+=("${f_pids[0]}")
+wait_for "$serve_pid" 60; check "frozen node: the run completes (exit 0)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat "$tmp/frozen.log"
+# Its actors (2 of its ids and 3) may be lost at two deadlines: the second
+# waited for the first's averages.
+check "frozen node: only its ids are lost, at the deadline" \
+  test "$(grep "lost workers" "$tmp/frozen.log" | grep -vc "missed the deadline")" -eq 0 -a \
+       "$(grep "lost workers" "$tmp/frozen.log" | tail -1 | grep -c "15 of 20 workers remain")" -eq 1
+[ "$rc" -eq 0 ] || cat "$tmp/frozen.log"
+for j in "${f_pids[@]:1}"; do
+  wait_for "$j" 10; check "frozen node: the others exit 0" test "$rc" -eq 0
+done
+same_as_injected "$tmp/frozen" "$tmp/frozen.log" "frozen node" "${frozen[@]}"
+kill -CONT "${f_pids[0]}"; wait_for "${f_pids[0]}" 10
+check "frozen node: continued, it exits non-zero" test "$rc" -ne 0 -a "$rc" -ne 124
 
 # --- a replacement takes over the lost ids and joins the chain ---------------
 # Longer rounds than above, so that the replacement (two connections) is in
