@@ -79,7 +79,7 @@ void fall_back(self_ptr self) {
   // The traces too, from the first chunk the chain did not bring.
   const auto from = static_cast<uint32_t>(st.traces.chained() ? st.traces.to_star() : 0);
   log(self, "round " + std::to_string(st.current.round)
-              + ": the chain lost a block; this round goes by the star");
+              + ": the chain lost a block or a link; this round goes by the star");
   for (size_t i = 0; i < st.peers.size(); ++i)
     if (st.peers[i].active && !st.members.blocks()[i].lost)
       caf::anon_send(st.peers[i].handle, atom::fallback_v, st.current.round, from);
@@ -740,6 +740,19 @@ void on_chain_trace(self_ptr self, chain_trace& x) {
   complete_chain(self);
 }
 
+// A block's handle to the next one died (a CAF proxy, see protocol.hpp):
+// what went through it may be lost, so the round goes to the star.
+void on_link_down(self_ptr self, uint32_t round) {
+  auto& st = self->state;
+  const auto index = sender_block(self);
+  if (!index || st.members.blocks()[*index].lost || st.finished || !st.chain.on()
+      || round != st.current.round)
+    return; // the round went to the star already, or is over
+  log(self, "round " + std::to_string(round) + ": " + ids(st.members.blocks()[*index])
+              + " lost their link to the next block");
+  fall_back(self);
+}
+
 // deadline(0): the time for all N workers to join has passed. deadline(r):
 // the blocks still owing round r are lost once its deadline passed.
 void on_deadline(self_ptr self, uint32_t round) {
@@ -894,6 +907,7 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
     [self](chain_chunk& x) { on_chain_chunk(self, x); },
     [self](chain_trace& x) { on_chain_trace(self, x); },
     [self](atom::deadline, uint32_t round) { on_deadline(self, round); },
+    [self](atom::link_down, uint32_t round) { on_link_down(self, round); },
   };
 }
 

@@ -2,6 +2,8 @@
 
 #include "numerics/averaging.hpp"
 
+#include <algorithm>
+
 namespace lsgd {
 
 namespace {
@@ -260,7 +262,20 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
   self->state.spec = std::move(spec);
   // Monitored, not linked: the server decides what a lost worker means.
   self->monitor(server);
-  self->set_down_handler([self](caf::down_msg& msg) { self->quit(msg.reason); });
+  self->set_down_handler([self, server](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (msg.source == server.address()) {
+      self->quit(msg.reason);
+      return;
+    }
+    // The handle of a next block died: if it is this round's, what the block
+    // sent there may be lost (see atom::link_down).
+    st.watched.erase(std::remove(st.watched.begin(), st.watched.end(), msg.source),
+                     st.watched.end());
+    if (st.link.round() != 0 && st.link.current().next
+        && st.link.current().next.address() == msg.source)
+      self->send(server, atom::link_down_v, st.link.round());
+  });
   self->request(server, caf::infinite, atom::join_v, self->state.spec.workers)
     .then([self](uint32_t first_worker) {
       auto& st = self->state;
@@ -292,6 +307,11 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
       if (auto err = st.link.route(r)) {
         refuse(self, *err);
         return;
+      }
+      if (r.next && std::find(st.watched.begin(), st.watched.end(), r.next.address())
+                      == st.watched.end()) {
+        self->monitor(r.next);
+        st.watched.push_back(r.next.address());
       }
       if (r.relay) {
         if (auto err = st.relay.route(r, server.address())) {

@@ -48,6 +48,7 @@ struct worker_state {
   average_relay relay;
   std::optional<epoch> waiting;
   uint32_t relayed_round = 0; // the last round whose epoch came without averages
+  std::vector<caf::actor_addr> watched; // the next blocks' handles it monitors
 };
 
 /// Joins `server` (and quits when it goes down), then for every

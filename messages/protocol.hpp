@@ -270,6 +270,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   // sends its traces of round r from trace chunk c on and its model to the
   // server (the star) instead.
   CAF_ADD_ATOM(lsgd, lsgd::atom, fallback, "fallback")
+  // link_down(r): chain reduction: a block's handle to the next block of
+  // round r died while the next block lives (CAF drops the proxies of a node
+  // when a redundant direct connection to it closes, and with them what was
+  // sent through them), so the server sends round r to the star.
+  CAF_ADD_ATOM(lsgd, lsgd::atom, link_down, "linkdown")
   // assign(batch, count, server): a whole sweep's coordinator tells a node to
   // host `count` worker ids of plan batch `batch`, joining `server` (a
   // server_actor carried as caf::actor); see runtime/exec/sweep.hpp.
@@ -302,6 +307,6 @@ using server_actor
                      caf::reacts_to<trace>, caf::reacts_to<model>,
                      caf::reacts_to<atom::deadline, uint32_t>,
                      caf::reacts_to<chain_ready>, caf::reacts_to<chain_chunk>,
-                     caf::reacts_to<chain_trace>>;
+                     caf::reacts_to<chain_trace>, caf::reacts_to<atom::link_down, uint32_t>>;
 
 } // namespace lsgd

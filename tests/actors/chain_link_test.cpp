@@ -397,3 +397,45 @@ TEST_CASE("server, relayed chain: the epoch goes without averages, their chunks 
   CHECK(end.rec().round_errors.back() == f_at(3.0));
   CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 2});
 }
+
+TEST_CASE("server, chain: a block whose link to the next went down sends the round to the "
+          "star, and nobody is lost") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+    s.relay_averages = true;
+  });
+  caf::scoped_actor a{fx.sys}, b{fx.sys}, stranger{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(b, 1) == 1);
+  fx.ds.run();
+  epoch e;
+  for (auto* w : {&a, &b}) {
+    (*w)->receive([](const chain_route&) {}, caf::after(0s) >> [] { FAIL("no route"); });
+    (*w)->receive([&](const epoch& got, const param_bytes&) { e = got; },
+                  caf::after(0s) >> [] { FAIL("no epoch"); });
+  }
+  stranger->send(fx.srv, atom::link_down_v, 1u); // not a block: dropped
+  a->send(fx.srv, atom::link_down_v, 7u);        // not the open round
+  fx.ds.run();
+  CHECK(!fx.log->has("by the star"));
+  a->send(fx.srv, chain_ready{1, 0, 1, {}});
+  a->send(fx.srv, atom::link_down_v, 1u); // the relayed averages may not have reached b
+  fx.ds.run();
+  CHECK(fx.log->has("workers 0..0 lost their link to the next block"));
+  CHECK(fx.log->has("this round goes by the star"));
+  bool direct = false;
+  b->receive([](atom::fallback, uint32_t, uint32_t) {}, caf::after(0s) >> [] { FAIL("no fallback"); });
+  b->receive([&](const epoch& got, const param_bytes& averages) {
+               direct = got.round == 1 && averages.size() == 2;
+             },
+             caf::after(0s) >> [] {});
+  CHECK(direct);
+  fx.answer(a, e, 0, 1, 1.0);
+  fx.answer(b, e, 1, 1, 3.0);
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.rec().complete);
+  CHECK(end.rec().round_errors.back() == f_at(2.0));
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 2});
+  CHECK(!fx.log->has("lost workers"));
+}
