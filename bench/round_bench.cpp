@@ -19,6 +19,9 @@
 //   bench_round chain-serve D N ROUNDS
 //   bench_round chain-join PORT D N ROUNDS
 //
+// LSGD_BENCH_HOST (default 127.0.0.1): the address serve listens on and join
+// connects to (bench/cluster_links.sh runs them on separate hosts).
+//
 // serve, join, chain-serve and chain-join take an optional last argument IDS:
 // every join process hosts IDS worker ids in one actor (N processes, N x IDS
 // ids in all; default 1).
@@ -33,6 +36,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <malloc.h>
 #include <cstdlib>
 #include <string>
@@ -125,6 +130,11 @@ caf::behavior echo_client(caf::event_based_actor* self, caf::actor server, long 
   };
 }
 
+std::string bench_host() {
+  const char* host = std::getenv("LSGD_BENCH_HOST");
+  return host && *host ? host : "127.0.0.1";
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -152,7 +162,7 @@ int main(int argc, char** argv) {
     const auto N = static_cast<uint32_t>(std::atol(argv[3]));
     const auto rounds = static_cast<uint64_t>(std::atol(argv[4]));
     auto srv = sys.spawn(echo_server, N, rounds, d);
-    auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
+    auto port = sys.middleman().publish(srv, 0, bench_host().c_str());
     if (!port)
       return 1;
     std::printf("listening %u\n", *port);
@@ -163,7 +173,7 @@ int main(int argc, char** argv) {
   }
   if (mode == "echo-join") {
     const auto port = static_cast<uint16_t>(std::atol(argv[2]));
-    auto srv = sys.middleman().remote_actor("127.0.0.1", port);
+    auto srv = sys.middleman().remote_actor(bench_host(), port);
     if (!srv)
       return 1;
     auto c = sys.spawn(echo_client, *srv, std::atol(argv[3]));
@@ -185,9 +195,12 @@ int main(int argc, char** argv) {
     spec.recorded_steps = record_plan(rounds, rounds);
     spec.report_to = caf::actor{self};
     spec.chain = chain;
-    spec.relay_averages = chain; // as serve without TLS
+    // As serve without TLS; LSGD_BENCH_RELAY=0: the server sends the
+    // averages to every block (to measure what the relay changes).
+    const char* relay = std::getenv("LSGD_BENCH_RELAY");
+    spec.relay_averages = chain && !(relay && std::string(relay) == "0");
     auto srv = sys.spawn(server, std::move(spec), clock);
-    auto port = sys.middleman().publish(srv, 0, "127.0.0.1");
+    auto port = sys.middleman().publish(srv, 0, bench_host().c_str());
     if (!port)
       return 1;
     std::printf("listening %u\n", *port);
@@ -206,7 +219,7 @@ int main(int argc, char** argv) {
   const auto d = std::atol(argv[3]);
   const auto N = static_cast<uint32_t>(std::atol(argv[4]));
   const auto rounds = static_cast<uint64_t>(std::atol(argv[5]));
-  auto srv = sys.middleman().remote_actor<server_actor>("127.0.0.1", port);
+  auto srv = sys.middleman().remote_actor<server_actor>(bench_host(), port);
   if (!srv)
     return 1;
   worker_spec ws{null_method(d), 1, 0, 1, ids, N * ids, d, record_plan(rounds, rounds)};

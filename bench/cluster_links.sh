@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# One averaging round on hosts whose links have a real bandwidth: the server
+# and N worker processes each in a network namespace of its own, every one
+# behind one veth link to a switch namespace, each link limited to RATE in
+# each direction (tc tbf). On loopback the processes share two cores and no
+# link is a bottleneck; here, as on a cluster, the server's one link is. Prints
+# a markdown table: the star, the chain with the averages sent by the server
+# to every node, and the chain with the averages relayed along it
+# (bench_round, LSGD_BENCH_RELAY), in one run. Needs root and iproute2.
+#
+#   bench/cluster_links.sh [RATE]      (default 1gbit; tc's units)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+b=build
+rate=${1:-1gbit}
+[ -x $b/bench_round ] || { echo "cluster_links: build bench_round first" >&2; exit 2; }
+if [ "$(id -u)" -ne 0 ] || ! command -v tc >/dev/null; then
+  echo "cluster_links: needs root, ip and tc" >&2
+  exit 2
+fi
+rounds=20
+tag="lsgdb$$"
+tmp=$(mktemp -d)
+namespaces=()
+cleanup() {
+  for ns in "${namespaces[@]}"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+switch="${tag}x"
+ip netns add "$switch"; namespaces+=("$switch")
+ip netns exec "$switch" ip link set lo up
+ip netns exec "$switch" sysctl -qw net.ipv4.ip_forward=1
+# Host h (0: the server, 1..8: workers) is 10.232.h.2 behind 10.232.h.1.
+limit() { # namespace device: RATE out of it
+  ip netns exec "$1" tc qdisc add dev "$2" root tbf rate "$rate" burst 256kb latency 100ms
+}
+for h in $(seq 0 8); do
+  ns="${tag}h$h"
+  ip netns add "$ns"; namespaces+=("$ns")
+  ip link add "${tag}s$h" type veth peer name "${tag}n$h"
+  ip link set "${tag}s$h" netns "$switch"
+  ip link set "${tag}n$h" netns "$ns"
+  ip netns exec "$switch" ip addr add "10.232.$h.1/24" dev "${tag}s$h"
+  ip netns exec "$switch" ip link set "${tag}s$h" up
+  ip netns exec "$ns" ip addr add "10.232.$h.2/24" dev "${tag}n$h"
+  ip netns exec "$ns" ip link set "${tag}n$h" up
+  ip netns exec "$ns" ip link set lo up
+  ip netns exec "$ns" ip route add default via "10.232.$h.1"
+  limit "$switch" "${tag}s$h"
+  limit "$ns" "${tag}n$h"
+done
+
+ms_of() { sed -E 's/.*: ([0-9.]+) ms per.*/\1/'; }
+round() { # mode ("" or "chain-") relay (0/1) d N ids -> ms per round
+  local mode=$1 relay=$2 d=$3 N=$4 ids=$5
+  ip netns exec "${tag}h0" env LSGD_BENCH_HOST=10.232.0.2 LSGD_BENCH_RELAY="$relay" \
+    $b/bench_round "${mode}serve" "$d" "$N" $rounds "$ids" >"$tmp/serve.log" 2>&1 &
+  local srv=$!
+  for _ in $(seq 100); do grep -q listening "$tmp/serve.log" && break; sleep 0.05; done
+  local port; port=$(awk '/listening/{print $2}' "$tmp/serve.log")
+  for h in $(seq "$N"); do
+    ip netns exec "${tag}h$h" env LSGD_BENCH_HOST=10.232.0.2 \
+      $b/bench_round "${mode}join" "$port" "$d" "$N" $rounds "$ids" >/dev/null 2>&1 &
+  done
+  wait
+  grep "ms per round" "$tmp/serve.log" | ms_of
+}
+r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "Links of $rate each way, $rounds rounds, one process per host:"
+echo
+echo "| d | worker hosts | ids each | star | chain, averages from the server | chain, averages relayed | relayed / star | relayed / from the server |"
+echo "|---|---|---|---|---|---|---|---|"
+for d in 1000000; do
+  for N in 2 4 8; do
+    for ids in 1 10; do
+      s=$(round "" 1 $d $N $ids)
+      c=$(round chain- 0 $d $N $ids)
+      x=$(round chain- 1 $d $N $ids)
+      echo "| $d | $N | $ids | $s ms | $c ms | $x ms | $(r "$x" "$s")x | $(r "$x" "$c")x |"
+    done
+  done
+done
