@@ -32,7 +32,8 @@
 //     | (without averages when the route says relay: the averages go to the
 //     | first block in average_chunks, and each block passes them on as they
 //     | arrive, so the server sends one model a round, not one per block)
-//     | fallback(r, c) -> every surviving block: a block was lost in round r,
+//     | <--- link_down(r): a block's handle to the next one died (see the atom)
+//     | fallback(r, c) -> every surviving block: a block (or a link) was lost in round r,
 //     |                  send your traces from chunk c on and your model (the
 //     |                  star) for this round instead; in a relayed round the
 //     |                  blocks not ready get epoch r with its averages again,
