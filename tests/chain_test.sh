@@ -4,8 +4,10 @@
 # with forced small chunks; a node hosting 10 ids sends about one model per
 # round and one running sum per recorded step of the traces, not 10 (counted
 # on the wire by tests/tcp_relay.py), and its neighbour's
-# chunks go to it directly, not through the server; a node killed mid-run
-# under on_worker_loss = "continue" gives the numbers of the star that lost it.
+# chunks go to it directly, not through the server, and so do the averages; a
+# node killed mid-run under on_worker_loss = "continue" gives the numbers of the
+# star that lost it, a frozen one is lost alone at the deadline, and a killed
+# server resumes the chain from its checkpoint with new nodes.
 set -u
 bin=$1
 src=$2
@@ -232,6 +234,34 @@ check "replacement: the last round averages all 20 again" \
   test "$(tail -1 "$tmp/replaced/rounds.csv" | cut -d, -f7)" = 20
 check "replacement: its rounds went by the chain" \
   test "$(grep -c "by the star" "$tmp/replaced.log")" -le 1
+
+# --- a killed server resumes the chain from its checkpoint, new nodes ---------
+res=("$cfg" --set repetitions=20 --set T=8000 --set record_every=400
+     --set checkpoint.interval=0 "${chain[@]}"
+     --set 'method=[{name="increasing",schedule={type="increasing",rounds="N"}}]')
+start_server "$tmp/resume1.log" "${res[@]}" --method increasing --out "$tmp/resumed"
+for w in 5 8 7; do
+  "$bin" join "127.0.0.1:$port" --workers $w >/dev/null 2>&1 &
+  pids+=("$!")
+done
+for _ in $(seq 300); do
+  [ -e "$tmp/resumed/checkpoint/batch-0.ckpt" ] && break
+  sleep 0.02
+done
+kill -9 "$serve_pid"
+check "resumed chain: the killed server left a checkpoint and no summary" \
+  test -e "$tmp/resumed/checkpoint/batch-0.ckpt" -a ! -e "$tmp/resumed/summary.json"
+start_server "$tmp/resume2.log" --resume "$tmp/resumed"
+for w in 12 8; do
+  "$bin" join "127.0.0.1:$port" --workers $w >/dev/null 2>&1 &
+  pids+=("$!")
+done
+wait_for "$serve_pid" 60; check "resumed chain: serve --resume exits 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat "$tmp/resume2.log"
+"$bin" run "${res[@]}" --set checkpoint.enabled=false --quiet --out "$tmp/resume_local"
+same_results "$tmp/resumed" "$tmp/resume_local" increasing "resumed chain"
+check "resumed chain: no round fell back to the star" \
+  test "$(grep -c "by the star" "$tmp/resume2.log")" -eq 0
 
 # --- under TLS the chain goes through the server, same numbers -----------------
 if command -v openssl >/dev/null; then
