@@ -107,13 +107,15 @@ check "chain: the 10-id node sends about one model a round" \
   test "$b_up" -ge $((rounds * model)) -a "$b_up" -le $(((rounds + 1) * model * 6 / 5))
 if ip -4 -o addr show scope global 2>/dev/null | grep -q inet; then
   # A's sums go to B over their own connection: A's link to the server carries
-  # its snapshot at step T, small notices and the sums of the first round or
-  # two (until the direct connection is up), not a model a round (11 in all).
-  check "chain: node A's sums go to node B directly" test "$a_up" -le $((4 * model))
+  # its snapshot at step T, small notices and the sums of the first rounds
+  # (until the direct connection is up: 4 rounds once, with 2 cores loaded by
+  # other tests), not a model a round (11 in all).
+  check "chain: node A's sums go to node B directly" test "$a_up" -le $((6 * model))
   # And so do the averages: B gets from the server the epochs, routes and the
-  # averages of the first round or two (until A's link to B is up).
+  # averages of the first rounds (until A's link to B is up), not a model a
+  # round for each of its 2 actors (20 in all).
   check "chain: node B gets the averages from node A, not the server" \
-    test "$b_down" -le $((4 * model))
+    test "$b_down" -le $((6 * model))
 else
   echo "chain_test: no non-loopback address: CAF advertises none for direct links; not checked"
 fi
