@@ -28,6 +28,10 @@ public:
   /// are taken, see receive). Refuses (error text) a route that cannot be
   /// continued: `from` after the block's first id, or zero chunk bytes.
   std::optional<std::string> route(const chain_route& r);
+  /// Keeps the chunks that came to `before` ahead of any route: a block's
+  /// link is made once the server assigned its ids, and the block before it
+  /// may send first (another path).
+  void keep_early(chain_link&& before) { early_ = std::move(before.early_); }
   /// The round this link is routed for and still sums (not fallen back);
   /// 0 if none.
   uint32_t round() const { return abandoned_ ? 0 : route_.round; }

@@ -32,6 +32,9 @@ public:
   /// the route cannot be continued (as chain_link::route).
   std::optional<std::string> open(const chain_route& route, size_t steps, size_t per_chunk,
                                   size_t credit);
+  /// Keeps the sums that came to `before` ahead of any round (as
+  /// chain_link::keep_early).
+  void keep_early(trace_link&& before) { early_ = std::move(before.early_); }
   /// Round `round`'s traces go by the star (a block of every id, or no chain).
   void close(uint32_t round);
   /// The open round's traces go along the chain (opened, not abandoned).

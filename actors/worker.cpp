@@ -260,6 +260,13 @@ void restore(self_ptr self, const stream_state& s) {
 worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> self,
                                    worker_spec spec, server_actor server) {
   self->state.spec = std::move(spec);
+  // Made before the ids are known: the block before may pass on averages and
+  // sums before the server's answer to the join arrives (another path); they
+  // wait for the route (the links are made again with the ids, keeping them).
+  auto& st = self->state;
+  st.relay = average_relay(st.spec.method->model_size(), st.spec.reps);
+  st.link = chain_link(0, 1, st.spec.total_workers, st.spec.method->model_size(), st.spec.reps);
+  st.traces = trace_link(0, 1, st.spec.total_workers, st.spec.dimension, st.spec.reps);
   // Monitored, not linked: the server decides what a lost worker means.
   self->monitor(server);
   self->set_down_handler([self, server](caf::down_msg& msg) {
@@ -282,11 +289,14 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
       st.layout = block_layout{st.spec.seed,    st.spec.first_rep, st.spec.reps,
                                first_worker,    st.spec.workers,   st.spec.total_workers};
       st.block = st.spec.method->make_block(st.layout);
-      st.link = chain_link(first_worker, st.spec.workers, st.spec.total_workers,
-                           st.spec.method->model_size(), st.spec.reps);
-      st.traces = trace_link(first_worker, st.spec.workers, st.spec.total_workers,
-                             st.spec.dimension, st.spec.reps);
-      st.relay = average_relay(st.spec.method->model_size(), st.spec.reps);
+      chain_link link(first_worker, st.spec.workers, st.spec.total_workers,
+                      st.spec.method->model_size(), st.spec.reps);
+      link.keep_early(std::move(st.link));
+      st.link = std::move(link);
+      trace_link traces(first_worker, st.spec.workers, st.spec.total_workers,
+                        st.spec.dimension, st.spec.reps);
+      traces.keep_early(std::move(st.traces));
+      st.traces = std::move(traces);
     });
   return {
     [self, server](const epoch& e, const param_bytes& averages) {
