@@ -6,7 +6,7 @@
 namespace lsgd {
 
 average_relay::average_relay(Eigen::Index rows, Eigen::Index groups)
-  : rows_(rows), groups_(groups) {}
+  : rows_(rows), groups_(groups), early_(static_cast<size_t>(rows)) {} // a chunk: a row at least
 
 std::optional<std::string> average_relay::route(const chain_route& r,
                                                 const caf::actor_addr& server) {
@@ -21,9 +21,7 @@ std::optional<std::string> average_relay::route(const chain_route& r,
   in_ = 0;
   out_.clear();
   averages_.resize(rows_, groups_);
-  auto early = std::move(early_);
-  early_.clear();
-  for (auto& e : early)
+  for (auto& e : early_.take())
     if (auto err = receive(std::move(e.chunk), e.sender))
       return err;
   return std::nullopt;
@@ -51,9 +49,8 @@ std::optional<std::string> average_relay::receive(average_chunk c,
   if (routed_ && c.round < route_.round)
     return std::nullopt;
   if (!routed_ || c.round > route_.round) {
-    if (early_.size() >= static_cast<size_t>(rows_)) // a chunk holds a row at least
+    if (!early_.keep(std::move(c), sender))
       return "more early average chunks than the averages have rows";
-    early_.push_back({std::move(c), sender});
     return std::nullopt;
   }
   if (abandoned_)

@@ -7,6 +7,7 @@
 // take() gives.
 #pragma once
 
+#include "actors/early_chunks.hpp"
 #include "messages/protocol.hpp"
 #include "numerics/chain_sum.hpp"
 
@@ -64,11 +65,7 @@ private:
   std::vector<char> got_;          // per chunk of the routed round: it came
   size_t in_ = 0;                  // how many came
   std::vector<average_chunk> out_; // received, not yet passed on
-  struct early_chunk {
-    average_chunk chunk;
-    caf::actor_addr sender;
-  };
-  std::vector<early_chunk> early_; // of a later round than the routed one
+  early_chunks<average_chunk> early_; // of a later round than the routed one
   Eigen::MatrixXd averages_;
 };
 

@@ -6,7 +6,8 @@ namespace lsgd {
 
 chain_link::chain_link(uint32_t first, uint32_t count, uint32_t workers, Eigen::Index rows,
                        Eigen::Index groups)
-  : first_(first), count_(count), workers_(workers), rows_(rows), groups_(groups) {}
+  : first_(first), count_(count), workers_(workers), rows_(rows), groups_(groups),
+    early_(static_cast<size_t>(rows)) {} // a chunk holds a row at least
 
 std::optional<std::string> chain_link::route(const chain_route& r) {
   if (r.from > first_)
@@ -20,9 +21,7 @@ std::optional<std::string> chain_link::route(const chain_route& r) {
   in_.assign(chunks_.size(), std::nullopt);
   models_ = nullptr;
   next_out_ = 0;
-  auto early = std::move(early_);
-  early_.clear();
-  for (auto& e : early)
+  for (auto& e : early_.take())
     if (auto err = receive(std::move(e.chunk), e.sender))
       return err;
   return std::nullopt;
@@ -52,9 +51,8 @@ std::optional<std::string> chain_link::receive(chain_chunk c, const caf::actor_a
   if (routed_ && c.round < route_.round)
     return std::nullopt;
   if (!routed_ || c.round > route_.round) {
-    if (early_.size() >= static_cast<size_t>(rows_)) // a chunk holds a row at least
+    if (!early_.keep(std::move(c), sender))
       return "more early chain chunks than a round has rows";
-    early_.push_back({std::move(c), sender});
     return std::nullopt;
   }
   if (abandoned_)

@@ -5,6 +5,7 @@
 // actor routes what take() gives.
 #pragma once
 
+#include "actors/early_chunks.hpp"
 #include "messages/protocol.hpp"
 #include "numerics/chain_sum.hpp"
 
@@ -67,11 +68,7 @@ private:
   bool abandoned_ = false;
   std::vector<row_chunk> chunks_;
   std::vector<std::optional<chain_chunk>> in_; // received of the routed round, by chunk
-  struct early_chunk {
-    chain_chunk chunk;
-    caf::actor_addr sender;
-  };
-  std::vector<early_chunk> early_; // of a later round than the routed one
+  early_chunks<chain_chunk> early_; // of a later round than the routed one
   const Eigen::MatrixXd* models_ = nullptr;
   size_t next_out_ = 0;
 };
