@@ -119,7 +119,11 @@ void route_chain(self_ptr self) {
     return st.members.blocks()[a].first < st.members.blocks()[b].first;
   });
   uint32_t ids = 0;
-  const bool relay = st.spec.relay_averages && order.size() > 1;
+  // Relayed through a node without a door, the averages would pass the
+  // server's link twice: then the server sends them to every block.
+  const bool relay = st.spec.relay_averages && order.size() > 1
+                     && std::all_of(order.begin() + 1, order.end(),
+                                    [&](size_t i) { return !st.peers[i].door.host.empty(); });
   st.relay_order = relay ? order : std::vector<size_t>{};
   for (size_t k = 0; k < order.size(); ++k) {
     chain_route r{st.current.round, {}, {}, 0, st.spec.chain_chunk_bytes, relay};
@@ -128,8 +132,10 @@ void route_chain(self_ptr self) {
       r.prev = caf::actor_cast<caf::actor>(st.peers[order[k - 1]].handle);
       r.from = before.first + before.count;
     }
-    if (k + 1 < order.size())
+    if (k + 1 < order.size()) {
       r.next = caf::actor_cast<caf::actor>(st.peers[order[k + 1]].handle);
+      r.next_door = st.peers[order[k + 1]].door;
+    }
     caf::anon_send(st.peers[order[k]].handle, std::move(r));
     ids += st.members.blocks()[order[k]].count;
   }
@@ -826,7 +832,7 @@ void on_injected_join(self_ptr self, uint32_t id) {
 
 // Worker ids are handed out lowest free first, in consecutive runs: at the
 // start in order of joining, later to replacements of lost workers.
-caf::result<uint32_t> on_join(self_ptr self, uint32_t count) {
+caf::result<uint32_t> on_join(self_ptr self, uint32_t count, link_address door) {
   auto& st = self->state;
   auto handle = caf::actor_cast<worker_actor>(self->current_sender());
   const auto refused = [&] {
@@ -839,7 +845,7 @@ caf::result<uint32_t> on_join(self_ptr self, uint32_t count) {
   if (!handle)
     return caf::make_error(caf::sec::invalid_argument, "server: anonymous join");
   const auto first = *st.members.join(count);
-  st.peers.push_back({handle});
+  st.peers.push_back({handle, std::move(door)});
   self->monitor(handle);
   if (st.running) {
     st.peers.back().needs_streams = true;
@@ -899,7 +905,9 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
     return caf::result<caf::message>{caf::sec::unexpected_message};
   });
   return {
-    [self](atom::join, uint32_t count) { return on_join(self, count); },
+    [self](atom::join, uint32_t count, link_address& door) {
+      return on_join(self, count, std::move(door));
+    },
     [self](atom::describe) { return self->state.spec.description; },
     [self](trace& x) { on_trace(self, x); },
     [self](model& x) { on_model(self, x); },

@@ -68,8 +68,9 @@ struct server_spec {
   /// A chain's averages go back along it too: the epoch goes to every block
   /// without them, the averages in chunks to the first block only, and each
   /// block passes them on (actors/average_relay.hpp). The server sends one
-  /// model a round instead of one per block. Off under TLS, whose chain
-  /// messages go through the server anyway.
+  /// model a round instead of one per block. Only in rounds whose blocks
+  /// after the first all joined with a door (link_address): else what one
+  /// block passes on to the next goes through the server anyway.
   bool relay_averages = false;
   size_t chain_chunk_bytes = static_cast<size_t>(lsgd::chain_chunk_bytes);
   /// Spawns a worker actor that joins `server` for one id: the
@@ -83,6 +84,7 @@ struct server_state {
   /// A joined block's actor; members.blocks() holds its ids, same index.
   struct peer {
     worker_actor handle;
+    link_address door;          // where its node takes direct links
     bool needs_streams = false; // gets a stream_state before its first epoch
     bool active = false;        // takes part in the open round
   };

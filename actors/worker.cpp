@@ -3,6 +3,10 @@
 #include "numerics/averaging.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
+#include <string>
+#include <utility>
 
 namespace lsgd {
 
@@ -255,6 +259,32 @@ void restore(self_ptr self, const stream_state& s) {
   }
 }
 
+// A route whose next block lives on another node with a door: connect there
+// once (what this block sends to it meanwhile goes through the server, and
+// the chunks are placed by their rows whichever path they took). Only the
+// block before connects, never both ends of a link: CAF 0.17 can drop a
+// node's proxies when two connections to it race (see atom::link_down).
+void connect_to_next(worker_actor::stateful_pointer<worker_state> self, const chain_route& r) {
+  auto& st = self->state;
+  if (!st.spec.connector || !r.next || r.next_door.host.empty()
+      || r.next.node() == self->node())
+    return;
+  auto door = std::make_pair(r.next_door.host, r.next_door.port);
+  if (std::find(st.doors.begin(), st.doors.end(), door) != st.doors.end())
+    return;
+  st.doors.push_back(door);
+  // The middleman connects once per address, however many blocks ask.
+  self->request(st.spec.connector, caf::infinite, caf::connect_atom_v, door.first, door.second)
+    .then([](const caf::node_id&, const caf::strong_actor_ptr&, const std::set<std::string>&) {},
+          [self, door](const caf::error& e) {
+            std::fprintf(stderr,
+                         "localsgd: no direct link to the next node at %s:%u (%s); the chain "
+                         "goes through the server to it\n",
+                         door.first.c_str(), unsigned{door.second},
+                         self->system().render(e).c_str());
+          });
+}
+
 } // namespace
 
 worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> self,
@@ -283,7 +313,8 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
         && st.link.current().next.address() == msg.source)
       self->send(server, atom::link_down_v, st.link.round());
   });
-  self->request(server, caf::infinite, atom::join_v, self->state.spec.workers)
+  self->request(server, caf::infinite, atom::join_v, self->state.spec.workers,
+                self->state.spec.door)
     .then([self](uint32_t first_worker) {
       auto& st = self->state;
       st.layout = block_layout{st.spec.seed,    st.spec.first_rep, st.spec.reps,
@@ -323,6 +354,7 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
         self->monitor(r.next);
         st.watched.push_back(r.next.address());
       }
+      connect_to_next(self, r);
       if (r.relay) {
         if (auto err = st.relay.route(r, server.address())) {
           refuse(self, *err);

@@ -24,6 +24,11 @@ struct worker_spec {
   uint32_t total_workers = 1; // N
   Eigen::Index dimension = 1; // d: the leading entries of a model that are traced
   record_plan recorded_steps{1, 1};
+  // Direct links (a join node of a chain): where this node takes them, and
+  // the middleman actor (plain or TLS) that connects to another node's door;
+  // none in one process, or when the node has no door.
+  link_address door{};
+  caf::actor connector{};
 };
 
 struct worker_state {
@@ -49,6 +54,7 @@ struct worker_state {
   std::optional<epoch> waiting;
   uint32_t relayed_round = 0; // the last round whose epoch came without averages
   std::vector<caf::actor_addr> watched; // the next blocks' handles it monitors
+  std::vector<std::pair<std::string, uint16_t>> doors; // next nodes' doors it connected to
 };
 
 /// Joins `server` (and quits when it goes down), then for every

@@ -30,6 +30,7 @@
 #include "actors/server.hpp"
 #include "actors/worker.hpp"
 #include "numerics/sgd_block.hpp"
+#include "runtime/exec/node_door.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -39,6 +40,7 @@
 #include <cstdlib>
 #include <string>
 #include <malloc.h>
+#include <optional>
 #include <cstdlib>
 #include <string>
 
@@ -154,8 +156,6 @@ int main(int argc, char** argv) {
     mode = mode.substr(6);
   caf::actor_system_config cfg;
   configure(cfg);
-  if (chain && mode == "join") // as localsgd join in a chain: direct links
-    cfg.set("middleman.enable-automatic-connections", true);
   caf::actor_system sys{cfg};
   if (mode == "echo-serve") {
     const auto d = std::atol(argv[2]);
@@ -223,6 +223,17 @@ int main(int argc, char** argv) {
   if (!srv)
     return 1;
   worker_spec ws{null_method(d), 1, 0, 1, ids, N * ids, d, record_plan(rounds, rounds)};
+  // As localsgd join in a chain: a door for the node before this one.
+  std::optional<node_door> door;
+  if (chain) {
+    std::string why;
+    door = open_door(sys, bench_host(), tls_config{}, why);
+    if (!door) {
+      std::fprintf(stderr, "bench_round: %s\n", why.c_str());
+      return 1;
+    }
+    give_door(ws, &*door);
+  }
   auto w = sys.spawn(worker, std::move(ws), *srv);
   caf::scoped_actor self{sys};
   self->wait_for(w);

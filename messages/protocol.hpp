@@ -4,7 +4,7 @@
 //   worker block                 server                      schedule
 //       |  describe() ----------->  |                            |  only from another node
 //       |  <---------- run description (config, method, N)       |
-//       |  join(count) ---------->  |                            |
+//       |  join(count, door) ---->  |                            |
 //       |  <------------ first id   |                            |
 //       |                           |  next(0) ----------------> |  once N workers joined
 //       |                           |  <--------------- epoch 1  |
@@ -166,6 +166,20 @@ typename Inspector::result_type inspect(Inspector& f, chain_chunk& x) {
            x.next, x.added, x.sum);
 }
 
+/// Where a join node's neighbours in a chain reach it directly: its door,
+/// published on the address it reaches the server from (see
+/// runtime/exec/node_door.hpp). An empty host: nowhere (one process, or a
+/// node without a door); messages to it then go through the server.
+struct link_address {
+  std::string host;
+  uint16_t port = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, link_address& x) {
+  return f(caf::meta::type_name("lsgd.link_address"), x.host, x.port);
+}
+
 /// Chain reduction, sent to each taking-part block before its epoch: where
 /// its running sum comes from and goes to in round `round`. `prev`: the block
 /// before it (none: it starts the sum, every id before its own excluded);
@@ -174,6 +188,8 @@ typename Inspector::result_type inspect(Inspector& f, chain_chunk& x) {
 /// most `chunk_bytes` bytes (chain_chunks). `relay`: the epoch of the round
 /// comes without averages; they arrive in average_chunks from `prev` (from
 /// the server if none) and go on to `next` (actors/average_relay.hpp).
+/// `next_door`: where `next`'s node takes a direct connection (the block
+/// connects there once, so the link does not go through the server).
 struct chain_route {
   uint32_t round = 0;
   caf::actor prev;
@@ -181,12 +197,13 @@ struct chain_route {
   uint32_t from = 0;
   uint64_t chunk_bytes = 0;
   bool relay = false;
+  link_address next_door{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chain_route& x) {
   return f(caf::meta::type_name("lsgd.chain_route"), x.round, x.prev, x.next, x.from,
-           x.chunk_bytes, x.relay);
+           x.chunk_bytes, x.relay, x.next_door);
 }
 
 /// A relayed chain round: rows [first_row, first_row + rows) of the averages
@@ -255,8 +272,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(lsgd, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_ready))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::chain_trace))
   CAF_ADD_TYPE_ID(lsgd, (lsgd::average_chunk))
+  CAF_ADD_TYPE_ID(lsgd, (lsgd::link_address))
 
-  // join(count): a worker block asks for `count` consecutive worker ids.
+  // join(count, door): a worker block asks for `count` consecutive worker
+  // ids; `door` is where its node takes direct links (link_address).
   CAF_ADD_ATOM(lsgd, lsgd::atom, join, "join")
   // next(r): the server finished round r and asks for epoch r + 1.
   CAF_ADD_ATOM(lsgd, lsgd::atom, next, "next")
@@ -303,7 +322,7 @@ using worker_actor
 /// records the error; assigns worker ids on join; describes its run to
 /// nodes that want to join.
 using server_actor
-  = caf::typed_actor<caf::replies_to<atom::join, uint32_t>::with<uint32_t>,
+  = caf::typed_actor<caf::replies_to<atom::join, uint32_t, link_address>::with<uint32_t>,
                      caf::replies_to<atom::describe>::with<run_description>,
                      caf::reacts_to<trace>, caf::reacts_to<model>,
                      caf::reacts_to<atom::deadline, uint32_t>,

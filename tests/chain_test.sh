@@ -65,6 +65,7 @@ wire=("$src/configs/cluster/large_model.toml" --set N=11 --set objective.dimensi
       --set T=100 --set record_every=100
       --set 'method.0.schedule={type="increasing",rounds=10}')
 model=80000 rounds=10
+join_args=() # for both joins (TLS below)
 bytes_sent() { # reduction [tag extra-args...] -> sets $a_up $a_down $b_up $b_down
   local reduction=$1 tag=${2:-$1}
   shift; [ $# -gt 0 ] && shift
@@ -73,17 +74,15 @@ bytes_sent() { # reduction [tag extra-args...] -> sets $a_up $a_down $b_up $b_do
     --out "$tmp/wire_$2"
   start_relay "$port" --count "$tmp/a_$2.count"; local pa=$relay_port
   start_relay "$port" --count "$tmp/b_$2.count"; local pb=$relay_port
-  "$bin" join "127.0.0.1:$pa" --workers 1 >"$tmp/a_$1.log" 2>&1 & local a=$!
+  "$bin" join "127.0.0.1:$pa" --workers 1 "${join_args[@]}" >"$tmp/a_$2.log" 2>&1 & local a=$!
   pids+=("$a")
-  # B's ids come after A's: wait until A made its last connection (a chain node
-  # joins from a second actor system, see README), then for its join.
-  local want=1; [ "$1" = chain ] && want=2
+  # B's ids come after A's: wait until A connected, then for its join.
   for _ in $(seq 100); do
-    [ "$(cut -d' ' -f3 "$tmp/a_$2.count")" -ge $want ] && break
+    [ "$(cut -d' ' -f3 "$tmp/a_$2.count")" -ge 1 ] && break
     sleep 0.1
   done
   sleep 0.5
-  "$bin" join "127.0.0.1:$pb" --workers 10 >"$tmp/b_$2.log" 2>&1 & local b=$!
+  "$bin" join "127.0.0.1:$pb" --workers 10 "${join_args[@]}" >"$tmp/b_$2.log" 2>&1 & local b=$!
   pids+=("$b")
   wait_for "$serve_pid" 60; check "$2 (bytes): served run exits 0" test "$rc" -eq 0
   wait_for "$a" 10; wait_for "$b" 10
@@ -92,33 +91,34 @@ bytes_sent() { # reduction [tag extra-args...] -> sets $a_up $a_down $b_up $b_do
   echo "chain_test: $2: node A (1 id) sent $a_up bytes and got $a_down," \
        "node B (10 ids) sent $b_up and got $b_down in $rounds rounds (a model: $model bytes)"
 }
+check_chain_bytes() { # tag: the counts bytes_sent just set, for a chain
+  # The averages go back along the chain: the server sends them to A only.
+  check "$1: the first node gets about one model a round from the server" \
+    test "$a_down" -ge $((rounds * model)) -a "$a_down" -le $(((rounds + 1) * model * 6 / 5))
+  # Its models' running sum once a round, and one running sum of its 10
+  # snapshots at step T (the star's traces sent all 10).
+  check "$1: the 10-id node sends about one model a round" \
+    test "$b_up" -ge $((rounds * model)) -a "$b_up" -le $(((rounds + 1) * model * 6 / 5))
+  # A's sums go to B over the connection A opened to B's door: A's link to the
+  # server carries its snapshot at step T, small notices and the sums of the
+  # first rounds (until the direct connection is up: 4 rounds once, with 2
+  # cores loaded by other tests), not a model a round (11 in all).
+  check "$1: node A's sums go to node B directly" test "$a_up" -le $((6 * model))
+  # And so do the averages: B gets from the server the epochs, routes and the
+  # averages of the first rounds (until A's link to B is up), not a model a
+  # round for each of its 2 actors (20 in all).
+  check "$1: node B gets the averages from node A, not the server" \
+    test "$b_down" -le $((6 * model))
+  check "$1: no node says it has no direct link" \
+    test "$(cat "$tmp/a_$1.log" "$tmp/b_$1.log" | grep -c "direct link")" -eq 0
+}
 bytes_sent star
 star_b=$b_up star_b_down=$b_down
 bytes_sent chain
 check "star: the 10-id node sends 10 models a round" test "$star_b" -ge $((10 * rounds * model))
 check "star: the server sends the average to the 10-id node every round" \
   test "$star_b_down" -ge $((rounds * model))
-# The averages go back along the chain: the server sends them to A only.
-check "chain: the first node gets about one model a round from the server" \
-  test "$a_down" -ge $((rounds * model)) -a "$a_down" -le $(((rounds + 1) * model * 6 / 5))
-# Its models' running sum once a round, and one running sum of its 10
-# snapshots at step T (the star's traces sent all 10).
-check "chain: the 10-id node sends about one model a round" \
-  test "$b_up" -ge $((rounds * model)) -a "$b_up" -le $(((rounds + 1) * model * 6 / 5))
-if ip -4 -o addr show scope global 2>/dev/null | grep -q inet; then
-  # A's sums go to B over their own connection: A's link to the server carries
-  # its snapshot at step T, small notices and the sums of the first rounds
-  # (until the direct connection is up: 4 rounds once, with 2 cores loaded by
-  # other tests), not a model a round (11 in all).
-  check "chain: node A's sums go to node B directly" test "$a_up" -le $((6 * model))
-  # And so do the averages: B gets from the server the epochs, routes and the
-  # averages of the first rounds (until A's link to B is up), not a model a
-  # round for each of its 2 actors (20 in all).
-  check "chain: node B gets the averages from node A, not the server" \
-    test "$b_down" -le $((6 * model))
-else
-  echo "chain_test: no non-loopback address: CAF advertises none for direct links; not checked"
-fi
+check_chain_bytes chain
 same_results "$tmp/wire_chain" "$tmp/wire_star" increasing "chain vs star (bytes run)"
 
 # The traces go along the chain too: with record_every = 5, 20 recorded steps
@@ -265,29 +265,48 @@ same_results "$tmp/resumed" "$tmp/resume_local" increasing "resumed chain"
 check "resumed chain: no round fell back to the star" \
   test "$(grep -c "by the star" "$tmp/resume2.log")" -eq 0
 
-# --- under TLS the chain goes through the server, same numbers -----------------
+# --- under TLS: direct links over TLS, same numbers ----------------------------
 if command -v openssl >/dev/null; then
   (
     cd "$tmp" || exit 1
     ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
     openssl req -x509 "${ec[@]}" -keyout ca.key -out ca.pem -days 2 -subj /CN=ca &&
-      for n in server worker; do
+      for n in server worker client; do
+        # "client": a worker certificate that TLS accepts for a client only.
+        echo extendedKeyUsage=clientAuth >client.ext
+        extra=(); [ $n = client ] && extra=(-extfile client.ext)
         openssl req "${ec[@]}" -keyout $n.key -out $n.csr -subj /CN=$n &&
-          openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out $n.pem
+          openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+            -out $n.pem "${extra[@]}" || exit 1
       done
   ) >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log"; exit 1; }
+  good=(--tls-certificate "$tmp/worker.pem" --tls-key "$tmp/worker.key" --tls-ca "$tmp/ca.pem")
+  # The wire counts of the chain again, every connection under TLS.
+  join_args=("${good[@]}")
+  bytes_sent chain chain_tls --set "tls.certificate=\"$tmp/server.pem\"" \
+    --set "tls.key=\"$tmp/server.key\"" --set "tls.ca=\"$tmp/ca.pem\""
+  join_args=()
+  check_chain_bytes chain_tls
+  same_results "$tmp/wire_chain_tls" "$tmp/wire_star" increasing "TLS chain vs star (bytes run)"
+
+  # A node whose certificate cannot serve TLS opens no door: the node before
+  # it sends through the server, with the same numbers.
   { cat "$cfg"
     printf '\n[tls]\ncertificate = "server.pem"\nkey = "server.key"\nca = "ca.pem"\n'; } >"$tmp/q.toml"
-  good=(--tls-certificate "$tmp/worker.pem" --tls-key "$tmp/worker.key" --tls-ca "$tmp/ca.pem")
+  client_only=(--tls-certificate "$tmp/client.pem" --tls-key "$tmp/client.key"
+               --tls-ca "$tmp/ca.pem")
   start_server "$tmp/tls.log" "$tmp/q.toml" --method increasing "${small[@]}" "${chain[@]}" \
     --out "$tmp/tls_served"
   "$bin" join "127.0.0.1:$port" --workers 12 "${good[@]}" >"$tmp/t1.log" 2>&1 & t1=$!
-  "$bin" join "127.0.0.1:$port" --workers 8 "${good[@]}" >"$tmp/t2.log" 2>&1 & t2=$!
+  "$bin" join "127.0.0.1:$port" --workers 8 "${client_only[@]}" >"$tmp/t2.log" 2>&1 & t2=$!
   pids+=("$t1" "$t2")
   wait_for "$serve_pid" 60; check "TLS chain: served run exits 0" test "$rc" -eq 0
   for j in "$t1" "$t2"; do
     wait_for "$j" 10; check "TLS chain: worker process exits 0" test "$rc" -eq 0
   done
+  check "TLS chain: the client-only node says it takes no direct links, in one line" \
+    test "$(grep -c "no direct links to this node: its certificate .* is not fit for a TLS server" \
+      "$tmp/t2.log")" -eq 1
   "$bin" run "$tmp/q.toml" "${small[@]}" "${chain[@]}" --quiet --out "$tmp/tls_local"
   same_results "$tmp/tls_served" "$tmp/tls_local" increasing "TLS chain"
 else

@@ -9,6 +9,7 @@
 #include "runtime/exec/address_file.hpp"
 #include "runtime/exec/exit_codes.hpp"
 #include "runtime/exec/message_size.hpp"
+#include "runtime/exec/node_door.hpp"
 #include "runtime/exec/reach.hpp"
 #include "runtime/exec/runner.hpp"
 #include "runtime/exec/session.hpp"
@@ -254,7 +255,7 @@ execution_outcome swept::execute(const run_plan& plan, const run_description& ru
 // A join node's part of the run, once it knows the run: spawns its worker
 // actors on `sys`, which join `srv`, and waits for the run's end.
 int host_workers(caf::actor_system& sys, server_actor srv_handle, const run_plan& plan,
-                 const join_options& o) {
+                 const join_options& o, const node_door* door) {
   caf::scoped_actor self{sys};
   auto srv = &srv_handle;
   std::string failure;
@@ -270,6 +271,7 @@ int host_workers(caf::actor_system& sys, server_actor srv_handle, const run_plan
     worker_spec ws{entry.local,   plan.config.seed, batch.first_rep, batch.reps,
                    std::min(per_actor, count - first), entry.N, plan.f->dimension(),
                    plan.recorded_steps};
+    give_door(ws, door);
     workers.push_back(sys.spawn(worker, std::move(ws), *srv));
   }
   for (auto& w : workers)
@@ -318,6 +320,39 @@ int host_workers(caf::actor_system& sys, server_actor srv_handle, const run_plan
     return exit_code::run_failed;
   }
   return exit_code::done;
+}
+
+// The door of a chain node on --link-host, else on its address toward the
+// server (host:port). Without one the node still takes part: what its
+// neighbours send it goes through the server; one line says so. A
+// --link-host it cannot listen on is the user's mistake: exit 2.
+int open_join_door(caf::actor_system& sys, const std::string& host, uint16_t port,
+                   const join_options& o, const tls_config& tls, std::optional<node_door>& door) {
+  std::string why;
+  const auto off = [&](const std::string& reason) {
+    std::fprintf(stderr, "localsgd: no direct links to this node: %s; the chain goes through "
+                         "the server to it\n", reason.c_str());
+    return 0;
+  };
+  // The node before connects as a TLS client: this node's certificate serves.
+  if (const auto unfit = tls::unfit_for(tls, tls::role::server); !unfit.empty())
+    return off("its certificate " + tls.certificate.path + " is not fit for a TLS server ("
+               + unfit + ")");
+  auto bind_host = o.link_host;
+  if (bind_host.empty()) {
+    auto toward = local_address_toward(host, port, why);
+    if (!toward)
+      return off(why);
+    bind_host = *toward;
+  }
+  door = open_door(sys, bind_host, tls, why);
+  if (door)
+    return 0;
+  if (!o.link_host.empty()) {
+    std::fprintf(stderr, "localsgd: --link-host: %s\n", why.c_str());
+    return exit_code::bad_input;
+  }
+  return off(why);
 }
 
 } // namespace
@@ -496,29 +531,17 @@ int join(const join_options& o) {
     std::fprintf(stderr, "localsgd: --workers must be in 1 .. N = %u\n", plan.entries.front().N);
     return exit_code::bad_input;
   }
-  // A whole sweep's pool capacity, or one run's worker ids.
-  const auto take_part = [&](caf::actor_system& on, server_actor to) {
-    return sweep ? host_sweep(on, to, plan, static_cast<uint32_t>(o.workers))
-                 : host_workers(on, to, plan, o);
-  };
-  if (!plan.config.reduction.chain || tls.enabled)
-    return take_part(sys, *srv);
-  // A chain node talks to its neighbours directly: CAF's automatic connections
-  // must be on when its actor system starts, and only the run says whether
-  // they are wanted. So the node joins again from a system that has them.
-  // Under TLS they stay off (CAF 0.17's direct links would be plain TCP): the
-  // chain then goes through the server's encrypted connections.
-  caf::actor_system_config direct_cfg;
-  configure_system(direct_cfg, o.threads > 0 ? static_cast<size_t>(o.threads) : 0, network, true);
-  caf::actor_system direct{direct_cfg};
-  std::tie(host, port) = parse_address(address, "join");
-  auto again = reach_server(direct, host, port, tls, o.connect_timeout, 0);
-  if (!again) {
-    std::fprintf(stderr, "localsgd: cannot reach the server at %s again for the chain: %s\n",
-                 address.c_str(), direct.render(again.error()).c_str());
-    return exit_code::unreachable;
+  // A chain node's neighbours connect to its door (node_door.hpp).
+  std::optional<node_door> door;
+  if (plan.config.reduction.chain) {
+    std::tie(host, port) = parse_address(address, "join");
+    if (const int refused = open_join_door(sys, host, port, o, tls, door))
+      return refused;
   }
-  return take_part(direct, *again);
+  const node_door* links = door ? &*door : nullptr;
+  // A whole sweep's pool capacity, or one run's worker ids.
+  return sweep ? host_sweep(sys, *srv, plan, static_cast<uint32_t>(o.workers), links)
+               : host_workers(sys, *srv, plan, o, links);
 }
 
 } // namespace lsgd

@@ -50,6 +50,7 @@ struct join_options {
   int threads = 0;
   // TLS (runtime/exec/tls.hpp): all three or none
   std::string tls_certificate, tls_key, tls_ca;
+  std::string link_host; // chain: where this node takes direct links ("": toward the server)
   network_flags network; // on top of [network]'s defaults
   double connect_timeout = network_defaults::connect_timeout_seconds; // per attempt
   double retry_for = network_defaults::retry_for_seconds; // keep retrying a refused connect

@@ -164,7 +164,7 @@ std::string error_text(caf::actor_system& sys, const caf::error& e) {
 
 void use_cluster_reduction(server_spec& s, const run_plan& plan) {
   s.chain = plan.config.reduction.chain;
-  s.relay_averages = s.chain && !plan.config.tls.enabled;
+  s.relay_averages = s.chain;
   s.chain_chunk_bytes = static_cast<size_t>(plan.config.reduction.chunk_kb) * 1024;
 }
 

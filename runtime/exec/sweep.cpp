@@ -277,7 +277,8 @@ caf::behavior coordinator(coordinator_ptr self, coordinator_spec spec) {
         fill(self);
     },
     [self](atom::describe) { return self->state.spec.description; },
-    [self](atom::join, uint32_t count) -> caf::result<uint32_t> {
+    // A node's blocks give their door to their batch's server, not here.
+    [self](atom::join, uint32_t count, const link_address&) -> caf::result<uint32_t> {
       auto& st = self->state;
       auto agent = caf::actor_cast<caf::actor>(self->current_sender());
       if (count < 1 || !agent)
@@ -307,20 +308,22 @@ struct node_state {
   static inline const char* name = "lsgd.node";
   const run_plan* plan = nullptr;
   server_actor coordinator;
+  const node_door* door = nullptr;
 };
 
 // A node's agent: joins the pool, spawns the blocks of every batch it is
 // assigned, and quits when the coordinator does (with its reason).
 caf::behavior node_agent(caf::stateful_actor<node_state>* self, const run_plan* plan,
-                         server_actor coordinator, uint32_t workers) {
+                         server_actor coordinator, uint32_t workers, const node_door* door) {
   self->state.plan = plan;
+  self->state.door = door;
   self->state.coordinator = coordinator;
   self->monitor(coordinator);
   self->set_down_handler([self](caf::down_msg& d) {
     if (d.source == self->state.coordinator.address())
       self->quit(d.reason);
   });
-  self->request(coordinator, std::chrono::seconds(60), atom::join_v, workers)
+  self->request(coordinator, std::chrono::seconds(60), atom::join_v, workers, link_address{})
     .then([](uint32_t) {}, [self](caf::error& e) { self->quit(e); });
   return {
     [self](atom::assign, uint32_t index, uint32_t count, caf::actor srv) {
@@ -336,9 +339,11 @@ caf::behavior node_agent(caf::stateful_actor<node_state>* self, const run_plan* 
         = ids_per_actor(count, plan.threads, id_bytes(plan, plan.batches[index].reps));
       say_if_split(count, per_actor, plan.threads);
       auto server_handle = caf::actor_cast<server_actor>(srv);
-      for (uint32_t first = 0; first < count; first += per_actor)
-        self->system().spawn(worker, block_spec(plan, index, std::min(per_actor, count - first)),
-                             server_handle);
+      for (uint32_t first = 0; first < count; first += per_actor) {
+        auto ws = block_spec(plan, index, std::min(per_actor, count - first));
+        give_door(ws, self->state.door);
+        self->system().spawn(worker, std::move(ws), server_handle);
+      }
     },
   };
 }
@@ -350,9 +355,9 @@ caf::actor spawn_coordinator(caf::actor_system& sys, coordinator_spec spec) {
 }
 
 int host_sweep(caf::actor_system& sys, server_actor coordinator, const run_plan& plan,
-               uint32_t workers) {
+               uint32_t workers, const node_door* door) {
   caf::scoped_actor self{sys};
-  auto agent = sys.spawn(node_agent, &plan, coordinator, workers);
+  auto agent = sys.spawn(node_agent, &plan, coordinator, workers, door);
   self->monitor(agent);
   caf::error reason;
   self->receive([&](caf::down_msg& d) { reason = std::move(d.reason); });

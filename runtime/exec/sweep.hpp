@@ -5,6 +5,7 @@
 
 #include "actors/run_data.hpp"
 #include "messages/protocol.hpp"
+#include "runtime/exec/node_door.hpp"
 #include "runtime/exec/runner.hpp"
 #include "runtime/plan/run_plan.hpp"
 
@@ -43,7 +44,8 @@ caf::actor spawn_coordinator(caf::actor_system& sys, coordinator_spec spec);
 /// `coordinator` and hosts the worker blocks of every batch it is assigned
 /// (`plan` built here from the same description). Returns the exit code: 0
 /// the sweep completed, 1 it failed or the connection was lost.
+/// `door`: where the node takes direct links in a chain (null: none).
 int host_sweep(caf::actor_system& sys, server_actor coordinator, const run_plan& plan,
-               uint32_t workers);
+               uint32_t workers, const node_door* door);
 
 } // namespace lsgd

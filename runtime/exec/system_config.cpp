@@ -35,7 +35,7 @@ void configure_system(caf::actor_system_config& cfg, size_t threads) {
 }
 
 void configure_system(caf::actor_system_config& cfg, size_t threads,
-                      const network_settings& net, bool direct_links) {
+                      const network_settings& net) {
   configure_system(cfg, threads);
   cfg.load<caf::io::middleman>();
   cfg.set("scheduler.policy", caf::atom("sharing"));
@@ -46,8 +46,6 @@ void configure_system(caf::actor_system_config& cfg, size_t threads,
   cfg.set("middleman.heartbeat-interval", seconds(net.heartbeat));
   cfg.set("middleman.connection-timeout", seconds(net.peer_timeout));
   cfg.set("middleman.workers", net.middleman_workers);
-  if (direct_links)
-    cfg.set("middleman.enable-automatic-connections", true);
 }
 
 } // namespace lsgd

@@ -14,12 +14,10 @@ void configure_system(caf::actor_system_config& cfg, size_t threads);
 /// The same for serve and join: also loads the middleman, turns on BASP
 /// heartbeats and the peer timeout of `net`, sets its deserialization threads
 /// and picks work sharing, whose wake-ups beat work stealing's polling sleeps
-/// on round latency across processes. `direct_links`: CAF's automatic
-/// connections, for a join node of a chain reduction: its broker listens on
-/// an OS-chosen port on every interface (plain TCP) and advertises its
-/// non-loopback addresses, and a node that learns of another through the
-/// server connects to it directly instead of routing through the server.
+/// on round latency across processes. CAF's automatic connections stay off
+/// (its default): a chain's direct links go through node doors
+/// (node_door.hpp).
 void configure_system(caf::actor_system_config& cfg, size_t threads,
-                      const network_settings& net, bool direct_links = false);
+                      const network_settings& net);
 
 } // namespace lsgd

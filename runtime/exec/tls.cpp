@@ -67,6 +67,35 @@ key_ptr private_key(const file_setting& f) {
   return key;
 }
 
+// Why the certificate chain in t.certificate does not verify against t.ca
+// for a TLS end of role `r` (signature, dates, purpose); "" if it does.
+std::string verify_failure(const tls_config& t, role r) {
+  auto chain = certificates(t.certificate);
+  auto authorities = certificates(t.ca);
+  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
+                                                                 &X509_STORE_free);
+  for (auto& c : authorities)
+    X509_STORE_add_cert(store.get(), c.get());
+  auto free_stack = [](STACK_OF(X509) * s) { sk_X509_free(s); };
+  std::unique_ptr<STACK_OF(X509), decltype(free_stack)> untrusted(sk_X509_new_null(),
+                                                                   free_stack);
+  for (size_t i = 1; i < chain.size(); ++i)
+    sk_X509_push(untrusted.get(), chain[i].get());
+  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
+                                                                      &X509_STORE_CTX_free);
+  if (!store || !untrusted || !ctx
+      || X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get()) != 1)
+    fail(t.certificate, "cannot be checked (out of memory)");
+  // The purposes TLS itself checks: a server's certificate must serve, a
+  // worker's must be fit for a client.
+  X509_STORE_CTX_set_default(ctx.get(), r == role::server ? "ssl_server" : "ssl_client");
+  if (X509_verify_cert(ctx.get()) == 1)
+    return "";
+  const std::string why = X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
+  ERR_clear_error();
+  return why;
+}
+
 } // namespace
 
 tls_config from_flags(const std::string& certificate, const std::string& key,
@@ -91,29 +120,13 @@ void check(const tls_config& t, role r) {
   auto key = private_key(t.key);
   if (X509_check_private_key(chain.front().get(), key.get()) != 1)
     fail(t.key, "is not the key of the certificate " + t.certificate.path);
-  auto authorities = certificates(t.ca);
+  const auto why = verify_failure(t, r);
+  if (!why.empty())
+    fail(t.certificate, "does not verify against the CA in " + t.ca.path + " (" + why + ")");
+}
 
-  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
-                                                                 &X509_STORE_free);
-  for (auto& c : authorities)
-    X509_STORE_add_cert(store.get(), c.get());
-  auto free_stack = [](STACK_OF(X509) * s) { sk_X509_free(s); };
-  std::unique_ptr<STACK_OF(X509), decltype(free_stack)> untrusted(sk_X509_new_null(),
-                                                                   free_stack);
-  for (size_t i = 1; i < chain.size(); ++i)
-    sk_X509_push(untrusted.get(), chain[i].get());
-  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
-                                                                      &X509_STORE_CTX_free);
-  if (!store || !untrusted || !ctx
-      || X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get()) != 1)
-    fail(t.certificate, "cannot be checked (out of memory)");
-  // The purposes TLS itself checks: a server's certificate must serve, a
-  // worker's must be fit for a client.
-  X509_STORE_CTX_set_default(ctx.get(), r == role::server ? "ssl_server" : "ssl_client");
-  if (X509_verify_cert(ctx.get()) != 1)
-    fail(t.certificate, std::string("does not verify against the CA in ") + t.ca.path + " ("
-                          + X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()))
-                          + ")");
+std::string unfit_for(const tls_config& t, role r) {
+  return t.enabled ? verify_failure(t, r) : "";
 }
 
 void configure(caf::actor_system_config& cfg, const tls_config& t) {
@@ -131,6 +144,18 @@ caf::expected<uint16_t> publish(const server_actor& srv, uint16_t port,
   if (t.enabled)
     return caf::openssl::publish(srv, port, host.c_str(), true);
   return srv.home_system().middleman().publish(srv, port, host.c_str(), true);
+}
+
+caf::expected<uint16_t> publish(const caf::actor& a, uint16_t port, const std::string& host,
+                                const tls_config& t) {
+  if (t.enabled)
+    return caf::openssl::publish(a, port, host.c_str(), false);
+  return a.home_system().middleman().publish(a, port, host.c_str(), false);
+}
+
+caf::actor connector(caf::actor_system& sys, const tls_config& t) {
+  return caf::actor_cast<caf::actor>(t.enabled ? sys.openssl_manager().actor_handle()
+                                               : sys.middleman().actor_handle());
 }
 
 caf::expected<server_actor> connect(caf::actor_system& sys, const std::string& host,

@@ -37,6 +37,11 @@ tls_config from_flags(const std::string& certificate, const std::string& key,
 /// purpose for `r`). Throws config_error naming the setting.
 void check(const tls_config& t, role r);
 
+/// With TLS on, why the certificate does not verify for role `r` (as check
+/// says it); "" if it does or TLS is off. A worker's certificate serves too
+/// when its node takes direct links (node_door.hpp).
+std::string unfit_for(const tls_config& t, role r);
+
 /// With TLS on, loads caf::openssl::manager (after configure_system, which
 /// loads the middleman) and hands it the files.
 void configure(caf::actor_system_config& cfg, const tls_config& t);
@@ -44,6 +49,15 @@ void configure(caf::actor_system_config& cfg, const tls_config& t);
 /// Publishes the server on host:port, over TLS when `t` is on.
 caf::expected<uint16_t> publish(const server_actor& srv, uint16_t port,
                                 const std::string& host, const tls_config& t);
+
+/// Publishes any actor on host:port (0: a port the OS picks), over TLS when
+/// `t` is on.
+caf::expected<uint16_t> publish(const caf::actor& a, uint16_t port, const std::string& host,
+                                const tls_config& t);
+
+/// The middleman actor that connects to other nodes, over TLS when `t` is on
+/// (it takes connect_atom, host, port).
+caf::actor connector(caf::actor_system& sys, const tls_config& t);
 
 /// Connects to the server at host:port, over TLS when `t` is on; fails with
 /// sec::request_timeout when the connection and CAF's handshake take longer

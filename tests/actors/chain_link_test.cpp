@@ -398,6 +398,34 @@ TEST_CASE("server, relayed chain: the epoch goes without averages, their chunks 
   CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 2});
 }
 
+TEST_CASE("server, chain: a route names the next block's door, and a block without one "
+          "turns the relay off, the server sending the averages to every block") {
+  server_fixture fx(3, schedules::one_shot(10), quick(true), [](server_spec& s) {
+    s.chain = true;
+    s.relay_averages = true;
+  });
+  caf::scoped_actor a{fx.sys}, b{fx.sys}, c{fx.sys};
+  REQUIRE(fx.join(a, 1, {"10.0.0.1", 4001}) == 0);
+  REQUIRE(fx.join(b, 1, {"10.0.0.2", 4002}) == 1);
+  REQUIRE(fx.join(c, 1, {}) == 2); // a node that could not open a door
+  fx.ds.run();
+  std::vector<chain_route> routes;
+  for (auto* w : {&a, &b, &c}) {
+    (*w)->receive([&](const chain_route& r) { routes.push_back(r); },
+                  caf::after(0s) >> [] { FAIL("no route"); });
+    (*w)->receive(
+      [&](const epoch&, const param_bytes& averages) { CHECK(averages.size() == 2); },
+      caf::after(0s) >> [] { FAIL("no epoch"); });
+  }
+  REQUIRE(routes.size() == 3);
+  CHECK(routes[0].next_door.host == "10.0.0.2");
+  CHECK(routes[0].next_door.port == 4002);
+  CHECK(routes[1].next_door.host.empty());
+  CHECK(routes[2].next_door.host.empty()); // the last: no next
+  for (const auto& r : routes)
+    CHECK(!r.relay);
+}
+
 TEST_CASE("server, chain: a block whose link to the next went down sends the round to the "
           "star, and nobody is lost") {
   server_fixture fx(2, schedules::one_shot(10), quick(true), [](server_spec& s) {

@@ -123,9 +123,11 @@ struct server_fixture {
     ds.run();
   }
 
-  /// `worker` asks for `count` ids; the first id, or 999 if refused.
-  uint32_t join(caf::scoped_actor& worker, uint32_t count) {
-    worker->send(srv, atom::join_v, count);
+  /// `worker` asks for `count` ids, its node's door at `door` (by default
+  /// one, as a join node of a chain has); the first id, or 999 if refused.
+  uint32_t join(caf::scoped_actor& worker, uint32_t count,
+                link_address door = {"node.test", 4242}) {
+    worker->send(srv, atom::join_v, count, std::move(door));
     ds.run();
     uint32_t first = 999;
     worker->receive([&](uint32_t id) { first = id; }, [&](caf::error&) {},

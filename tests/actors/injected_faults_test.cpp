@@ -41,7 +41,7 @@ TEST_CASE("server: an injected loss and replacement give the records of the same
     s.injected.rejoins = {{3, 1}};
     s.spawn_replacement = [&](server_actor srv) {
       ++spawned;
-      (*replacement)->send(srv, atom::join_v, 1u);
+      (*replacement)->send(srv, atom::join_v, 1u, link_address{});
     };
   });
   caf::scoped_actor a{fx.sys}, b{fx.sys}, c{fx.sys};
@@ -102,7 +102,7 @@ TEST_CASE("server: a replacement that takes another id than the fault plan's fai
   server_fixture fx(3, schedules::constant_rounds(30, 3), quick(true), [&](server_spec& s) {
     s.injected.losses = {{1, 1, "injected loss at round 1"}, {1, 2, "injected loss at round 1"}};
     s.injected.rejoins = {{2, 2}}; // join hands out 1, the lowest free id
-    s.spawn_replacement = [&](server_actor srv) { (*replacement)->send(srv, atom::join_v, 1u); };
+    s.spawn_replacement = [&](server_actor srv) { (*replacement)->send(srv, atom::join_v, 1u, link_address{}); };
   });
   caf::scoped_actor a{fx.sys}, b{fx.sys}, c{fx.sys}, d{fx.sys};
   replacement = &d;
