@@ -119,17 +119,24 @@ void route_chain(self_ptr self) {
     return st.members.blocks()[a].first < st.members.blocks()[b].first;
   });
   uint32_t ids = 0;
-  // Relayed through a node without a door, the averages would pass the
-  // server's link twice: then the server sends them to every block.
-  const bool relay = st.spec.relay_averages && order.size() > 1
-                     && std::all_of(order.begin() + 1, order.end(),
-                                    [&](size_t i) { return !st.peers[i].door.host.empty(); });
+  // Over a link between two nodes without a door the averages would pass
+  // the server's link twice: then the server sends them to every block.
+  bool direct = true;
+  for (size_t k = 1; k < order.size(); ++k) {
+    const auto& a = st.peers[order[k - 1]];
+    const auto& b = st.peers[order[k]];
+    direct = direct
+             && (a.handle.node() == b.handle.node() || !a.door.host.empty()
+                 || !b.door.host.empty());
+  }
+  const bool relay = st.spec.relay_averages && order.size() > 1 && direct;
   st.relay_order = relay ? order : std::vector<size_t>{};
   for (size_t k = 0; k < order.size(); ++k) {
     chain_route r{st.current.round, {}, {}, 0, st.spec.chain_chunk_bytes, relay};
     if (k > 0) {
       const auto& before = st.members.blocks()[order[k - 1]];
       r.prev = caf::actor_cast<caf::actor>(st.peers[order[k - 1]].handle);
+      r.prev_door = st.peers[order[k - 1]].door;
       r.from = before.first + before.count;
     }
     if (k + 1 < order.size()) {

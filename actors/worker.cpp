@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace lsgd {
@@ -259,17 +260,16 @@ void restore(self_ptr self, const stream_state& s) {
   }
 }
 
-// A route whose next block lives on another node with a door: connect there
-// once (what this block sends to it meanwhile goes through the server, and
-// the chunks are placed by their rows whichever path they took). Only the
-// block before connects, never both ends of a link: CAF 0.17 can drop a
-// node's proxies when two connections to it race (see atom::link_down).
-void connect_to_next(worker_actor::stateful_pointer<worker_state> self, const chain_route& r) {
+// Connects once to the node of the block before or after this one (what is
+// sent meanwhile goes through the server; chunks are placed by their rows
+// whichever path they took).
+void connect_to(worker_actor::stateful_pointer<worker_state> self, const caf::actor& neighbour,
+                const link_address& theirs) {
   auto& st = self->state;
-  if (!st.spec.connector || !r.next || r.next_door.host.empty()
-      || r.next.node() == self->node())
+  if (!st.spec.connector || !neighbour || neighbour.node() == self->node()
+      || !connects_to(st.spec.door, theirs))
     return;
-  auto door = std::make_pair(r.next_door.host, r.next_door.port);
+  auto door = std::make_pair(theirs.host, theirs.port);
   if (std::find(st.doors.begin(), st.doors.end(), door) != st.doors.end())
     return;
   st.doors.push_back(door);
@@ -278,14 +278,20 @@ void connect_to_next(worker_actor::stateful_pointer<worker_state> self, const ch
     .then([](const caf::node_id&, const caf::strong_actor_ptr&, const std::set<std::string>&) {},
           [self, door](const caf::error& e) {
             std::fprintf(stderr,
-                         "localsgd: no direct link to the next node at %s:%u (%s); the chain "
-                         "goes through the server to it\n",
+                         "localsgd: no direct link to the node at %s:%u (%s); the chain goes "
+                         "through the server to it\n",
                          door.first.c_str(), unsigned{door.second},
                          self->system().render(e).c_str());
           });
 }
 
 } // namespace
+
+bool connects_to(const link_address& mine, const link_address& theirs) {
+  if (theirs.host.empty())
+    return false;
+  return mine.host.empty() || std::tie(mine.host, mine.port) < std::tie(theirs.host, theirs.port);
+}
 
 worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> self,
                                    worker_spec spec, server_actor server) {
@@ -354,7 +360,8 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
         self->monitor(r.next);
         st.watched.push_back(r.next.address());
       }
-      connect_to_next(self, r);
+      connect_to(self, r.prev, r.prev_door);
+      connect_to(self, r.next, r.next_door);
       if (r.relay) {
         if (auto err = st.relay.route(r, server.address())) {
           refuse(self, *err);

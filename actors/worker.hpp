@@ -57,6 +57,13 @@ struct worker_state {
   std::vector<std::pair<std::string, uint16_t>> doors; // next nodes' doors it connected to
 };
 
+/// Whether a node whose door is `mine` connects to a neighbouring node whose
+/// door is `theirs`: the end with the lower door, or the one without a door;
+/// neither if `theirs` is none. Never both ends of a link: CAF 0.17 can drop
+/// a node's proxies when two connections between the same nodes race (see
+/// atom::link_down).
+bool connects_to(const link_address& mine, const link_address& theirs);
+
 /// Joins `server` (and quits when it goes down), then for every
 /// epoch loads the averages, runs the local steps, sending a trace per
 /// chunk of recorded steps as far as the server allows, and then the

@@ -57,16 +57,23 @@ done
 ms_of() { sed -E 's/.*: ([0-9.]+) ms per.*/\1/'; }
 round() { # mode ("" or "chain-") relay (0/1) d N ids -> ms per round
   local mode=$1 relay=$2 d=$3 N=$4 ids=$5
+  # A join that fails would leave the server waiting: every process has 5 min.
   ip netns exec "${tag}h0" env LSGD_BENCH_HOST=10.232.0.2 LSGD_BENCH_RELAY="$relay" \
-    $b/bench_round "${mode}serve" "$d" "$N" $rounds "$ids" >"$tmp/serve.log" 2>&1 &
+    timeout 300 $b/bench_round "${mode}serve" "$d" "$N" $rounds "$ids" >"$tmp/serve.log" 2>&1 &
   local srv=$!
   for _ in $(seq 100); do grep -q listening "$tmp/serve.log" && break; sleep 0.05; done
   local port; port=$(awk '/listening/{print $2}' "$tmp/serve.log")
   for h in $(seq "$N"); do
     ip netns exec "${tag}h$h" env LSGD_BENCH_HOST=10.232.0.2 \
-      $b/bench_round "${mode}join" "$port" "$d" "$N" $rounds "$ids" >/dev/null 2>&1 &
+      timeout 300 $b/bench_round "${mode}join" "$port" "$d" "$N" $rounds "$ids" \
+      >"$tmp/join$h.log" 2>&1 &
   done
   wait
+  if ! grep -q "ms per round" "$tmp/serve.log"; then
+    echo "cluster_links: ${mode}serve d = $d, $N hosts x $ids ids failed:" >&2
+    cat "$tmp/serve.log" "$tmp"/join*.log >&2
+    exit 1
+  fi
   grep "ms per round" "$tmp/serve.log" | ms_of
 }
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -227,7 +227,9 @@ int main(int argc, char** argv) {
   std::optional<node_door> door;
   if (chain) {
     std::string why;
-    door = open_door(sys, bench_host(), tls_config{}, why);
+    const auto local = local_address_toward(bench_host(), port, why);
+    if (local)
+      door = open_door(sys, *local, tls_config{}, why);
     if (!door) {
       std::fprintf(stderr, "bench_round: %s\n", why.c_str());
       return 1;

@@ -188,8 +188,10 @@ typename Inspector::result_type inspect(Inspector& f, link_address& x) {
 /// most `chunk_bytes` bytes (chain_chunks). `relay`: the epoch of the round
 /// comes without averages; they arrive in average_chunks from `prev` (from
 /// the server if none) and go on to `next` (actors/average_relay.hpp).
-/// `next_door`: where `next`'s node takes a direct connection (the block
-/// connects there once, so the link does not go through the server).
+/// `prev_door`, `next_door`: where their nodes take direct connections; of
+/// two nodes, the one with the lower door connects to the other (or the one
+/// without a door), once, so that the link does not go through the server
+/// and never both connect (actors/worker.cpp, connect_to).
 struct chain_route {
   uint32_t round = 0;
   caf::actor prev;
@@ -197,13 +199,14 @@ struct chain_route {
   uint32_t from = 0;
   uint64_t chunk_bytes = 0;
   bool relay = false;
+  link_address prev_door{};
   link_address next_door{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chain_route& x) {
   return f(caf::meta::type_name("lsgd.chain_route"), x.round, x.prev, x.next, x.from,
-           x.chunk_bytes, x.relay, x.next_door);
+           x.chunk_bytes, x.relay, x.prev_door, x.next_door);
 }
 
 /// A relayed chain round: rows [first_row, first_row + rows) of the averages

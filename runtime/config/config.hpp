@@ -93,7 +93,10 @@ struct network_config {
 /// the same additions: the same numbers. `run` (one process) always uses the
 /// star, which there costs no network.
 struct cluster_config {
-  bool chain = false;
+  // The chain by default: bench/network.sh and bench/cluster_links.sh (README,
+  // "The chain reduction") measured it faster wherever a link or the server's
+  // thread is the bottleneck.
+  bool chain = true;
   int64_t chunk_kb = chain_chunk_bytes / 1024; // KB of running sum per chain message
 };
 

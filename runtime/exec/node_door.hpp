@@ -1,12 +1,13 @@
 // A join node's door for the direct links of a chain: an actor published on
 // the address the node reaches the server from, over TLS when the run is, so
-// that the block before this node's blocks connects here once
-// (actors/worker.cpp, connect_to_next) and their link bypasses the server.
+// that a node whose blocks neighbour this node's in the chain connects here
+// once (actors/worker.cpp, connect_to) and their links bypass the server.
 //
 // Why not CAF's automatic connections: in CAF 0.17.6 they listen on every
 // interface in plain TCP, so they bypass TLS, and both ends of a link
 // connect at once, a race in which CAF can drop a node's proxies (see
-// atom::link_down). Here one port on one address, and only one end connects.
+// atom::link_down). Here one port on one address, and of two nodes only the
+// one with the lower door connects.
 #pragma once
 
 #include "actors/worker.hpp"

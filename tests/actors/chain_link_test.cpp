@@ -4,6 +4,7 @@
 // chain, completes a round from the last link's sums, and sends a round that
 // loses a block to the star.
 #include "actors/chain_link.hpp"
+#include "actors/worker.hpp"
 #include "actors/chain_round.hpp"
 #include "actors/trace_link.hpp"
 #include "numerics/averaging.hpp"
@@ -398,8 +399,24 @@ TEST_CASE("server, relayed chain: the epoch goes without averages, their chunks 
   CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 2});
 }
 
-TEST_CASE("server, chain: a route names the next block's door, and a block without one "
-          "turns the relay off, the server sending the averages to every block") {
+TEST_CASE("direct links: of two neighbouring nodes exactly one connects, if either has a "
+          "door") {
+  const std::vector<link_address> doors{
+    {}, {"10.0.0.1", 4001}, {"10.0.0.1", 4002}, {"10.0.0.2", 80}, {"host-b", 1}};
+  for (const auto& a : doors)
+    for (const auto& b : doors) {
+      if (a.host == b.host && a.port == b.port) {
+        CHECK(!connects_to(a, b)); // one node, or two without a door
+        continue;
+      }
+      CHECK(connects_to(a, b) != connects_to(b, a));
+    }
+  CHECK(connects_to({}, {"10.0.0.1", 4001}));  // a node without a door dials
+  CHECK(!connects_to({"10.0.0.1", 4001}, {})); // nobody to dial
+}
+
+TEST_CASE("server, chain: a route names the doors of the blocks before and after, and a "
+          "block without one still gets the relayed averages (it connects to its neighbour)") {
   server_fixture fx(3, schedules::one_shot(10), quick(true), [](server_spec& s) {
     s.chain = true;
     s.relay_averages = true;
@@ -414,16 +431,20 @@ TEST_CASE("server, chain: a route names the next block's door, and a block witho
     (*w)->receive([&](const chain_route& r) { routes.push_back(r); },
                   caf::after(0s) >> [] { FAIL("no route"); });
     (*w)->receive(
-      [&](const epoch&, const param_bytes& averages) { CHECK(averages.size() == 2); },
+      [&](const epoch&, const param_bytes& averages) { CHECK(averages.size() == 0); },
       caf::after(0s) >> [] { FAIL("no epoch"); });
   }
   REQUIRE(routes.size() == 3);
+  CHECK(routes[0].prev_door.host.empty()); // the first: no prev
   CHECK(routes[0].next_door.host == "10.0.0.2");
   CHECK(routes[0].next_door.port == 4002);
+  CHECK(routes[1].prev_door.host == "10.0.0.1");
+  CHECK(routes[1].prev_door.port == 4001);
   CHECK(routes[1].next_door.host.empty());
+  CHECK(routes[2].prev_door.host == "10.0.0.2");
   CHECK(routes[2].next_door.host.empty()); // the last: no next
   for (const auto& r : routes)
-    CHECK(!r.relay);
+    CHECK(r.relay);
 }
 
 TEST_CASE("server, chain: a block whose link to the next went down sends the round to the "

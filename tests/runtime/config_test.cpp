@@ -221,18 +221,18 @@ TEST_CASE("[cluster_model]: read in bytes per second, in the echo only when give
 }
 
 // [cluster]: the round reduction of serve; in the echo only when given.
-TEST_CASE("[cluster]: reduction star by default, chain when asked, chunk_kb checked") {
+TEST_CASE("[cluster]: reduction chain by default, star when asked, chunk_kb checked") {
   const std::string text = minimal_config("noisy_quadratic", "synchronous");
   const auto plain = parse_config(text, "t.toml");
-  CHECK(!plain.reduction.chain);
+  CHECK(plain.reduction.chain);
   CHECK(plain.reduction.chunk_kb * 1024 == chain_chunk_bytes);
   for (const auto& [name, v] : plain.sections)
     CHECK(name != "cluster");
-  const auto c = parse_config(text, "t.toml", {"cluster.reduction=chain", "cluster.chunk_kb=4"});
-  CHECK(c.reduction.chain);
+  const auto c = parse_config(text, "t.toml", {"cluster.reduction=star", "cluster.chunk_kb=4"});
+  CHECK(!c.reduction.chain);
   CHECK(c.reduction.chunk_kb == 4);
   CHECK(c.sections.back().first == "cluster");
-  CHECK(!parse_config(text + "[cluster]\n", "t.toml").reduction.chain);
+  CHECK(parse_config(text + "[cluster]\n", "t.toml").reduction.chain);
   CHECK_THROWS_WITH_AS(parse_config(text, "t.toml", {"cluster.reduction=ring"}),
                        doctest::Contains("cluster.reduction: unknown value \"ring\""),
                        config_error);
