@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -277,6 +278,12 @@ void connect_to(worker_actor::stateful_pointer<worker_state> self, const caf::ac
   self->request(st.spec.connector, caf::infinite, caf::connect_atom_v, door.first, door.second)
     .then([](const caf::node_id&, const caf::strong_actor_ptr&, const std::set<std::string>&) {},
           [self, door](const caf::error& e) {
+            // One line per address and process, however many blocks tried.
+            static std::mutex said_mutex;
+            static std::set<std::pair<std::string, uint16_t>> said;
+            std::lock_guard<std::mutex> lock(said_mutex);
+            if (!said.insert(door).second)
+              return;
             std::fprintf(stderr,
                          "localsgd: no direct link to the node at %s:%u (%s); the chain goes "
                          "through the server to it\n",

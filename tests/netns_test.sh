@@ -69,18 +69,23 @@ forwarded() {
 cfg="$src/configs/paper/quadratic.toml"
 small=(--method increasing --set repetitions=10 --set record_every=5)
 port=7411
-# --insecure: a plain port beyond loopback, but the namespaces exist only here.
-ip netns exec "$server_ns" "$bin" serve "$cfg" "${small[@]}" --listen "0.0.0.0:$port" --insecure \
-  --join-timeout 30 --out "$tmp/served" >"$tmp/serve.log" 2>&1 &
-serve_pid=$!
-for _ in $(seq 50); do grep -q "serving" "$tmp/serve.log" && break; sleep 0.1; done
-ip netns exec "${tag}w1" "$bin" join "10.231.1.1:$port" --workers 12 >"$tmp/w1.log" 2>&1 &
-w1=$!
-ip netns exec "${tag}w2" "$bin" join "10.231.2.1:$port" --workers 8 >"$tmp/w2.log" 2>&1 &
-w2=$!
-wait "$serve_pid"; check "server in its namespace exits 0" test $? -eq 0
-wait "$w1"; check "worker host 1 exits 0" test $? -eq 0
-wait "$w2"; check "worker host 2 exits 0" test $? -eq 0
+two_hosts() { # tag out-dir [serve args...]: 12 ids on worker host 1, 8 on host 2
+  local what=$1 out=$2
+  shift 2
+  # --insecure: a plain port beyond loopback, but the namespaces exist only here.
+  ip netns exec "$server_ns" "$bin" serve "$cfg" "${small[@]}" --listen "0.0.0.0:$port" \
+    --insecure "$@" --join-timeout 30 --out "$out" >"$out.log" 2>&1 &
+  local serve_pid=$!
+  for _ in $(seq 50); do grep -q "serving" "$out.log" && break; sleep 0.1; done
+  ip netns exec "${tag}w1" "$bin" join "10.231.1.1:$port" --workers 12 >"$out.w1.log" 2>&1 &
+  local w1=$!
+  ip netns exec "${tag}w2" "$bin" join "10.231.2.1:$port" --workers 8 >"$out.w2.log" 2>&1 &
+  local w2=$!
+  wait "$serve_pid"; check "$what: server in its namespace exits 0" test $? -eq 0
+  wait "$w1"; check "$what: worker host 1 exits 0" test $? -eq 0
+  wait "$w2"; check "$what: worker host 2 exits 0" test $? -eq 0
+}
+two_hosts star "$tmp/served" --set cluster.reduction=star
 # A worker host cannot reach the other's address: they really are apart.
 check "worker hosts are isolated" unreachable "${tag}w1" 10.231.2.2
 check "the star forwarded nothing between worker hosts" test "$(forwarded)" -eq 0
@@ -89,6 +94,17 @@ check "the star forwarded nothing between worker hosts" test "$(forwarded)" -eq 
 for f in trajectory.csv rounds.csv; do
   check "$f identical across namespaces" \
     cmp -s <(grep '^increasing,' "$tmp/local/$f") <(tail -n +2 "$tmp/served/$f")
+done
+
+# --- the chain between the same isolated hosts: a door nobody can reach -------
+# Host 1's block connects to host 2's door and finds no route: it says so in
+# one line and sends through the server, with the same numbers.
+two_hosts "chain, hosts apart" "$tmp/apart"
+check "chain, hosts apart: one line says the link goes through the server" \
+  test "$(cat "$tmp/apart".w?.log | grep -c "no direct link to the node at 10.231")" -eq 1
+for f in trajectory.csv rounds.csv; do
+  check "chain, hosts apart: $f identical to one process" \
+    cmp -s <(grep '^increasing,' "$tmp/local/$f") <(tail -n +2 "$tmp/apart/$f")
 done
 
 # --- the chain across three worker hosts --------------------------------------
