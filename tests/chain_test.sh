@@ -265,6 +265,19 @@ same_results "$tmp/resumed" "$tmp/resume_local" increasing "resumed chain"
 check "resumed chain: no round fell back to the star" \
   test "$(grep -c "by the star" "$tmp/resume2.log")" -eq 0
 
+# --- a --link-host this node cannot listen on: exit 2, one line --------------
+start_server "$tmp/link_host.log" "$cfg" --method increasing "${small[@]}" --out "$tmp/lh" \
+  --join-timeout 30
+for h in 10.99.99.99 "no such host!"; do
+  "$bin" join "127.0.0.1:$port" --workers 20 --link-host "$h" >"$tmp/lh_join.log" 2>&1 &
+  pids+=("$!"); wait_for "$!" 20
+  check "--link-host $h: exit 2" test "$rc" -eq 2
+  check "--link-host $h: one line naming it" \
+    test "$(grep -c "^localsgd: --link-host: cannot listen on $h" "$tmp/lh_join.log")" -eq 1 \
+      -a "$(wc -l <"$tmp/lh_join.log")" -eq 1
+done
+kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null
+
 # --- under TLS: direct links over TLS, same numbers ----------------------------
 if command -v openssl >/dev/null; then
   (
