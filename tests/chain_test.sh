@@ -317,8 +317,8 @@ if command -v openssl >/dev/null; then
   for j in "$t1" "$t2"; do
     wait_for "$j" 10; check "TLS chain: worker process exits 0" test "$rc" -eq 0
   done
-  check "TLS chain: the client-only node says it takes no direct links, in one line" \
-    test "$(grep -c "no direct links to this node: its certificate .* is not fit for a TLS server" \
+  check "TLS chain: the client-only node says it opens no door, in one line" \
+    test "$(grep -c "no door for direct links on this node: its certificate .* is not fit for a TLS server" \
       "$tmp/t2.log")" -eq 1
   "$bin" run "$tmp/q.toml" "${small[@]}" "${chain[@]}" --quiet --out "$tmp/tls_local"
   same_results "$tmp/tls_served" "$tmp/tls_local" increasing "TLS chain"

@@ -323,18 +323,19 @@ int host_workers(caf::actor_system& sys, server_actor srv_handle, const run_plan
 }
 
 // The door of a chain node on --link-host, else on its address toward the
-// server (host:port). Without one the node still takes part: what its
-// neighbours send it goes through the server; one line says so. A
-// --link-host it cannot listen on is the user's mistake: exit 2.
+// server (host:port). Without one the node still takes part and dials its
+// neighbours' doors (a link between two nodes without one goes through the
+// server); one line says so. A --link-host it cannot listen on is the
+// user's mistake: exit 2.
 int open_join_door(caf::actor_system& sys, const std::string& host, uint16_t port,
                    const join_options& o, const tls_config& tls, std::optional<node_door>& door) {
   std::string why;
   const auto off = [&](const std::string& reason) {
-    std::fprintf(stderr, "localsgd: no direct links to this node: %s; the chain goes through "
-                         "the server to it\n", reason.c_str());
+    std::fprintf(stderr, "localsgd: no door for direct links on this node: %s; it connects "
+                         "to its neighbours' doors instead\n", reason.c_str());
     return 0;
   };
-  // The node before connects as a TLS client: this node's certificate serves.
+  // A neighbour connects as a TLS client: this node's certificate serves.
   if (const auto unfit = tls::unfit_for(tls, tls::role::server); !unfit.empty())
     return off("its certificate " + tls.certificate.path + " is not fit for a TLS server ("
                + unfit + ")");
