@@ -247,8 +247,8 @@ int run_cli(int argc, char** argv) {
   join_cmd->add_option("--tls-ca", joining.tls_ca,
                        "TLS: the CA certificate that signs the server's and ours");
   join_cmd->add_option("--link-host", joining.link_host,
-                       "in a chain, the address the node before this one connects to "
-                       "(default: this host's address toward the server)");
+                       "in a chain, the address this node's door listens on for its "
+                       "neighbours (default: this host's address toward the server)");
   join_cmd->add_option("--connect-timeout", joining.connect_timeout,
                        "seconds for each attempt to connect and complete CAF's handshake")
     ->capture_default_str()
