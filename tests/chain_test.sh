@@ -138,6 +138,13 @@ check "chain, traced: no round fell back to the star" \
 same_results "$tmp/wire_chain_traced" "$tmp/wire_star_traced" increasing \
   "chain vs star (traced bytes run)"
 
+wait_for_file() { # up to 6 s for a file (a checkpoint) to appear
+  for _ in $(seq 300); do
+    [ -e "$1" ] && return 0
+    sleep 0.02
+  done
+}
+
 # --- a node killed mid-run: that round goes by the star ------------------------
 cont=("$cfg" --set repetitions=10 --set T=20000 --set record_every=4000
       --set faults.on_worker_loss=continue --set checkpoint.interval=0
@@ -147,10 +154,7 @@ for k in 1 2 3 4; do
   "$bin" join "127.0.0.1:$port" --workers 5 >/dev/null 2>&1 &
   eval "l$k=\$!"; pids+=("$!")
 done
-for _ in $(seq 300); do
-  [ -e "$tmp/lost/checkpoint/batch-0.ckpt" ] && break
-  sleep 0.02
-done
+wait_for_file "$tmp/lost/checkpoint/batch-0.ckpt"
 kill -9 "$l2"
 wait_for "$serve_pid" 60; check "lost node: the run completes (exit 0)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat "$tmp/lost.log"
@@ -203,10 +207,7 @@ for k in 1 2 3 4; do
   "$bin" join "127.0.0.1:$port" --workers 5 >"$tmp/frozen_$k.log" 2>&1 &
   f_pids+=("$!"); pids+=("$!")
 done
-for _ in $(seq 300); do
-  [ -e "$tmp/frozen/checkpoint/batch-0.ckpt" ] && break
-  sleep 0.02
-done
+wait_for_file "$tmp/frozen/checkpoint/batch-0.ckpt"
 kill -STOP "${f_pids[0]}"; stopped+=("${f_pids[0]}")
 wait_for "$serve_pid" 60; check "frozen node: the run completes (exit 0)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat "$tmp/frozen.log"
@@ -246,10 +247,7 @@ for w in 5 8 7; do
   "$bin" join "127.0.0.1:$port" --workers $w >/dev/null 2>&1 &
   pids+=("$!")
 done
-for _ in $(seq 300); do
-  [ -e "$tmp/resumed/checkpoint/batch-0.ckpt" ] && break
-  sleep 0.02
-done
+wait_for_file "$tmp/resumed/checkpoint/batch-0.ckpt"
 kill -9 "$serve_pid"
 check "resumed chain: the killed server left a checkpoint and no summary" \
   test -e "$tmp/resumed/checkpoint/batch-0.ckpt" -a ! -e "$tmp/resumed/summary.json"
