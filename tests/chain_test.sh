@@ -263,6 +263,68 @@ same_results "$tmp/resumed" "$tmp/resume_local" increasing "resumed chain"
 check "resumed chain: no round fell back to the star" \
   test "$(grep -c "by the star" "$tmp/resume2.log")" -eq 0
 
+# --- garbage and a silent peer at a node's door: the run does not notice -----
+listening_ports() { # pid -> the TCP ports it listens on at 127.0.0.1 (from /proc)
+  python3 - "$1" <<'EOF'
+import os, sys
+pid = sys.argv[1]
+inodes = set()
+for fd in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        target = os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:
+        continue
+    if target.startswith("socket:["):
+        inodes.add(target[8:-1])
+for line in open(f"/proc/{pid}/net/tcp").readlines()[1:]:
+    f = line.split()
+    local, state, inode = f[1], f[3], f[9]
+    if state == "0A" and inode in inodes and local.startswith("0100007F:"):
+        print(int(local.split(":")[1], 16))
+EOF
+}
+# The first node waits for the second (N = 20), its door open; a stranger
+# sends it random bytes, a run of 0xff (a huge length), zeros, nothing, and
+# keeps one connection open without a word. Then the second node joins.
+if [ -d /proc/self/fd ]; then
+  start_server "$tmp/door.log" "$cfg" --method increasing "${small[@]}" --out "$tmp/door" \
+    --join-timeout 60
+  "$bin" join "127.0.0.1:$port" --workers 10 >"$tmp/door1.log" 2>&1 & d1=$!
+  pids+=("$d1")
+  door=""
+  for _ in $(seq 100); do
+    door=$(listening_ports "$d1" | head -1)
+    [ -n "$door" ] && break
+    sleep 0.05
+  done
+  check "door: the first node listens on a port of 127.0.0.1" test -n "$door"
+  python3 - "$door" >"$tmp/stranger.log" 2>&1 <<'EOF' & stranger=$!
+import os, socket, sys, time
+port = int(sys.argv[1])
+for payload in (os.urandom(4096), b"\xff" * 64, b"\x00" * 200, b""):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(payload)
+    time.sleep(0.05)
+    s.close()
+silent = socket.create_connection(("127.0.0.1", port))
+print("sent", flush=True)
+time.sleep(30)
+EOF
+  pids+=("$stranger")
+  for _ in $(seq 100); do grep -q sent "$tmp/stranger.log" && break; sleep 0.05; done
+  "$bin" join "127.0.0.1:$port" --workers 10 >"$tmp/door2.log" 2>&1 & d2=$!
+  pids+=("$d2")
+  wait_for "$serve_pid" 60; check "door: the served run exits 0" test "$rc" -eq 0
+  for j in "$d1" "$d2"; do
+    wait_for "$j" 10; check "door: worker process exits 0" test "$rc" -eq 0
+  done
+  check "door: the stranger got its bytes in" grep -q sent "$tmp/stranger.log"
+  kill "$stranger" 2>/dev/null
+  same_results "$tmp/door" "$tmp/local" increasing "door with garbage"
+else
+  echo "chain_test: no /proc: garbage at a door is not checked"
+fi
+
 # --- a --link-host this node cannot listen on: exit 2, one line --------------
 start_server "$tmp/link_host.log" "$cfg" --method increasing "${small[@]}" --out "$tmp/lh" \
   --join-timeout 30
