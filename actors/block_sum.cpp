@@ -1,5 +1,6 @@
 #include "actors/block_sum.hpp"
 
+#include <cstring>
 #include <stdexcept>
 
 namespace lsgd {
@@ -40,6 +41,23 @@ void block_sum::give(uint32_t first, param_bytes values) {
   e.given = true;
   e.values = std::move(values);
   drain();
+}
+
+void block_sum::give_averages(uint32_t first, param_bytes averages) {
+  if (!awaits(first) || blocks_.at(first).count != sum_.workers())
+    throw std::invalid_argument("block_sum: averages from a block that does not hold every id");
+  blocks_[first].given = true;
+  averages_ = std::move(averages);
+}
+
+bool block_sum::average(Eigen::Ref<Eigen::MatrixXd> out) const {
+  if (!averages_)
+    return sum_.average(out);
+  if (out.size() * static_cast<Eigen::Index>(sizeof(double))
+      != static_cast<Eigen::Index>(averages_->bytes.size()))
+    throw std::invalid_argument("block_sum: the averages' shape does not match");
+  std::memcpy(out.data(), averages_->bytes.data(), averages_->bytes.size());
+  return true;
 }
 
 void block_sum::withdraw(uint32_t first) {

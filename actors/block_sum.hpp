@@ -31,16 +31,20 @@ public:
   /// has not given them yet): rows x (groups x count), column g * count + k
   /// for id first + k. The caller checked the size.
   void give(uint32_t first, param_bytes values);
+  /// The one block of every id gives the averages themselves (rows x
+  /// groups), summed in id order as the sum would be. The caller checked
+  /// the size.
+  void give_averages(uint32_t first, param_bytes averages);
   /// The block starting at `first` gives nothing (lost before it did).
   void withdraw(uint32_t first);
 
   /// The slot starting at `first` takes part and has not given or withdrawn.
   bool awaits(uint32_t first) const;
   /// Every id was added or excluded.
-  bool done() const { return sum_.done(); }
+  bool done() const { return averages_ || sum_.done(); }
   /// The averages over the ids added (rows x groups); false if none was.
-  bool average(Eigen::Ref<Eigen::MatrixXd> out) const { return sum_.average(out); }
-  uint32_t added() const { return sum_.added(); }
+  bool average(Eigen::Ref<Eigen::MatrixXd> out) const;
+  uint32_t added() const { return averages_ ? sum_.workers() : sum_.added(); }
 
 private:
   struct entry {
@@ -53,6 +57,7 @@ private:
   void drain();
 
   ordered_sum sum_;
+  std::optional<param_bytes> averages_; // given by the block of every id
   std::map<uint32_t, entry> blocks_; // by first id, covering every id
 };
 

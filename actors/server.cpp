@@ -644,7 +644,13 @@ void on_model(self_ptr self, model& x) {
            + " sent their model before their traces");
     return;
   }
-  const auto count = static_cast<Index>(x.workers);
+  if (x.averaged && x.workers != st.spec.workers) {
+    lose(self, *index, "sent averaged models but hosts only " + std::to_string(x.workers)
+                         + " of " + std::to_string(st.spec.workers) + " workers");
+    return;
+  }
+  // Columns: rep * count + worker, or rep if averaged.
+  const auto count = static_cast<Index>(x.averaged ? 1 : x.workers);
   const auto reps = static_cast<Index>(st.spec.reps);
   const double* data = nullptr;
   if (auto err = view(x.values, st.model_size, count * reps, data)) {
@@ -653,11 +659,16 @@ void on_model(self_ptr self, model& x) {
   }
   if (st.current.report_streams && !store_positions(self, *index, x.positions))
     return;
-  // Columns: rep * count + worker; non-finite ones diverged by the round's end.
+  // Non-finite columns diverged by the round's end (an average is non-finite
+  // if a model of its repetition is, or if their sum overflowed, which the
+  // error of the average would report at the same step).
   note_divergence(st, data, st.model_size, count * reps, [&](Index c) {
     return std::pair{static_cast<size_t>(c / count), st.traced_steps.size()};
   });
-  st.models.give(x.first_worker, std::move(x.values));
+  if (x.averaged)
+    st.models.give_averages(x.first_worker, std::move(x.values));
+  else
+    st.models.give(x.first_worker, std::move(x.values));
   st.round.add_model(x.first_worker, x.workers);
   if (st.round.complete())
     complete_round(self);

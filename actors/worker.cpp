@@ -100,11 +100,18 @@ void run_chunk(self_ptr self, const server_actor& server, size_t c) {
   self->send(server, std::move(out));
 }
 
-// The star: the block's models of the open round go to the server.
+// The star: the block's models of the open round go to the server, or their
+// averages if this block hosts every worker (the same numbers, N times fewer).
 void send_model(self_ptr self, const server_actor& server) {
   auto& st = self->state;
+  const auto& models = st.block->models();
+  const bool averaged = st.layout.workers == st.spec.total_workers;
+  if (averaged) {
+    st.means.resize(models.rows(), st.layout.reps);
+    average_column_groups(models, st.spec.total_workers, st.means);
+  }
   model m{st.current.round, st.layout.first_worker, st.layout.workers,
-          pack(st.block->models()), {}};
+          averaged ? pack(st.means) : pack(models), {}, averaged};
   if (st.current.report_streams)
     m.positions = stream_positions(*st.block);
   self->send(server, std::move(m));

@@ -89,7 +89,10 @@ typename Inspector::result_type inspect(Inspector& f, epoch& x) {
 
 /// The models of workers first_worker .. first_worker + workers - 1 of every
 /// repetition of the batch at the end of round `round`: a column-major
-/// (model size x (reps * workers)) matrix, repetition-major.
+/// (model size x (reps * workers)) matrix, repetition-major; or, if
+/// `averaged` (only a block that hosts all N workers may send it), the
+/// round's averages themselves (model size x reps), summed in worker-id order
+/// exactly as the server would: reps columns to send and check, not N x reps.
 /// `positions`: empty, or (when the epoch asked) the position of every
 /// column's random stream, in column order.
 struct model {
@@ -98,12 +101,13 @@ struct model {
   uint32_t workers = 0;
   param_bytes values;
   std::vector<uint64_t> positions;
+  bool averaged = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, model& x) {
   return f(caf::meta::type_name("lsgd.model"), x.round, x.first_worker, x.workers,
-           x.values, x.positions);
+           x.values, x.positions, x.averaged);
 }
 
 /// Where a block's random streams must continue from, sent before its first

@@ -32,8 +32,26 @@ void average_column_groups(const const_matrix_ref& columns, Eigen::Index group,
                            Eigen::Ref<matrix> out) {
   if (group < 1 || columns.cols() != group * out.cols() || columns.rows() != out.rows())
     throw std::invalid_argument("average_column_groups: shapes do not match");
-  for (Eigen::Index g = 0; g < out.cols(); ++g)
-    average_columns(columns.middleCols(g * group, group), out.col(g).data());
+  const auto rows = columns.rows(), groups = out.cols();
+  if (rows >= 16) {
+    for (Eigen::Index g = 0; g < groups; ++g)
+      average_columns(columns.middleCols(g * group, group), out.col(g).data());
+    return;
+  }
+  // Short columns (d = 1 for the quadratics): every group's additions in
+  // column order as above, but the groups advance together, so their chains
+  // of dependent additions overlap instead of waiting on each other.
+  for (Eigen::Index g = 0; g < groups; ++g)
+    for (Eigen::Index i = 0; i < rows; ++i)
+      out(i, g) = columns(i, g * group);
+  for (Eigen::Index k = 1; k < group; ++k)
+    for (Eigen::Index g = 0; g < groups; ++g)
+      for (Eigen::Index i = 0; i < rows; ++i)
+        out(i, g) += columns(i, g * group + k);
+  const double count = static_cast<double>(group);
+  for (Eigen::Index g = 0; g < groups; ++g)
+    for (Eigen::Index i = 0; i < rows; ++i)
+      out(i, g) /= count;
 }
 
 void average_column_groups_where(const const_matrix_ref& columns,

@@ -31,13 +31,13 @@ void check_block(uint64_t block) {
 
 random_stream::random_stream(uint64_t seed, uint32_t repetition, uint32_t worker,
                              uint32_t incarnation, generator_kind kind)
-  : key_{{seed, (uint64_t{repetition} << 32) | worker}},
-    counter_{{0, 0, 0, incarnation}},
-    kind_(kind),
+  : kind_(kind),
     key32_{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)},
     c1_(uint64_t{incarnation} << 16),
     c2_(repetition),
-    c3_(worker) {
+    c3_(worker),
+    key_{{seed, (uint64_t{repetition} << 32) | worker}},
+    counter_{{0, 0, 0, incarnation}} {
   if (kind == generator_kind::philox4x32_boxmuller && incarnation >= (1u << 16))
     throw std::invalid_argument("random_stream: incarnation " + std::to_string(incarnation)
                                 + " >= 2^16 for philox4x32-boxmuller");

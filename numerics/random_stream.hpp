@@ -30,7 +30,7 @@ namespace lsgd {
 /// block b (numerics/simd/lane_math.hpp), the same bits as the SIMD kernels
 /// give for that slot. A 64-bit word takes a whole block, (w1 << 32 | w0),
 /// starting at the next even slot, so no word shares bits with a normal.
-class random_stream {
+class alignas(64) random_stream {
 public:
   using result_type = uint64_t;
 
@@ -157,6 +157,21 @@ private:
   void fill_normals(uint64_t block);
   void seek32(uint64_t slot);
 
+  // philox4x32_boxmuller's whole state first, in one cache line: a block's
+  // streams are gathered into SIMD lanes (numerics/stream_lanes.hpp) field by
+  // field, thousands of streams at a time.
+  generator_kind kind_;
+  // philox4x32_boxmuller: key, counter words 1-3, next slot.
+  uint32_t key32_[2] = {0, 0};
+  uint64_t c1_ = 0, c2_ = 0, c3_ = 0;
+  uint64_t slot_ = 0;
+  // The normals of blocks cache_first_ .. + cache_blocks - 1 (z0_, z1_),
+  // computed at once by the SIMD kernel (the same bits as one at a time); a
+  // function of the key and the position, so no part of the state.
+  static constexpr uint64_t cache_blocks = 16;
+  uint64_t cache_first_ = ~uint64_t{0} - cache_blocks;
+
+  // philox4x64_ziggurat.
   using philox = r123::Philox4x64;
   philox philox_;
   philox::key_type key_;
@@ -165,16 +180,6 @@ private:
   unsigned left_ = 0; // words of block_ not yet returned
   boost::random::normal_distribution<double> normal_;
 
-  generator_kind kind_;
-  // philox4x32_boxmuller: key, counter words 1-3, next slot, normals of one block.
-  uint32_t key32_[2] = {0, 0};
-  uint64_t c1_ = 0, c2_ = 0, c3_ = 0;
-  uint64_t slot_ = 0;
-  // The normals of blocks cache_first_ .. + cache_blocks - 1, computed at once
-  // by the SIMD kernel (the same bits as one at a time); a function of the key
-  // and the position, so no part of the state.
-  static constexpr uint64_t cache_blocks = 16;
-  uint64_t cache_first_ = ~uint64_t{0} - cache_blocks;
   double z0_[cache_blocks] = {};
   double z1_[cache_blocks] = {};
 };

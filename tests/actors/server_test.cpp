@@ -131,6 +131,56 @@ TEST_CASE("server: an averaged trace with Inf at its first step diverges its rep
   CHECK(std::isnan(end.records[1].round_errors.back()));
 }
 
+TEST_CASE("server: averaged models from the block of every worker are the round's averages") {
+  // N = 2, two repetitions: the block sends the averages (2 x 2), not 2 x 4 columns.
+  server_fixture fx(2, schedules::constant_period(20, 10), fault_policy{}, 0, 2);
+  caf::scoped_actor w{fx.sys};
+  REQUIRE(fx.join(w, 2) == 0);
+  auto e = fx.next_epoch(w);
+  Eigen::MatrixXd a(2, 2);
+  a << 2.0, 3.0, 2.0, 3.0;
+  w->send(fx.srv, trace{e.round, 0, 2, true, {10}, pack(a)});
+  w->send(fx.srv, model{e.round, 0, 2, pack(a), {}, true});
+  fx.ds.run();
+  Eigen::MatrixXd sent;
+  w->receive(
+    [&](const epoch& next, const param_bytes& avg) {
+      e = next;
+      REQUIRE(!unpack(avg, 2, 2, sent));
+    },
+    caf::after(0s) >> [] { FAIL("no epoch"); });
+  CHECK(e.round == 2);
+  CHECK(sent == a); // sent on as they came
+  Eigen::MatrixXd b = a;
+  b(0, 1) = std::numeric_limits<double>::infinity(); // repetition 1 diverged
+  w->send(fx.srv, trace{e.round, 0, 2, true, {20}, pack(b)});
+  w->send(fx.srv, model{e.round, 0, 2, pack(b), {}, true});
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  REQUIRE(end.records.size() == 2);
+  CHECK(end.records[0].round_errors == std::vector<double>{f_at(1.0), f_at(2.0), f_at(2.0)});
+  CHECK(std::isnan(end.records[1].round_errors.back()));
+  CHECK(end.records[1].round_workers == std::vector<uint32_t>{2, 2, 2});
+}
+
+TEST_CASE("server: averaged models from a block of only some workers lose it") {
+  server_fixture fx(2, schedules::one_shot(10), quick(true));
+  caf::scoped_actor a{fx.sys}, b{fx.sys};
+  REQUIRE(fx.join(a, 1) == 0);
+  REQUIRE(fx.join(b, 1) == 1);
+  const auto e = fx.next_epoch(a);
+  fx.next_epoch(b);
+  fx.answer(a, e, 0, 1, 2.0);
+  b->send(fx.srv, trace{e.round, 1, 1, false, {10}, pack(Eigen::MatrixXd::Constant(2, 1, 2.0))});
+  b->send(fx.srv, model{e.round, 1, 1, pack(Eigen::MatrixXd::Constant(2, 1, 9.0)), {}, true});
+  fx.ds.run();
+  const auto end = fx.end();
+  CHECK(end.reason == "none");
+  CHECK(end.rec().round_errors.back() == f_at(2.0)); // only a's model
+  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+  CHECK(fx.log->has("sent averaged models but hosts only 1 of 2 workers"));
+}
+
 TEST_CASE("server: a resumed batch keeps a diverged repetition diverged") {
   // The checkpoint after round 1 of 2: repetition 1 diverged (NaN error, Inf average).
   auto c = std::make_shared<server_checkpoint>();
