@@ -14,6 +14,7 @@
 #include "numerics/schedule.hpp"
 #include "numerics/skewed_quadratic.hpp"
 #include "numerics/statistics.hpp"
+#include "numerics/stream_set.hpp"
 #include "numerics/step_size.hpp"
 
 #include <atomic>
@@ -71,11 +72,12 @@ void run(const job& j, const skewed_quadratic& f, const step_size& eta,
          const record_plan& records, generator_kind kind, std::pair<double, double>* out) {
   constexpr size_t pass = 64;
   const Eigen::Index cols = Eigen::Index{j.reps} * j.N;
-  std::vector<random_stream> streams;
-  streams.reserve(static_cast<size_t>(cols));
+  std::vector<random_stream> columns;
+  columns.reserve(static_cast<size_t>(cols));
   for (uint32_t r = 0; r < j.reps; ++r)
     for (uint32_t n = 0; n < j.N; ++n)
-      streams.emplace_back(1, j.first_rep + r, n, 0, kind);
+      columns.emplace_back(1, j.first_rep + r, n, 0, kind);
+  stream_set streams(std::move(columns));
   Eigen::MatrixXd x = Eigen::MatrixXd::Constant(1, cols, 2.0);
   std::vector<double> buffer(pass * static_cast<size_t>(cols)), xbar(j.reps, 0.0);
   Eigen::Map<Eigen::MatrixXd> means(xbar.data(), 1, j.reps);
@@ -85,7 +87,7 @@ void run(const job& j, const skewed_quadratic& f, const step_size& eta,
     const auto recorded = records.steps_in(at, j.times[r]);
     for (size_t begin = 0; begin < recorded.size(); begin += pass) {
       const auto n = std::min(pass, recorded.size() - begin);
-      f.sgd_steps(x, streams.data(), eta, at, recorded[begin + n - 1],
+      f.sgd_steps(x, streams, eta, at, recorded[begin + n - 1],
                   snapshot_sink{recorded.data() + begin, n, buffer.data()});
       at = recorded[begin + n - 1];
       for (size_t s = 0; s < n; ++s) {
@@ -96,7 +98,7 @@ void run(const job& j, const skewed_quadratic& f, const step_size& eta,
             errors[k].push_back(error_at(xbar[k]));
       }
     }
-    f.sgd_steps(x, streams.data(), eta, at, j.times[r], snapshot_sink{});
+    f.sgd_steps(x, streams, eta, at, j.times[r], snapshot_sink{});
     average_column_groups(x, j.N, means);
     for (uint32_t k = 0; k < j.reps; ++k)
       x.middleCols(Eigen::Index{k} * j.N, j.N).setConstant(xbar[k]);

@@ -66,7 +66,7 @@ public:
                         Eigen::Ref<matrix> g) const override {
     g.setZero();
   }
-  void sgd_steps(Eigen::Ref<matrix>, random_stream*, const step_size&, uint64_t, uint64_t,
+  void sgd_steps(Eigen::Ref<matrix>, stream_set&, const step_size&, uint64_t, uint64_t,
                  const snapshot_sink&) const override {
   }
   std::string describe() const override {

@@ -1,5 +1,7 @@
 #include "numerics/data_objective.hpp"
 
+#include "numerics/stream_set.hpp"
+
 #include "numerics/linear_sgd.hpp"
 #include "numerics/local_optimizer.hpp"
 
@@ -59,9 +61,10 @@ void data_objective::errors(const const_matrix_ref& points, double* out) const {
     out[j] = out[j] - optimum_;
 }
 
-void data_objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
+void data_objective::sgd_steps(Eigen::Ref<matrix> x, stream_set& set,
                                const step_size& eta, uint64_t first, uint64_t last,
                                const snapshot_sink& sink) const {
+  random_stream* streams = set.columns().data();
   // The default's operations per column, one column at a time.
   const auto etas = eta.table(first, last);
   const auto d = dimension();

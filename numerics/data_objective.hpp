@@ -39,7 +39,7 @@ public:
                         Eigen::Ref<matrix> g) const override;
   /// One pass over the data for all points (finite_sum::values).
   void errors(const const_matrix_ref& points, double* out) const override;
-  void sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
+  void sgd_steps(Eigen::Ref<matrix> x, stream_set& streams, const step_size& eta,
                  uint64_t first, uint64_t last, const snapshot_sink& sink) const override;
   /// Sharded: a view whose column c samples the shard of worker
   /// layout.worker(c) of layout.total_workers. Shared: nullptr (this one).

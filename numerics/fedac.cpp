@@ -66,7 +66,7 @@ void fedac_block::advance(uint64_t first, uint64_t last, const snapshot_sink& si
   size_t s = 0;
   for (uint64_t t = first; t < last; ++t) {
     md_ = inv_beta * w + (1 - inv_beta) * w_ag;
-    f_->sample_gradients(md_, streams_.data(), g_);
+    f_->sample_gradients(md_, streams_.columns().data(), g_);
     w = (1 - inv_alpha) * w + inv_alpha * md_ - p_.gamma * g_; // v
     w_ag = md_ - p_.eta * g_;                                   // v_ag
     write_snapshot(sink, s, t + 1, m_, d);

@@ -51,7 +51,7 @@ public:
   const matrix& models() const override {
     return m_;
   }
-  std::vector<random_stream>& streams() override {
+  stream_set& streams() override {
     return streams_;
   }
 
@@ -59,7 +59,7 @@ private:
   std::shared_ptr<const objective> f_;
   fedac_parameters p_;
   uint32_t workers_;
-  std::vector<random_stream> streams_;
+  stream_set streams_;
   matrix m_;  // 2d x columns: w on top, w_ag below
   matrix md_; // scratch: w_md
   matrix g_;  // scratch: gradients

@@ -14,14 +14,11 @@ std::vector<random_stream> block_layout::streams() const {
 }
 
 std::vector<uint64_t> stream_positions(local_optimizer& block) {
-  std::vector<uint64_t> out;
-  for (const auto& s : block.streams())
-    out.push_back(s.position());
-  return out;
+  return block.streams().positions();
 }
 
 void seek_streams(local_optimizer& block, const std::vector<uint64_t>& positions) {
-  auto& streams = block.streams();
+  auto& streams = block.streams().columns();
   if (positions.size() != streams.size())
     throw std::invalid_argument("seek_streams: " + std::to_string(positions.size())
                                 + " positions for " + std::to_string(streams.size())
@@ -33,7 +30,7 @@ void seek_streams(local_optimizer& block, const std::vector<uint64_t>& positions
 void restore_streams(local_optimizer& block, const block_layout& layout,
                      const std::vector<uint64_t>& positions,
                      const std::vector<uint32_t>& incarnations) {
-  auto& streams = block.streams();
+  auto& streams = block.streams().columns();
   if (positions.size() != streams.size() || incarnations.size() != layout.workers
       || streams.size() != static_cast<size_t>(layout.columns()))
     throw std::invalid_argument("restore_streams: " + std::to_string(positions.size())

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "numerics/objective.hpp"
+#include "numerics/stream_set.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -62,7 +63,7 @@ public:
 
   /// The random streams, one per column: with the models, the whole state
   /// of the block between rounds (what a checkpoint needs).
-  virtual std::vector<random_stream>& streams() = 0;
+  virtual stream_set& streams() = 0;
 };
 
 /// Where every stream of `block` stands, column order.

@@ -1,7 +1,7 @@
 #include "numerics/noisy_quadratic.hpp"
 #include "numerics/quadratic_moments.hpp"
 
-#include "numerics/stream_lanes.hpp"
+#include "numerics/stream_set.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -41,17 +41,18 @@ void noisy_quadratic::sample_gradients(const const_matrix_ref& x,
   }
 }
 
-void noisy_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
+void noisy_quadratic::sgd_steps(Eigen::Ref<matrix> x, stream_set& streams,
                                 const step_size& eta, uint64_t first, uint64_t last,
                                 const snapshot_sink& sink) const {
   const auto& kernels = simd::active_kernels();
   const auto columns = x.cols();
   const auto d = dimension();
-  const stream_lanes lanes(streams, static_cast<size_t>(columns), kernels.lane_multiple);
-  if (!lanes.usable() || lanes.slot() % 2 != 0) {
-    sgd_steps_by_column(x, streams, eta, first, last, sink);
+  const auto* gathered = streams.lanes(kernels.lane_multiple);
+  if (!gathered || gathered->slot() % 2 != 0) {
+    sgd_steps_by_column(x, streams.columns().data(), eta, first, last, sink);
     return;
   }
+  const auto& lanes = *gathered;
   // All columns at once in SIMD lanes, coordinate-major: xs[i * L + j], for
   // coordinates i0 .. i0 + n - 1 at a time. Coordinate i of step k draws its
   // two normals at slot0 + 2 (k d + i): a pass over fewer coordinates than d
@@ -93,9 +94,7 @@ void noisy_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
       for (Eigen::Index i = 0; i < n; ++i)
         x(i0 + i, j) = xs[static_cast<size_t>(i * L + j)];
   }
-  const uint64_t end_slot = slot0 + 2 * static_cast<uint64_t>(d) * (last - first);
-  for (Eigen::Index j = 0; j < columns; ++j)
-    streams[j].seek(end_slot);
+  streams.lanes_moved_to(slot0 + 2 * static_cast<uint64_t>(d) * (last - first));
 }
 
 void noisy_quadratic::sgd_steps_by_column(Eigen::Ref<matrix> x, random_stream* streams,

@@ -25,7 +25,7 @@ public:
   }
   void sample_gradients(const const_matrix_ref& x, random_stream* streams,
                         Eigen::Ref<matrix> g) const override;
-  void sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
+  void sgd_steps(Eigen::Ref<matrix> x, stream_set& streams, const step_size& eta,
                  uint64_t first, uint64_t last, const snapshot_sink& sink) const override;
   std::string describe() const override;
   objective_constants constants() const override;

@@ -1,5 +1,7 @@
 #include "numerics/objective.hpp"
 
+#include "numerics/stream_set.hpp"
+
 namespace lsgd {
 
 void write_snapshot(const snapshot_sink& sink, size_t& s, uint64_t t,
@@ -22,8 +24,9 @@ void objective::errors(const const_matrix_ref& points, double* out) const {
     out[j] = error(points.col(j));
 }
 
-void objective::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
+void objective::sgd_steps(Eigen::Ref<matrix> x, stream_set& set, const step_size& eta,
                           uint64_t first, uint64_t last, const snapshot_sink& sink) const {
+  random_stream* streams = set.columns().data();
   matrix g(x.rows(), x.cols());
   size_t s = 0;
   for (uint64_t t = first; t < last; ++t) {

@@ -19,6 +19,7 @@ using const_vector_ref = Eigen::Ref<const vector>;
 using const_matrix_ref = Eigen::Ref<const matrix>;
 
 struct block_layout; // numerics/local_optimizer.hpp
+class stream_set;    // numerics/stream_set.hpp
 
 /// What an objective knows of its own constants, NaN where it does not:
 /// FedAC's parameter choice takes the ones a config does not give.
@@ -59,12 +60,13 @@ public:
                                 Eigen::Ref<matrix> g) const = 0;
 
   /// Plain SGD steps t = first .. last - 1 on every column of `x`, column j
-  /// drawing from streams[j]: x_j <- x_j - eta_t g(x_j), writing the iterates
-  /// at the steps of `sink`. This default draws a block of gradients per
-  /// step; objectives override it with a fused loop, one column at a time,
-  /// that performs the same operations in the same order per column and so
-  /// gives the same numbers.
-  virtual void sgd_steps(Eigen::Ref<matrix> x, random_stream* streams, const step_size& eta,
+  /// drawing from stream j of `streams`: x_j <- x_j - eta_t g(x_j), writing
+  /// the iterates at the steps of `sink`. This default draws a block of
+  /// gradients per step (from streams.columns()); objectives override it
+  /// with a fused loop, one column at a time or all in SIMD lanes
+  /// (streams.lanes()), that performs the same operations in the same order
+  /// per column and so gives the same numbers.
+  virtual void sgd_steps(Eigen::Ref<matrix> x, stream_set& streams, const step_size& eta,
                          uint64_t first, uint64_t last, const snapshot_sink& sink) const;
 
   /// out[j] = F(points.col(j)) - F* for every column (d rows): the same

@@ -20,7 +20,7 @@ void sgd_block::load(const const_matrix_ref& averages) {
 }
 
 void sgd_block::advance(uint64_t first, uint64_t last, const snapshot_sink& sink) {
-  f_->sgd_steps(x_, streams_.data(), eta_, first, last, sink);
+  f_->sgd_steps(x_, streams_, eta_, first, last, sink);
 }
 
 sgd_method::sgd_method(std::shared_ptr<const objective> f, step_size eta, vector x0,

@@ -17,7 +17,7 @@ public:
   const matrix& models() const override {
     return x_;
   }
-  std::vector<random_stream>& streams() override {
+  stream_set& streams() override {
     return streams_;
   }
 
@@ -25,7 +25,7 @@ private:
   std::shared_ptr<const objective> f_;
   step_size eta_;
   uint32_t workers_;
-  std::vector<random_stream> streams_;
+  stream_set streams_;
   matrix x_; // d x columns: one iterate per column
 };
 

@@ -1,6 +1,6 @@
 #include "numerics/skewed_quadratic.hpp"
 
-#include "numerics/stream_lanes.hpp"
+#include "numerics/stream_set.hpp"
 
 #include <sstream>
 #include <stdexcept>
@@ -29,16 +29,17 @@ void skewed_quadratic::sample_gradients(const const_matrix_ref& x,
   }
 }
 
-void skewed_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
+void skewed_quadratic::sgd_steps(Eigen::Ref<matrix> x, stream_set& streams,
                                  const step_size& eta, uint64_t first, uint64_t last,
                                  const snapshot_sink& sink) const {
   const auto& kernels = simd::active_kernels();
   const auto columns = x.cols();
-  const stream_lanes lanes(streams, static_cast<size_t>(columns), kernels.lane_multiple);
-  if (!lanes.usable()) {
-    sgd_steps_by_column(x, streams, eta, first, last, sink);
+  const auto* gathered = streams.lanes(kernels.lane_multiple);
+  if (!gathered) {
+    sgd_steps_by_column(x, streams.columns().data(), eta, first, last, sink);
     return;
   }
+  const auto& lanes = *gathered;
   // All columns at once in SIMD lanes, the same operations as the column loop,
   // which records at steps[s] while they follow each other in (first, last].
   const auto etas = eta.table(first, last);
@@ -55,11 +56,9 @@ void skewed_quadratic::sgd_steps(Eigen::Ref<matrix> x, random_stream* streams,
                                    static_cast<size_t>(columns), static_cast<size_t>(columns)};
   kernels.skewed(lanes.at(lanes.slot()), v.data(), etas.data(), etas.size(), mu_, L_, sigma_,
                  records);
-  const uint64_t slot = lanes.slot() + etas.size();
-  for (Eigen::Index j = 0; j < columns; ++j) {
+  for (Eigen::Index j = 0; j < columns; ++j)
     x(0, j) = v[static_cast<size_t>(j)];
-    streams[j].seek(slot);
-  }
+  streams.lanes_moved_to(lanes.slot() + etas.size());
 }
 
 void skewed_quadratic::sgd_steps_by_column(Eigen::Ref<matrix> x, random_stream* streams,

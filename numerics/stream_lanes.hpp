@@ -30,6 +30,10 @@ public:
   }
   /// The lanes standing at `slot`.
   simd::lane_streams at(uint64_t slot) const;
+  /// The streams have drawn up to `slot` (a kernel used the lanes).
+  void move_to(uint64_t slot) {
+    slot_ = slot;
+  }
 
 private:
   bool usable_ = false;

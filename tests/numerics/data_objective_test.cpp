@@ -1,4 +1,5 @@
 // Objectives on data sets: gradients, Hessians, F* by Newton, mini-batches, shards.
+#include "numerics/stream_set.hpp"
 #include "numerics/data_objective.hpp"
 #include "numerics/least_squares.hpp"
 #include "numerics/local_optimizer.hpp"
@@ -235,9 +236,9 @@ TEST_CASE("the fused SGD loop gives the numbers of the generic one") {
       // Fused (the override) against objective::sgd_steps, the generic loop.
       matrix fused = x0, generic = x0;
       std::vector<double> out_fused(steps.size() * cols * d), out_generic(out_fused.size());
-      auto s1 = layout.streams(), s2 = layout.streams();
-      view->sgd_steps(fused, s1.data(), eta, 0, 20, {steps.data(), steps.size(), out_fused.data()});
-      view->objective::sgd_steps(generic, s2.data(), eta, 0, 20,
+      stream_set s1(layout.streams()), s2(layout.streams());
+      view->sgd_steps(fused, s1, eta, 0, 20, {steps.data(), steps.size(), out_fused.data()});
+      view->objective::sgd_steps(generic, s2, eta, 0, 20,
                                  {steps.data(), steps.size(), out_generic.data()});
       CHECK(fused == generic);
       CHECK(out_fused == out_generic);
@@ -404,14 +405,14 @@ TEST_CASE("the interleaved SGD loop of least squares and logistic regression: th
           x0.col(j) = point(d, static_cast<uint32_t>(j));
         matrix fused = x0, generic = x0;
         std::vector<double> out_fused(steps.size() * cols * d), out_generic(out_fused.size());
-        auto s1 = layout.streams(), s2 = layout.streams();
-        view->sgd_steps(fused, s1.data(), eta, 0, 30,
+        stream_set s1(layout.streams()), s2(layout.streams());
+        view->sgd_steps(fused, s1, eta, 0, 30,
                         {steps.data(), steps.size(), out_fused.data()});
-        view->objective::sgd_steps(generic, s2.data(), eta, 0, 30,
+        view->objective::sgd_steps(generic, s2, eta, 0, 30,
                                    {steps.data(), steps.size(), out_generic.data()});
         CHECK(fused == generic);
         CHECK(out_fused == out_generic);
-        CHECK(s1[cols - 1].position() == s2[cols - 1].position());
+        CHECK(s1.positions() == s2.positions());
       }
     }
   }

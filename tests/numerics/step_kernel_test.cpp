@@ -2,6 +2,7 @@
 #include "numerics/noisy_quadratic.hpp"
 #include "numerics/simd/kernels.hpp"
 #include "numerics/skewed_quadratic.hpp"
+#include "numerics/stream_set.hpp"
 
 #include <doctest/doctest.h>
 
@@ -62,16 +63,17 @@ outcome run(const objective& f, const Eigen::MatrixXd& x0, generator_kind kind,
             const std::vector<uint64_t>& steps, bool generic) {
   outcome o;
   o.x = x0;
-  auto streams = make_streams(static_cast<size_t>(x0.cols()), 3, kind, position);
+  stream_set streams(make_streams(static_cast<size_t>(x0.cols()), 3, kind, position));
   o.snapshots.assign(steps.size() * static_cast<size_t>(x0.size()), -1.0);
   const snapshot_sink sink{steps.data(), steps.size(), o.snapshots.data()};
   const auto eta = step_size::harmonic(2.0, 0.5);
   if (generic)
-    f.objective::sgd_steps(o.x, streams.data(), eta, first, last, sink);
+    f.objective::sgd_steps(o.x, streams, eta, first, last, sink);
   else
-    f.sgd_steps(o.x, streams.data(), eta, first, last, sink);
-  for (const auto& s : streams)
-    o.positions.push_back(s.position());
+    f.sgd_steps(o.x, streams, eta, first, last, sink);
+  o.positions = streams.positions();
+  for (const auto& s : streams.columns()) // the streams themselves stand there too
+    CHECK(s.position() == o.positions[static_cast<size_t>(&s - &streams.columns()[0])]);
   return o;
 }
 
@@ -109,18 +111,17 @@ TEST_CASE("skewed quadratic: streams at different positions and the legacy gener
   const auto x0 = start(1, 9);
   const std::vector<uint64_t> steps{5, 20};
   for (auto kind : {generator_kind::philox4x64_ziggurat, generator_kind::philox4x32_boxmuller}) {
-    auto a = make_streams(9, 3, kind, 0), b = make_streams(9, 3, kind, 0);
-    a[4].seek(3);
-    b[4].seek(3);
+    stream_set a(make_streams(9, 3, kind, 0)), b(make_streams(9, 3, kind, 0));
+    a.columns()[4].seek(3);
+    b.columns()[4].seek(3);
     Eigen::MatrixXd xa = x0, xb = x0;
     std::vector<double> sa(18), sb(18);
     const auto eta = step_size::harmonic(2.0, 0.5);
-    f.sgd_steps(xa, a.data(), eta, 0, 20, {steps.data(), 2, sa.data()});
-    f.objective::sgd_steps(xb, b.data(), eta, 0, 20, {steps.data(), 2, sb.data()});
+    f.sgd_steps(xa, a, eta, 0, 20, {steps.data(), 2, sa.data()});
+    f.objective::sgd_steps(xb, b, eta, 0, 20, {steps.data(), 2, sb.data()});
     CHECK(std::memcmp(xa.data(), xb.data(), 9 * sizeof(double)) == 0);
     CHECK(sa == sb);
-    for (size_t j = 0; j < 9; ++j)
-      CHECK(a[j].position() == b[j].position());
+    CHECK(a.positions() == b.positions());
   }
 }
 
@@ -164,4 +165,49 @@ TEST_CASE("noisy quadratic: d larger than one pass of the SIMD copy gives the ge
         CHECK(run(f, x0, default_generator, 6, 0, 6, steps, false) == expected);
       }
     }
+}
+
+// A block keeps its streams gathered as lanes from round to round; whoever
+// looks at them in between (positions for a checkpoint, a seek on resume)
+// must see and change what fresh streams each round would.
+TEST_CASE("stream_set: lanes kept across rounds give the numbers of streams gathered each round") {
+  path_guard guard;
+  const skewed_quadratic skewed(1.0, 2.0, 8.0);
+  const noisy_quadratic noisy(Eigen::Vector3d(1.0, 0.5, 2.0), 0.3, 0.7);
+  const auto eta = step_size::harmonic(2.0, 0.5);
+  for (const objective* f : {static_cast<const objective*>(&skewed),
+                             static_cast<const objective*>(&noisy)}) {
+    const auto d = f->dimension();
+    for (auto p : available_paths()) {
+      CAPTURE(simd::path_name(p));
+      CAPTURE(d);
+      simd::force(p);
+      stream_set kept(make_streams(11, 3, default_generator, 0));
+      auto fresh = make_streams(11, 3, default_generator, 0);
+      Eigen::MatrixXd xk = start(d, 11), xf = xk;
+      uint64_t t = 0;
+      for (uint64_t round = 1; round <= 12; ++round) {
+        const uint64_t next = t + 1 + round % 3; // rounds of 1 to 3 steps
+        f->sgd_steps(xk, kept, eta, t, next, snapshot_sink{});
+        stream_set once(fresh); // gathered anew, then written back
+        f->sgd_steps(xf, once, eta, t, next, snapshot_sink{});
+        fresh = once.columns();
+        CHECK(std::memcmp(xk.data(), xf.data(), sizeof(double) * static_cast<size_t>(xk.size())) == 0);
+        std::vector<uint64_t> expected;
+        for (const auto& s : fresh)
+          expected.push_back(s.position());
+        CHECK(kept.positions() == expected);
+        if (round == 5) { // a resume moves every stream: the lanes follow
+          for (auto& s : kept.columns())
+            s.seek(s.position() + 6);
+          for (auto& s : fresh)
+            s.seek(s.position() + 6);
+        }
+        if (round == 8) // one stream apart: column by column, then lanes again
+          for (auto* s : {&kept.columns()[2], &fresh[2]})
+            s->seek(s->position() + 2);
+        t = next;
+      }
+    }
+  }
 }
