@@ -22,6 +22,7 @@ round_tracker::duration round_tracker::open(uint32_t round, uint64_t steps, time
   included_.assign(workers_, false);
   const auto d = allowed(steps);
   started_ = now;
+  allowed_ = d;
   deadline_at_ = now + d;
   return d;
 }
@@ -43,7 +44,7 @@ bool round_tracker::overdue(uint32_t round, time_point now) const {
 }
 
 double round_tracker::allowed_seconds() const {
-  return std::chrono::duration<double>(deadline_at_ - started_).count();
+  return std::chrono::duration<double>(allowed_).count();
 }
 
 } // namespace lsgd

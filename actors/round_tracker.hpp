@@ -41,6 +41,13 @@ public:
 
   /// The deadline of open round `round` has passed at `now`.
   bool overdue(uint32_t round, time_point now) const;
+  /// When the open round's time is up.
+  time_point deadline() const { return deadline_at_; }
+  /// The open round gets its allowed time again from `now` (a chain round
+  /// that goes by the star).
+  void extend(time_point now) { deadline_at_ = now + allowed(steps_); }
+  /// A round is open (between open() and close()).
+  bool is_open() const { return open_; }
 
   uint32_t round() const { return round_; }
   uint32_t expected() const { return expected_; }
@@ -67,6 +74,7 @@ private:
   uint32_t received_ = 0;
   std::vector<bool> included_;
   time_point started_{};
+  duration allowed_{};
   time_point deadline_at_{};
   double slowest_step_ = 0;
 };

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <set>
 #include <vector>
 
 namespace lsgd {
@@ -94,6 +95,9 @@ struct server_state {
   membership members;
   std::vector<peer> peers;
   round_tracker round;
+  /// When the deadline timers the server set will fire, earliest first (see
+  /// arm_deadline in server.cpp).
+  std::multiset<caf::actor_clock::time_point> deadline_timers;
   checkpoint_timer checkpoints{false, 0, false};
   std::vector<run_record> records; // per repetition, filled in round by round
   std::vector<uint64_t> positions; // reps * N stream positions, as of the last report

@@ -284,6 +284,29 @@ TEST_CASE("server: later deadlines follow the slowest time per step, at least th
   CHECK(fx.log->has("lost workers 1..1"));
 }
 
+TEST_CASE("server: a deadline timer of an earlier round is set again for the open one") {
+  // Round 1 (10 steps) ends at 0.5 s, before its deadline at 1 s; round 2 may
+  // take 10 x 10 x 0.05 = 5 s. The timer of round 1 fires at 1 s and is set
+  // again for 5.5 s: b, silent in round 2, is lost then, not at 1 s.
+  server_fixture fx(2, schedules::constant_rounds(30, 3), quick(true));
+  caf::scoped_actor a{fx.sys}, b{fx.sys};
+  fx.join(a, 1);
+  fx.join(b, 1);
+  auto e = fx.next_epoch(a);
+  fx.next_epoch(b);
+  fx.ds.advance(500ms);
+  fx.answer(a, e, 0, 1, 1.0);
+  fx.answer(b, e, 1, 1, 1.0);
+  e = fx.next_epoch(a);
+  CHECK(e.round == 2);
+  fx.answer(a, e, 0, 1, 1.0);
+  fx.ds.advance(4999ms);
+  CHECK(!fx.log->has("missed the deadline"));
+  fx.ds.advance(1ms);
+  CHECK(fx.log->has("missed the deadline of round 2 (5 s)"));
+  CHECK(fx.log->has("lost workers 1..1"));
+}
+
 TEST_CASE("server: a replacement takes over lost ids from the next round, with new streams") {
   server_fixture fx(2, schedules::constant_rounds(30, 3), quick(true));
   caf::scoped_actor a{fx.sys};
