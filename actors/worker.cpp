@@ -17,10 +17,15 @@ namespace {
 using self_ptr = worker_actor::stateful_pointer<worker_state>;
 
 // A block of every worker has the local optimizer write the iterates at up to
-// this many recorded steps into a buffer at a time (so that it runs one
-// column for many steps in a row, its random stream in registers), then
-// averages them.
-constexpr size_t snapshots_per_pass = 64;
+// 64 recorded steps into a buffer at a time (so that it runs many steps in a
+// row), then averages them; fewer if the buffer would outgrow a core's L2
+// cache, where the averaging reads what the steps wrote (and every new
+// batch's buffer costs page faults to first touch).
+size_t snapshots_per_pass(Eigen::Index d, Eigen::Index columns) {
+  constexpr size_t budget_bytes = 256 * 1024;
+  const auto per_snapshot = sizeof(double) * static_cast<size_t>(d * columns);
+  return std::clamp<size_t>(budget_bytes / std::max<size_t>(per_snapshot, 1), 1, 64);
+}
 
 // Appends the iterates at one recorded step (d x columns) to the trace: the
 // virtual averages if this block hosts every worker (far fewer bytes).
@@ -85,8 +90,9 @@ void run_chunk(self_ptr self, const server_actor& server, size_t c) {
   } else {
     out.snapshots.bytes.reserve(sizeof(double) * static_cast<size_t>(d * st.layout.reps)
                                 * (end - begin));
-    for (auto b = begin; b < end; b += snapshots_per_pass) {
-      const auto n = std::min(snapshots_per_pass, end - b);
+    const auto per_pass = snapshots_per_pass(d, columns);
+    for (auto b = begin; b < end; b += per_pass) {
+      const auto n = std::min(per_pass, end - b);
       st.buffer.resize(static_cast<size_t>(d * columns) * n);
       st.block->advance(b == begin ? st.at : st.recorded[b - 1], st.recorded[b + n - 1],
                         snapshot_sink{st.recorded.data() + b, n, st.buffer.data()});
