@@ -46,8 +46,10 @@ random_stream::random_stream(uint64_t seed, uint32_t repetition, uint32_t worker
 void random_stream::fill_normals(uint64_t block) {
   check_block(block + cache_blocks - 1);
   const simd::lane_streams one{{key32_[0], key32_[1]}, &c1_, &c2_, &c3_, 0, 1};
-  simd::active_kernels().stream_normals(one, block, cache_blocks, z0_, z1_);
-  cache_first_ = block;
+  if (!cache_.p)
+    cache_.p = std::make_unique<normal_cache>();
+  simd::active_kernels().stream_normals(one, block, cache_blocks, cache_.p->z0, cache_.p->z1);
+  cache_.p->first = block;
 }
 
 random_stream::result_type random_stream::word32() {
@@ -88,7 +90,8 @@ void random_stream::below_many(uint64_t n, size_t count, uint64_t* out, size_t s
 void random_stream::seek32(uint64_t slot) {
   check_block(slot >> 1);
   slot_ = slot;
-  cache_first_ = ~uint64_t{0} - cache_blocks;
+  if (cache_.p) // nothing cached (block - first >= cache_blocks for every block)
+    cache_.p->first = ~uint64_t{0} - cache_blocks;
 }
 
 } // namespace lsgd

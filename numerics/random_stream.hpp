@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 
 namespace lsgd {
 
@@ -66,10 +67,10 @@ public:
       return normal_(words);
     }
     const uint64_t block = slot_ >> 1;
-    if (block - cache_first_ >= cache_blocks) // also when nothing is cached
+    if (!cache_.p || block - cache_.p->first >= cache_blocks)
       fill_normals(block);
-    const uint64_t i = block - cache_first_;
-    return (slot_++ & 1) ? z1_[i] : z0_[i];
+    const uint64_t i = block - cache_.p->first;
+    return (slot_++ & 1) ? cache_.p->z1[i] : cache_.p->z0[i];
   }
 
   /// Where this stream stands (words for philox4x64_ziggurat, slots for
@@ -165,11 +166,6 @@ private:
   uint32_t key32_[2] = {0, 0};
   uint64_t c1_ = 0, c2_ = 0, c3_ = 0;
   uint64_t slot_ = 0;
-  // The normals of blocks cache_first_ .. + cache_blocks - 1 (z0_, z1_),
-  // computed at once by the SIMD kernel (the same bits as one at a time); a
-  // function of the key and the position, so no part of the state.
-  static constexpr uint64_t cache_blocks = 16;
-  uint64_t cache_first_ = ~uint64_t{0} - cache_blocks;
 
   // philox4x64_ziggurat.
   using philox = r123::Philox4x64;
@@ -180,8 +176,30 @@ private:
   unsigned left_ = 0; // words of block_ not yet returned
   boost::random::normal_distribution<double> normal_;
 
-  double z0_[cache_blocks] = {};
-  double z1_[cache_blocks] = {};
+  // The normals of blocks first .. first + cache_blocks - 1, computed at once
+  // by the SIMD kernel (the same bits as one at a time) for normal(). Made on
+  // its first call: a block stepped in SIMD lanes never draws one by one, and
+  // its thousands of streams stay small (192 bytes, not 448). A function of
+  // the key and the position, so no part of the state: copies start without.
+  static constexpr uint64_t cache_blocks = 16;
+  struct normal_cache {
+    uint64_t first;
+    double z0[cache_blocks];
+    double z1[cache_blocks];
+  };
+  struct cache_slot {
+    std::unique_ptr<normal_cache> p;
+    cache_slot() = default;
+    cache_slot(const cache_slot&) {
+    }
+    cache_slot& operator=(const cache_slot&) {
+      p.reset();
+      return *this;
+    }
+    cache_slot(cache_slot&&) = default;
+    cache_slot& operator=(cache_slot&&) = default;
+  };
+  cache_slot cache_;
 };
 
 } // namespace lsgd
