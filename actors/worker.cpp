@@ -30,10 +30,11 @@ size_t snapshots_per_pass(Eigen::Index d, Eigen::Index columns) {
 // Appends the iterates at one recorded step (d x columns) to the trace: the
 // virtual averages if this block hosts every worker (far fewer bytes).
 void append_averages(self_ptr self, trace& out,
-                     const Eigen::Ref<const Eigen::MatrixXd>& iterates) {
+                     const Eigen::Ref<const Eigen::MatrixXd>& iterates, uint64_t step) {
   auto& st = self->state;
   st.means.resize(iterates.rows(), st.layout.reps);
   average_column_groups(iterates, st.spec.total_workers, st.means);
+  st.means_step = step;
   append(out.snapshots, st.means);
 }
 
@@ -99,7 +100,8 @@ void run_chunk(self_ptr self, const server_actor& server, size_t c) {
       for (size_t s = 0; s < n; ++s)
         append_averages(self, out,
                         Eigen::Map<const Eigen::MatrixXd>(st.buffer.data() + s * d * columns,
-                                                          d, columns));
+                                                          d, columns),
+                        st.recorded[b + s]);
     }
   }
   st.at = st.recorded[end - 1];
@@ -112,7 +114,10 @@ void send_model(self_ptr self, const server_actor& server) {
   auto& st = self->state;
   const auto& models = st.block->models();
   const bool averaged = st.layout.workers == st.spec.total_workers;
-  if (averaged) {
+  // A round that ends on a recorded step averaged its models already, for
+  // the trace, if the models are the iterates (SGD; FedAC's hold more).
+  const bool have = st.means_step == st.current.last_step && models.rows() == st.spec.dimension;
+  if (averaged && !have) {
     st.means.resize(models.rows(), st.layout.reps);
     average_column_groups(models, st.spec.total_workers, st.means);
   }
@@ -182,6 +187,7 @@ void run_epoch(self_ptr self, const server_actor& server, const epoch& e,
   st.open = true;
   st.recorded = st.spec.recorded_steps.steps_in(e.first_step, e.last_step);
   st.next_chunk = 0;
+  st.means_step = 0;
   st.allowed_chunks = e.trace_credit;
   st.at = e.first_step;
   // The traces go along the chain too, unless this block hosts every id.

@@ -37,6 +37,7 @@ struct worker_state {
   block_layout layout;
   std::unique_ptr<local_optimizer> block; // made once the server assigned ids
   Eigen::MatrixXd means;                  // scratch for averaged snapshots
+  uint64_t means_step = 0;                // the step whose snapshot `means` averages (0: none)
   std::vector<double> buffer;             // iterates at recorded steps, see worker.cpp
   // The open epoch: its recorded steps, the next chunk to run, how many
   // chunks the server allows so far, and the step the models are at.
