@@ -364,6 +364,12 @@ void open_epoch(self_ptr self, const epoch& given) {
   st.traced_steps = st.spec.recorded_steps.steps_in(given.first_step, given.last_step);
   set_trace_chunks(st);
   st.round.open(given.round, given.last_step - given.first_step, t);
+  if (st.records.front().round_steps.capacity() < size_t{given.rounds} + 1)
+    for (auto& rec : st.records) { // one allocation for all rounds (sync: one per step)
+      rec.round_steps.reserve(size_t{given.rounds} + 1);
+      rec.round_errors.reserve(size_t{given.rounds} + 1);
+      rec.round_workers.reserve(size_t{given.rounds} + 1);
+    }
   st.diverging.assign(st.spec.reps, server_state::no_divergence);
   // One message for every block: CAF shares it instead of copying the
   // averages per recipient (8 MB each at d = 1e6).

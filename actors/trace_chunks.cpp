@@ -60,11 +60,10 @@ void trace_chunks::give(uint32_t first, bool averaged, param_bytes values) {
   const auto c = owed_by(first);
   if (c >= chunks())
     throw std::invalid_argument("trace_chunks: a trace from a block that owes none");
-  auto& ch = at(c);
-  if (averaged)
-    ch.averaged = std::move(values);
+  if (averaged) // the block of every id: its averages are the chunk, no sum to set up
+    open_[c].averaged = std::move(values);
   else
-    ch.sum.give(first, std::move(values));
+    at(c).sum.give(first, std::move(values));
   ++owed_[first];
 }
 
