@@ -11,6 +11,10 @@ namespace {
 // Steps per kernel call: the draws of 8 columns for them fit in L1.
 constexpr size_t chunk_steps = 128;
 
+// Below this many draws per column in a call (sync: one step a round), they
+// are drawn across all columns at once (below_each) before stepping.
+constexpr size_t few_draws = 8;
+
 } // namespace
 
 void linear_sgd_steps(const finite_sum& f, uint32_t batch, const std::vector<sample_range>& ranges,
@@ -32,6 +36,23 @@ void linear_sgd_steps(const finite_sum& f, uint32_t batch, const std::vector<sam
   b.lambda = f.lambda();
   b.logistic = f.logistic_residual();
   b.g = g.data();
+  // Each stream's draws do not depend on the iterates: with few per column,
+  // all of them first, draw i of column j at early[i * columns + j].
+  const size_t draws = etas.size() * batch;
+  std::vector<uint64_t> early;
+  if (draws < few_draws && columns > 1) {
+    const auto cols = static_cast<size_t>(columns);
+    early.resize(draws * cols);
+    std::vector<uint64_t> n(cols);
+    for (size_t j = 0; j < cols; ++j)
+      n[j] = ranges[j].count;
+    for (size_t i = 0; i < draws; ++i) {
+      uint64_t* row = early.data() + i * cols;
+      below_each(streams, cols, n.data(), row);
+      for (size_t j = 0; j < cols; ++j)
+        row[j] += ranges[j].first;
+    }
+  }
   for (Eigen::Index j0 = 0; j0 < columns; j0 += width) {
     const auto W = std::min(width, columns - j0);
     b.x = &x(0, j0);
@@ -42,7 +63,11 @@ void linear_sgd_steps(const finite_sum& f, uint32_t batch, const std::vector<sam
       size_t k1 = std::min(etas.size(), k0 + chunk_steps);
       if (s < sink.count && sink.steps[s] > first + k0 && sink.steps[s] - first <= k1)
         k1 = static_cast<size_t>(sink.steps[s] - first);
-      for (Eigen::Index c = 0; c < W; ++c) { // each stream's draws in its order
+      for (Eigen::Index c = 0; !early.empty() && c < W; ++c)
+        for (size_t i = 0; i < (k1 - k0) * batch; ++i)
+          drawn[i * max_interleave + static_cast<size_t>(c)]
+            = early[(k0 * batch + i) * static_cast<size_t>(columns) + static_cast<size_t>(j0 + c)];
+      for (Eigen::Index c = 0; early.empty() && c < W; ++c) { // each stream's draws in its order
         auto& rng = streams[j0 + c];
         const auto r = ranges[static_cast<size_t>(j0 + c)];
         uint64_t* column = drawn.data() + c;

@@ -94,4 +94,50 @@ void random_stream::seek32(uint64_t slot) {
     cache_.p->first = ~uint64_t{0} - cache_blocks;
 }
 
+void below_each(random_stream* streams, size_t count, const uint64_t* n, uint64_t* out) {
+  __extension__ using u128 = unsigned __int128;
+  const auto& kernels = simd::active_kernels();
+  constexpr size_t most = 64; // lanes per kernel call, a multiple of every width
+  uint64_t c1[most], c2[most], c3[most], words[most];
+  for (size_t first = 0; first < count; first += most) {
+    const size_t m = std::min(most, count - first);
+    random_stream* s = streams + first;
+    const auto key = s[0].lane().key;
+    const uint64_t slot = s[0].position();
+    const uint64_t block = (slot + 1) >> 1; // word32's next block
+    bool together = block + 1 < block_limit;
+    for (size_t c = 0; together && c < m; ++c) {
+      const auto w = s[c].lane();
+      together = s[c].kind() == generator_kind::philox4x32_boxmuller
+                 && s[c].position() == slot && w.key[0] == key[0] && w.key[1] == key[1];
+      c1[c] = w.c1;
+      c2[c] = w.c2;
+      c3[c] = w.c3;
+    }
+    if (!together) {
+      for (size_t c = 0; c < m; ++c)
+        out[first + c] = s[c].below(n[first + c]);
+      continue;
+    }
+    const size_t lanes = (m + kernels.lane_multiple - 1) / kernels.lane_multiple
+                         * kernels.lane_multiple;
+    for (size_t c = m; c < lanes; ++c) { // padding: the first stream again
+      c1[c] = c1[0];
+      c2[c] = c2[0];
+      c3[c] = c3[0];
+    }
+    kernels.lane_words({{key[0], key[1]}, c1, c2, c3, 0, lanes}, block, words);
+    for (size_t c = 0; c < m; ++c) {
+      const auto bound = n[first + c];
+      const u128 p = u128{words[c]} * bound;
+      if (static_cast<uint64_t>(p) < bound) { // a possible rejection: below() decides it
+        out[first + c] = s[c].below(bound);   // from the same word, the stream unmoved
+        continue;
+      }
+      out[first + c] = static_cast<uint64_t>(p >> 64);
+      s[c].seek(2 * block + 2);
+    }
+  }
+}
+
 } // namespace lsgd

@@ -31,6 +31,14 @@ namespace lsgd {
 /// block b (numerics/simd/lane_math.hpp), the same bits as the SIMD kernels
 /// give for that slot. A 64-bit word takes a whole block, (w1 << 32 | w0),
 /// starting at the next even slot, so no word shares bits with a normal.
+class random_stream;
+
+/// out[c] = streams[c].below(n[c]) for c < count: the same numbers and
+/// positions after, the words of streams that stand at one block made in one
+/// SIMD pass across them (a data objective's sync round draws one sample per
+/// column: one stream's words at a time made 8 and used one).
+void below_each(random_stream* streams, size_t count, const uint64_t* n, uint64_t* out);
+
 class alignas(64) random_stream {
 public:
   using result_type = uint64_t;

@@ -92,6 +92,10 @@ struct kernel_table {
 
   /// out[i] = softplus(z[i]) (linear_math.hpp), i < n.
   void (*softplus)(const double* z, size_t n, double* out);
+
+  /// The raw word of block `block` of every lane (slot ignored; s.lanes a
+  /// multiple of the width): out[l] = w1 << 32 | w0, as stream_words gives.
+  void (*lane_words)(const lane_streams& s, uint64_t block, uint64_t* out);
 };
 
 extern const kernel_table scalar_kernels;

@@ -55,6 +55,7 @@ struct avx2_lanes {
 const kernel_table avx2_kernels{
   path::avx2, 4, &lanes::normals<avx2_lanes>, &lanes::stream_normals<avx2_lanes>, &lanes::stream_words<avx2_lanes>,
    &lanes::skewed<avx2_lanes, 4>,
-  &lanes::noisy<avx2_lanes, 2>, &lanes::linear_steps<avx2_lanes>, &lanes::softplus<avx2_lanes>};
+  &lanes::noisy<avx2_lanes, 2>, &lanes::linear_steps<avx2_lanes>, &lanes::softplus<avx2_lanes>,
+  &lanes::lane_words<avx2_lanes>};
 
 } // namespace lsgd::simd

@@ -54,6 +54,7 @@ struct avx512_lanes {
 const kernel_table avx512_kernels{
   path::avx512, 8, &lanes::normals<avx512_lanes>, &lanes::stream_normals<avx512_lanes>, &lanes::stream_words<avx512_lanes>,
    &lanes::skewed<avx512_lanes, 4>,
-  &lanes::noisy<avx512_lanes, 2>, &lanes::linear_steps<avx512_lanes>, &lanes::softplus<avx512_lanes>};
+  &lanes::noisy<avx512_lanes, 2>, &lanes::linear_steps<avx512_lanes>, &lanes::softplus<avx512_lanes>,
+  &lanes::lane_words<avx512_lanes>};
 
 } // namespace lsgd::simd

@@ -8,6 +8,7 @@ namespace lsgd::simd {
 const kernel_table scalar_kernels{
   path::scalar, 1, &lanes::normals<scalar_lanes>, &lanes::stream_normals<scalar_lanes>, &lanes::stream_words<scalar_lanes>,
    &lanes::skewed<scalar_lanes, 4>,
-  &lanes::noisy<scalar_lanes, 2>, &lanes::linear_steps<scalar_lanes>, &lanes::softplus<scalar_lanes>};
+  &lanes::noisy<scalar_lanes, 2>, &lanes::linear_steps<scalar_lanes>, &lanes::softplus<scalar_lanes>,
+  &lanes::lane_words<scalar_lanes>};
 
 } // namespace lsgd::simd

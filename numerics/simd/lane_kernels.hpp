@@ -51,6 +51,18 @@ void stream_normals(const lane_streams& s, uint64_t first, size_t count, double*
   }
 }
 
+/// The raw word of block `block` of every lane of `s`.
+template <class V>
+void lane_words(const lane_streams& s, uint64_t block, uint64_t* out) {
+  for (size_t lane = 0; lane < s.lanes; lane += V::width) {
+    typename V::u w0, w1, w2, w3;
+    math::philox_block<V>(counters_at<V>(s, lane), block, w0, w1, w2, w3);
+    double bits[V::width]; // through doubles: the lane types store only those
+    V::store(bits, V::as_d(V::oru(V::template sll<32>(w1), w0)));
+    __builtin_memcpy(out + lane, bits, sizeof bits);
+  }
+}
+
 /// Raw words of blocks first .. first + count - 1 of stream 0 of `s`.
 template <class V>
 void stream_words(const lane_streams& s, uint64_t first, size_t count, uint64_t* out) {

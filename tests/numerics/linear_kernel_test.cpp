@@ -209,3 +209,38 @@ TEST_CASE("below_many: below()'s numbers and position, rejections included") {
     }
   }
 }
+
+TEST_CASE("below_each: below() of every stream, numbers and positions, on every path") {
+  path_guard guard;
+  for (auto path : paths_here()) {
+    simd::force(path);
+    CAPTURE(simd::path_name(path));
+    // 130 streams: two full calls of 64 and a partial one; a legacy stream or
+    // one out of step makes a call go stream by stream.
+    for (int variant = 0; variant < 3; ++variant) {
+      CAPTURE(variant);
+      std::vector<random_stream> each, one;
+      for (uint32_t c = 0; c < 130; ++c) {
+        const auto kind = variant == 1 && c == 70 ? generator_kind::philox4x64_ziggurat
+                                                  : generator_kind::philox4x32_boxmuller;
+        each.emplace_back(9, c / 10, c % 10, 0, kind);
+        one.emplace_back(9, c / 10, c % 10, 0, kind);
+      }
+      if (variant == 2) {
+        each[3].below(5);
+        one[3].below(5);
+      }
+      std::vector<uint64_t> n(130), out(130);
+      for (size_t c = 0; c < 130; ++c) // 2^63 + 1 rejects about half of the words
+        n[c] = c % 3 == 0 ? (uint64_t{1} << 63) + 1 : 569 + c;
+      for (int draw = 0; draw < 5; ++draw) {
+        below_each(each.data(), each.size(), n.data(), out.data());
+        for (size_t c = 0; c < 130; ++c) {
+          CAPTURE(c);
+          CHECK(out[c] == one[c].below(n[c]));
+          CHECK(each[c].position() == one[c].position());
+        }
+      }
+    }
+  }
+}
