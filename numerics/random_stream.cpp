@@ -102,7 +102,8 @@ void below_each(random_stream* streams, size_t count, const uint64_t* n, uint64_
   for (size_t first = 0; first < count; first += most) {
     const size_t m = std::min(most, count - first);
     random_stream* s = streams + first;
-    const auto key = s[0].lane().key;
+    const auto lane0 = s[0].lane(); // its key words: an array, not a pointer into a temporary
+    const uint32_t key[2] = {lane0.key[0], lane0.key[1]};
     const uint64_t slot = s[0].position();
     const uint64_t block = (slot + 1) >> 1; // word32's next block
     bool together = block + 1 < block_limit;
