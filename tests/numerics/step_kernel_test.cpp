@@ -72,8 +72,9 @@ outcome run(const objective& f, const Eigen::MatrixXd& x0, generator_kind kind,
   else
     f.sgd_steps(o.x, streams, eta, first, last, sink);
   o.positions = streams.positions();
-  for (const auto& s : streams.columns()) // the streams themselves stand there too
-    CHECK(s.position() == o.positions[static_cast<size_t>(&s - &streams.columns()[0])]);
+  const auto& columns = streams.columns(); // the streams themselves stand there too
+  for (size_t j = 0; j < columns.size(); ++j)
+    CHECK(columns[j].position() == o.positions[j]);
   return o;
 }
 
