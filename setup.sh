@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 packages=(cmake make g++ libcaf-dev libeigen3-dev libtomlplusplus-dev doctest-dev
           libcli11-dev nlohmann-json3-dev librandom123-dev libboost-dev python3
-          python3-matplotlib libssl-dev openssl)
+          python3-matplotlib libssl-dev openssl libjemalloc-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
