@@ -24,10 +24,17 @@ struct batch_report {
   std::vector<run_record> records;
 };
 
+// A record's shared rounds go by value: a loaded record gets its own copy.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_record& x) {
-  return f(caf::meta::type_name("lsgd.run_record"), x.trajectory, x.round_steps,
-           x.round_errors, x.round_workers, x.messages, x.bytes, x.wall_seconds, x.complete);
+  batch_rounds rounds = x.rounds ? *x.rounds : batch_rounds{};
+  auto loaded = caf::meta::load_callback([&]() -> caf::error {
+    x.rounds = std::make_shared<const batch_rounds>(std::move(rounds));
+    return caf::none;
+  });
+  return f(caf::meta::type_name("lsgd.run_record"), x.trajectory, rounds.steps,
+           x.round_errors, rounds.workers, x.messages, x.bytes, x.wall_seconds, x.complete,
+           loaded);
 }
 
 template <class Inspector>

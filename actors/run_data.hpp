@@ -7,21 +7,42 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace lsgd {
 
+/// The rounds of a batch, the same for every one of its repetitions: where
+/// each ended and how many workers it averaged. Its records share one copy
+/// (experiment S holds 150 repetitions x 1001 rounds of sync per batch), and
+/// a copy a record holds is never changed: whoever extends it, copies it.
+struct batch_rounds {
+  std::vector<uint64_t> steps;   // tau_0 .. tau_R
+  std::vector<uint32_t> workers; // workers averaged at tau_r (index 0: N)
+  bool operator==(const batch_rounds& o) const {
+    return steps == o.steps && workers == o.workers;
+  }
+};
+
 /// What one run produced; written by the server as rounds complete.
 struct run_record {
   std::vector<double> trajectory;    // F(xbar_t) - F* at record_plan::steps()
-  std::vector<uint64_t> round_steps; // tau_0 .. tau_R
   std::vector<double> round_errors;  // F(xbar) - F* after averaging at tau_r
-  std::vector<uint32_t> round_workers; // workers averaged at tau_r (index 0: N)
+  std::shared_ptr<const batch_rounds> rounds; // shared with the batch's other records
   uint64_t messages = 0;             // models sent between server and workers
   uint64_t bytes = 0;                // their parameter bytes
   double wall_seconds = 0;           // the batch's wall time / its repetitions
   bool complete = false;
+
+  const std::vector<uint64_t>& round_steps() const { return of_rounds().steps; }
+  const std::vector<uint32_t>& round_workers() const { return of_rounds().workers; }
+
+private:
+  const batch_rounds& of_rounds() const {
+    static const batch_rounds none;
+    return rounds ? *rounds : none;
+  }
 };
 
 /// Megabytes of snapshots per trace message, all blocks of a batch together

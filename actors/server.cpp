@@ -30,15 +30,33 @@ using self_ptr = server_actor::stateful_pointer<server_state>;
 using block = membership::block;
 using Eigen::Index;
 
+// The records with the batch's rounds so far, which they share.
+void share_rounds(const server_state& st, std::vector<run_record>& records) {
+  for (auto& rec : records)
+    rec.rounds = st.rounds;
+}
+
+// The batch's rounds, to be extended: copied first while a checkpoint or
+// report holds them, since a record's rounds never change.
+batch_rounds& own_rounds(server_state& st, size_t capacity) {
+  if (st.rounds.use_count() > 1)
+    st.rounds = std::make_shared<batch_rounds>(*st.rounds);
+  st.rounds->steps.reserve(capacity);
+  st.rounds->workers.reserve(capacity);
+  return *st.rounds;
+}
+
 // Whoever launched the server gets the records as they stand, from the
 // server (a typed actor may not send() to an untyped one: send_as does).
 // The server ends right after (finished): the records go with the report
 // instead of being copied, which was a batch's largest allocation.
 void report(self_ptr self) {
   auto& st = self->state;
-  if (st.spec.report_to)
+  if (st.spec.report_to) {
+    share_rounds(st, st.records);
     caf::send_as(caf::actor_cast<caf::actor>(self), st.spec.report_to,
                  batch_report{std::move(st.records)});
+  }
 }
 
 // Ends the batch with `code`; `text` is the sentence for the user.
@@ -240,6 +258,10 @@ void start_run(self_ptr self) {
     st.members.restore_incarnations(c->incarnations);
     st.completed_rounds = c->rounds_completed;
     st.records = c->records;
+    st.rounds = std::make_shared<batch_rounds>(batch_rounds{
+      c->records.front().round_steps(), c->records.front().round_workers()});
+    for (auto& rec : st.records)
+      rec.rounds = nullptr; // the server's copy grows; theirs is set when they are sent
     for (auto& p : st.peers)
       p.needs_streams = true;
   } else {
@@ -251,10 +273,9 @@ void start_run(self_ptr self) {
     for (auto& rec : st.records) {
       rec.trajectory.assign(st.spec.recorded_steps.steps().size(), 0.0);
       rec.trajectory[0] = initial;
-      rec.round_steps = {0};
       rec.round_errors = {initial};
-      rec.round_workers = {st.spec.workers};
     }
+    st.rounds = std::make_shared<batch_rounds>(batch_rounds{{0}, {st.spec.workers}});
   }
   // A diverged repetition's errors are NaN from its divergence on, its last
   // round's too: so a checkpoint says which repetitions diverged.
@@ -264,7 +285,7 @@ void start_run(self_ptr self) {
   for (size_t r = 0; r < st.records.size(); ++r) {
     const auto& rec = st.records[r];
     auto k = rec.round_errors.size() - 1;
-    while (k > 0 && !st.spec.recorded_steps.evaluates_round(rec.round_steps[k]))
+    while (k > 0 && !st.spec.recorded_steps.evaluates_round(st.rounds->steps[k]))
       --k;
     st.diverged[r] = std::isnan(rec.round_errors[k])
                      || (k + 1 < rec.round_errors.size()
@@ -318,7 +339,7 @@ void begin_epoch(self_ptr self, const epoch& given) {
   if (st.finished)
     return;
   if (given.round != st.completed_rounds + 1
-      || given.first_step != st.records.front().round_steps.back()
+      || given.first_step != st.rounds->steps.back()
       || given.last_step <= given.first_step) {
     fail(self, run_errc::schedule_inconsistent,
          "schedule sent an inconsistent epoch " + std::to_string(given.round));
@@ -364,12 +385,9 @@ void open_epoch(self_ptr self, const epoch& given) {
   st.traced_steps = st.spec.recorded_steps.steps_in(given.first_step, given.last_step);
   set_trace_chunks(st);
   st.round.open(given.round, given.last_step - given.first_step, t);
-  if (st.records.front().round_steps.capacity() < size_t{given.rounds} + 1)
-    for (auto& rec : st.records) { // one allocation for all rounds (sync: one per step)
-      rec.round_steps.reserve(size_t{given.rounds} + 1);
+  if (st.records.front().round_errors.capacity() < size_t{given.rounds} + 1)
+    for (auto& rec : st.records) // one allocation for all rounds (sync: one per step)
       rec.round_errors.reserve(size_t{given.rounds} + 1);
-      rec.round_workers.reserve(size_t{given.rounds} + 1);
-    }
   st.diverging.assign(st.spec.reps, server_state::no_divergence);
   // One message for every block: CAF shares it instead of copying the
   // averages per recipient (8 MB each at d = 1e6).
@@ -478,6 +496,7 @@ server_checkpoint make_checkpoint(const server_state& st) {
   c.positions = st.positions;
   c.incarnations = st.members.incarnations();
   c.records = st.records;
+  share_rounds(st, c.records);
   return c;
 }
 
@@ -527,9 +546,11 @@ void complete_round(self_ptr self) {
   st.errors.resize(static_cast<size_t>(st.averages.cols()));
   if (evaluated)
     st.spec.f->errors(st.averages.topRows(st.spec.f->dimension()), st.errors.data());
+  auto& rounds = own_rounds(st, size_t{st.current.rounds} + 1);
+  rounds.steps.push_back(st.current.last_step);
+  rounds.workers.push_back(st.round.received());
   for (size_t r = 0; r < st.records.size(); ++r) {
     auto& rec = st.records[r];
-    rec.round_steps.push_back(st.current.last_step);
     const auto at = st.traced_steps.size();
     if (evaluated) {
       rec.round_errors.push_back(recorded_error(st, r, st.errors[r], at));
@@ -538,7 +559,6 @@ void complete_round(self_ptr self) {
       recorded_error(st, r, finite ? 0.0 : std::numeric_limits<double>::quiet_NaN(), at);
       rec.round_errors.push_back(std::numeric_limits<double>::quiet_NaN());
     }
-    rec.round_workers.push_back(st.round.received());
   }
   count_transfers(st, st.round.received());
   st.completed_rounds = st.current.round;

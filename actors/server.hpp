@@ -100,6 +100,9 @@ struct server_state {
   std::multiset<caf::actor_clock::time_point> deadline_timers;
   checkpoint_timer checkpoints{false, 0, false};
   std::vector<run_record> records; // per repetition, filled in round by round
+  /// The rounds so far, which the records get when they are reported or
+  /// saved (their `rounds` is null until then): one copy for the batch.
+  std::shared_ptr<batch_rounds> rounds;
   std::vector<uint64_t> positions; // reps * N stream positions, as of the last report
   bool running = false;
   bool finished = false;

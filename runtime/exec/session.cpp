@@ -28,15 +28,19 @@ size_t completed_rounds(const std::vector<run_record>& records) {
 // the last of them: what a failed run can report.
 void keep_completed_rounds(const run_plan& plan, std::vector<run_record>& records,
                            size_t rounds) {
-  const auto last = records.front().round_steps[rounds];
+  const auto& front = records.front();
+  const auto last = front.round_steps()[rounds];
   const auto steps = plan.recorded_steps.steps();
   const auto kept = static_cast<size_t>(
     std::upper_bound(steps.begin(), steps.end(), last) - steps.begin());
+  const auto cut = std::make_shared<const batch_rounds>(batch_rounds{
+    {front.round_steps().begin(), front.round_steps().begin() + static_cast<long>(rounds) + 1},
+    {front.round_workers().begin(),
+     front.round_workers().begin() + static_cast<long>(rounds) + 1}});
   for (auto& r : records) {
     r.trajectory.resize(kept);
     r.round_errors.resize(rounds + 1);
-    r.round_steps.resize(rounds + 1);
-    r.round_workers.resize(rounds + 1);
+    r.rounds = cut;
   }
 }
 

@@ -80,9 +80,9 @@ std::vector<T> unblob(const json& j, const char* name) {
 
 json record_to_json(const run_record& r) {
   return {{"trajectory", blob(r.trajectory.data(), r.trajectory.size())},
-          {"round_steps", blob(r.round_steps.data(), r.round_steps.size())},
+          {"round_steps", blob(r.round_steps().data(), r.round_steps().size())},
           {"round_errors", blob(r.round_errors.data(), r.round_errors.size())},
-          {"round_workers", blob(r.round_workers.data(), r.round_workers.size())},
+          {"round_workers", blob(r.round_workers().data(), r.round_workers().size())},
           {"messages", r.messages},
           {"bytes", r.bytes},
           {"wall_seconds", r.wall_seconds},
@@ -92,9 +92,10 @@ json record_to_json(const run_record& r) {
 run_record record_from_json(const json& j) {
   run_record r;
   r.trajectory = unblob<double>(j.at("trajectory"), "trajectory");
-  r.round_steps = unblob<uint64_t>(j.at("round_steps"), "round_steps");
+  r.rounds = std::make_shared<const batch_rounds>(
+    batch_rounds{unblob<uint64_t>(j.at("round_steps"), "round_steps"),
+                 unblob<uint32_t>(j.at("round_workers"), "round_workers")});
   r.round_errors = unblob<double>(j.at("round_errors"), "round_errors");
-  r.round_workers = unblob<uint32_t>(j.at("round_workers"), "round_workers");
   r.messages = natural(j.at("messages"), "messages");
   r.bytes = natural(j.at("bytes"), "bytes");
   r.wall_seconds = j.at("wall_seconds").get<double>();
@@ -137,15 +138,16 @@ void check_shapes(const server_checkpoint& c, const batch_identity& id,
     }
   }
   for (const auto& r : c.records) {
-    expect(r.round_errors.size() == rounds + 1 && r.round_steps.size() == rounds + 1
-             && r.round_workers.size() == rounds + 1,
+    expect(r.round_errors.size() == rounds + 1 && r.round_steps().size() == rounds + 1
+             && r.round_workers().size() == rounds + 1,
            "records do not match the rounds completed");
+    expect(*r.rounds == *c.records.front().rounds, "records of one batch differ in their rounds");
     expect(!r.trajectory.empty(), "an empty trajectory");
     expect(r.complete == c.records.front().complete, "records of one batch differ in completion");
     for (size_t k = 0; k <= rounds; ++k) {
-      expect(r.round_workers[k] <= id.N, "more workers in a round than N");
+      expect(r.round_workers()[k] <= id.N, "more workers in a round than N");
       if (shape)
-        expect(r.round_steps[k] == shape->times[k], "round steps that are not the schedule's");
+        expect(r.round_steps()[k] == shape->times[k], "round steps that are not the schedule's");
     }
   }
 }
@@ -243,6 +245,8 @@ server_checkpoint decode_batch(const std::string& bytes, const std::string& run_
     for (const auto& r : records)
       c.records.push_back(record_from_json(r));
     check_shapes(c, id, shape);
+    for (auto& r : c.records) // equal (check_shapes): one copy for the batch
+      r.rounds = c.records.front().rounds;
     return c;
   } catch (const json::exception& e) {
     refuse(printable(e.what()));

@@ -103,8 +103,8 @@ std::optional<divergence_point> divergence_of(const run_record& rec, const recor
   const auto recorded = plan.steps();
   std::optional<uint64_t> step;
   for (size_t r = 0; r < rec.round_errors.size() && !step; ++r)
-    if (!finite(rec.round_errors[r]) && plan.evaluates_round(rec.round_steps[r]))
-      step = rec.round_steps[r];
+    if (!finite(rec.round_errors[r]) && plan.evaluates_round(rec.round_steps()[r]))
+      step = rec.round_steps()[r];
   const auto k = std::find_if_not(rec.trajectory.begin(), rec.trajectory.end(), finite);
   if (k != rec.trajectory.end()) {
     const auto t = recorded[static_cast<size_t>(k - rec.trajectory.begin())];
@@ -113,13 +113,13 @@ std::optional<divergence_point> divergence_of(const run_record& rec, const recor
   if (!step)
     return std::nullopt;
   // The round whose local steps reached it: the first to end at or after it.
-  const auto end = std::lower_bound(rec.round_steps.begin(), rec.round_steps.end(), *step);
-  return divergence_point{0, static_cast<uint64_t>(end - rec.round_steps.begin()), *step};
+  const auto end = std::lower_bound(rec.round_steps().begin(), rec.round_steps().end(), *step);
+  return divergence_point{0, static_cast<uint64_t>(end - rec.round_steps().begin()), *step};
 }
 
 double last_round_error(const run_record& rec, const record_plan& plan) {
   auto r = rec.round_errors.size() - 1;
-  while (r > 0 && !plan.evaluates_round(rec.round_steps[r]))
+  while (r > 0 && !plan.evaluates_round(rec.round_steps()[r]))
     --r;
   return rec.round_errors[r];
 }
@@ -194,10 +194,10 @@ experiment_summary summarize(const run_plan& plan, const execution_result& resul
       trajectories.push_back(rec.trajectory.data());
     }
     s.round_errors = summarize_columns(rounds, first.round_errors.size());
-    s.round_workers = first.round_workers;
+    s.round_workers = first.round_workers();
     for (auto i : runs_of[e])
       for (size_t r = 0; r < s.round_workers.size(); ++r)
-        s.round_workers[r] = std::min(s.round_workers[r], result.records[i].round_workers[r]);
+        s.round_workers[r] = std::min(s.round_workers[r], result.records[i].round_workers()[r]);
     s.trajectory = summarize_columns(trajectories, first.trajectory.size());
     s.exact_trajectory = exact_trajectory(plan, pe);
     if (pe.single_worker) {

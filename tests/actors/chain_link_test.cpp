@@ -242,7 +242,7 @@ TEST_CASE("server, chain: routes in id order, the last link's sums end the round
   CHECK(end.rec().round_errors[1] == f_at(3.0));
   CHECK(end.rec().trajectory[1] == f_at(3.0)); // step 10: the chain's traces
   CHECK(end.rec().round_errors[2] == f_at(5.0));
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 3, 1});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{3, 3, 1});
 }
 
 TEST_CASE("server, chain: every block ready but no sums by the deadline: the round goes to "
@@ -277,7 +277,7 @@ TEST_CASE("server, chain: every block ready but no sums by the deadline: the rou
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);
   CHECK(end.rec().round_errors.back() == f_at(1.0));
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 1});
   CHECK(fx.log->has("lost workers 1..1 (missed the deadline of round 1"));
 }
 
@@ -304,7 +304,7 @@ TEST_CASE("server, chain: a block not ready by the deadline is lost, the others'
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);
   CHECK(end.rec().round_errors.back() == f_at(2.0));
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 1});
 }
 
 TEST_CASE("server, chain: after a fallback at the deadline the star's models get the same "
@@ -396,7 +396,7 @@ TEST_CASE("server, relayed chain: the epoch goes without averages, their chunks 
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);
   CHECK(end.rec().round_errors.back() == f_at(3.0));
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 2});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{3, 2});
 }
 
 TEST_CASE("direct links: of two neighbouring nodes exactly one connects, if either has a "
@@ -485,6 +485,6 @@ TEST_CASE("server, chain: a block whose link to the next went down sends the rou
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);
   CHECK(end.rec().round_errors.back() == f_at(2.0));
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 2});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 2});
   CHECK(!fx.log->has("lost workers"));
 }

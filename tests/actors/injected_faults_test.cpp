@@ -70,8 +70,8 @@ TEST_CASE("server: an injected loss and replacement give the records of the same
   REQUIRE(end.rec().complete);
   const auto hand = by_hand();
   REQUIRE(hand.size() == 1);
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1, 1, 2});
-  CHECK(end.rec().round_workers == hand[0].round_workers);
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 1, 1, 2});
+  CHECK(end.rec().round_workers() == hand[0].round_workers());
   CHECK(end.rec().round_errors == hand[0].round_errors);
   CHECK(end.rec().trajectory == hand[0].trajectory);
   // By hand the server had sent round 1's averages to the worker it then lost.

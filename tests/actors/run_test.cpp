@@ -79,7 +79,7 @@ schedule = "synchronous"
 
 bool identical(const run_record& a, const run_record& b) {
   return a.trajectory == b.trajectory && a.round_errors == b.round_errors
-         && a.round_steps == b.round_steps && a.messages == b.messages
+         && a.round_steps() == b.round_steps() && a.messages == b.messages
          && a.bytes == b.bytes;
 }
 
@@ -94,7 +94,7 @@ TEST_CASE("the virtual average equals the server's average at every round end") 
     REQUIRE(rec.complete);
     const auto& entry = plan.entries[i / static_cast<size_t>(plan.config.repetitions)];
     CAPTURE(entry.method);
-    CHECK(rec.round_steps == entry.times);
+    CHECK(rec.round_steps() == entry.times);
     REQUIRE(rec.round_errors.size() == entry.times.size());
     for (size_t r = 0; r < entry.times.size(); ++r)
       CHECK(rec.trajectory[plan.recorded_steps.index_of(entry.times[r])] == rec.round_errors[r]);

@@ -30,7 +30,7 @@ TEST_CASE("server: foreign, stale, repeated and unknown messages are dropped, ne
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);
   CHECK(end.rec().round_errors.back() == f_at(3.0)); // only the honest model
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 2});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 2});
   CHECK(e.round == 1);
   CHECK(fx.log->has("not a registered worker"));
   CHECK(fx.log->has("model of round 2"));
@@ -106,7 +106,7 @@ TEST_CASE("server, abort policy: NaN or Inf marks only its repetition diverged, 
     CHECK(std::isnan(bad.round_errors[r]));
     CHECK(std::isnan(bad.trajectory[r]));
   }
-  CHECK(bad.round_workers == std::vector<uint32_t>{2, 2, 2, 2});
+  CHECK(bad.round_workers() == std::vector<uint32_t>{2, 2, 2, 2});
   CHECK(!fx.log->has("lost"));
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("server: averaged models from the block of every worker are the round'
   REQUIRE(end.records.size() == 2);
   CHECK(end.records[0].round_errors == std::vector<double>{f_at(1.0), f_at(2.0), f_at(2.0)});
   CHECK(std::isnan(end.records[1].round_errors.back()));
-  CHECK(end.records[1].round_workers == std::vector<uint32_t>{2, 2, 2});
+  CHECK(end.records[1].round_workers() == std::vector<uint32_t>{2, 2, 2});
 }
 
 TEST_CASE("server: averaged models from a block of only some workers lose it") {
@@ -177,7 +177,7 @@ TEST_CASE("server: averaged models from a block of only some workers lose it") {
   const auto end = fx.end();
   CHECK(end.reason == "none");
   CHECK(end.rec().round_errors.back() == f_at(2.0)); // only a's model
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 1});
   CHECK(fx.log->has("sent averaged models but hosts only 1 of 2 workers"));
 }
 
@@ -191,9 +191,8 @@ TEST_CASE("server: a resumed batch keeps a diverged repetition diverged") {
   c->incarnations.assign(1, 0);
   for (const double err : {f_at(2.0), std::nan("")}) {
     run_record r;
-    r.round_steps = {0, 10};
+    r.rounds = std::make_shared<const batch_rounds>(batch_rounds{{0, 10}, {1, 1}});
     r.round_errors = {f_at(1.0), err};
-    r.round_workers = {1, 1};
     r.trajectory = {f_at(1.0), err, 0.0};
     c->records.push_back(r);
   }
@@ -231,7 +230,7 @@ TEST_CASE("server, continue policy: an invalid model loses its block, the round 
   REQUIRE(end.rec().complete);
   CHECK(end.rec().round_errors.back() == f_at(2.0));
   CHECK(end.rec().trajectory.back() == f_at(2.0));
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 1});
   CHECK(fx.log->has("lost workers 1..1"));
 }
 
@@ -249,7 +248,7 @@ TEST_CASE("server: a block that misses the round deadline is lost, at the deadli
     const auto end = fx.end();
     if (go_on) {
       CHECK(end.reason == "none");
-      CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+      CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 1});
       CHECK(fx.log->has("missed the deadline of round 1 (1 s)"));
     } else {
       CHECK(end.reason.find("workers 1..1: missed the deadline of round 1") != std::string::npos);
@@ -329,7 +328,7 @@ TEST_CASE("server: a replacement takes over lost ids from the next round, with n
   const auto end = fx.end();
   CHECK(end.reason == "none");
   REQUIRE(end.rec().complete);
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1, 1, 2});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 1, 1, 2});
   CHECK(end.rec().round_errors.back() == f_at(2.0));
   CHECK(fx.log->has("replaced"));
 }
@@ -355,7 +354,7 @@ TEST_CASE("server, abort policy: a block lost before the run starts frees its id
   gx.answer(y, e, 1, 2, 1.0);
   const auto end = gx.end();
   CHECK(end.reason == "none");
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 3});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{3, 3});
 }
 
 TEST_CASE("server: the join timeout fails the run with join_timeout unless all N joined") {
@@ -432,5 +431,5 @@ TEST_CASE("server: traces in chunks, one in flight, a block lost between chunks"
   CHECK(t[1] == f_at(2.0)); // both blocks
   CHECK(t[2] == f_at(1.0)); // a alone, b was lost before its chunk 1 counted
   CHECK(t[3] == f_at(5.0));
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{2, 1});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 1});
 }

@@ -198,5 +198,5 @@ TEST_CASE("server, chain: the traces come along the chain, a block lost mid-trac
   CHECK(traj[fx.records.index_of(steps[0])] == f_at(3.0));         // the chain's
   CHECK(traj[fx.records.index_of(steps[1])] == f_at(3.5));         // the star's, without b
   CHECK(traj[fx.records.index_of(steps.back())] == f_at(3.5));
-  CHECK(end.rec().round_workers == std::vector<uint32_t>{3, 2});
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{3, 2});
 }

@@ -42,9 +42,8 @@ std::string valid_content() {
   for (int r = 0; r < 2; ++r) {
     run_record rec;
     rec.trajectory = {1, 0.5, 0.25, 0, 0};
-    rec.round_steps = {0, 2, 6};
+    rec.rounds = std::make_shared<const batch_rounds>(batch_rounds{{0, 2, 6}, {2, 2, 1}});
     rec.round_errors = {1, 0.5, 0.25};
-    rec.round_workers = {2, 2, 1};
     rec.messages = 8;
     rec.bytes = 192;
     c.records.push_back(rec);

@@ -88,8 +88,8 @@ void check_same(const std::vector<run_record>& a, const std::vector<run_record>&
     CHECK(b[r].complete);
     CHECK(a[r].trajectory == b[r].trajectory); // to the last bit
     CHECK(a[r].round_errors == b[r].round_errors);
-    CHECK(a[r].round_steps == b[r].round_steps);
-    CHECK(a[r].round_workers == b[r].round_workers);
+    CHECK(a[r].round_steps() == b[r].round_steps());
+    CHECK(a[r].round_workers() == b[r].round_workers());
     CHECK(a[r].messages == b[r].messages);
   }
 }
@@ -142,7 +142,7 @@ TEST_CASE("checkpoint files: exact round trip, and refused when foreign or corru
   CHECK(back->incarnations == c.incarnations);
   REQUIRE(back->records.size() == c.records.size());
   CHECK(back->records[1].trajectory == c.records[1].trajectory);
-  CHECK(back->records[1].round_workers == c.records[1].round_workers);
+  CHECK(back->records[1].round_workers() == c.records[1].round_workers());
 
   CHECK_THROWS_WITH_AS(store.load(2, identity_in(plan, 3)),
                        doctest::Contains("written for another batch"), checkpoint_error);
@@ -286,18 +286,29 @@ TEST_CASE("a sealed checkpoint that does not fit the plan is refused, not used")
   refused(c, "1000 rounds completed of a schedule of");
   c = good;
   c.rounds_completed = static_cast<uint32_t>(shape.times.size()); // beyond the schedule
+  // A record's rounds are shared and never changed: an edit makes a copy.
+  const auto edited = [](run_record& r, auto change) {
+    auto rounds = *r.rounds;
+    change(rounds);
+    r.rounds = std::make_shared<const batch_rounds>(std::move(rounds));
+  };
   for (auto& r : c.records) {
-    r.round_steps.resize(c.rounds_completed + 1, 1);
+    edited(r, [&](batch_rounds& x) {
+      x.steps.resize(c.rounds_completed + 1, 1);
+      x.workers.resize(c.rounds_completed + 1, 1);
+    });
     r.round_errors.resize(c.rounds_completed + 1, 1);
-    r.round_workers.resize(c.rounds_completed + 1, 1);
   }
   refused(c, "rounds completed of a schedule");
   c = good;
-  c.records[0].round_steps.back() += 1;
+  edited(c.records[0], [](batch_rounds& x) { x.steps.back() += 1; });
   refused(c, "not the schedule's");
   c = good;
-  c.records[0].round_workers.back() = 1000;
+  edited(c.records[0], [](batch_rounds& x) { x.workers.back() = 1000; });
   refused(c, "more workers in a round than N");
+  c = good; // every repetition of a batch has the same rounds
+  edited(c.records[1], [](batch_rounds& x) { x.workers.back() -= 1; });
+  refused(c, "records of one batch differ in their rounds");
   c = good;
   c.records[0].complete = true;
   refused(c, "complete");

@@ -12,7 +12,7 @@ namespace {
 
 run_record record(std::vector<double> rounds, std::vector<double> trajectory) {
   run_record r;
-  r.round_steps = {0, 10, 20};
+  r.rounds = std::make_shared<const batch_rounds>(batch_rounds{{0, 10, 20}, {}});
   r.round_errors = std::move(rounds);
   r.trajectory = std::move(trajectory); // at steps 0, 5, 10, 15, 20
   return r;
@@ -45,7 +45,7 @@ TEST_CASE("divergence_of: the first non-finite recorded step and the round that 
 TEST_CASE("divergence_of: a round [record] rounds skipped is no divergence") {
   // Rounds end at 0, 10, 15, 25; recorded: 0, 10, 20 and 25 = T.
   run_record r;
-  r.round_steps = {0, 10, 15, 25};
+  r.rounds = std::make_shared<const batch_rounds>(batch_rounds{{0, 10, 15, 25}, {}});
   r.trajectory = {3, 2, 1, 0.5};
   r.round_errors = {3, 2, NaN, 0.5};
   const record_plan every(25, 10), skipping(25, 10, round_errors::recorded);
@@ -60,7 +60,7 @@ TEST_CASE("divergence_of: a round [record] rounds skipped is no divergence") {
   CHECK(d->step == 20);
   CHECK(d->round == 3); // the round whose steps reached it
   // An incomplete run's final error: its last evaluated round.
-  r.round_steps = {0, 10, 15};
+  r.rounds = std::make_shared<const batch_rounds>(batch_rounds{{0, 10, 15}, {}});
   r.round_errors = {3, 2, NaN};
   CHECK(last_round_error(r, skipping) == 2);
 }
