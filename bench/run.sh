@@ -10,6 +10,9 @@
 # breast-cancer experiment, reduced, against its NumPy version
 # (bench/breast_cancer.sh): one ratio line.
 #
+# Each C++ rate is the median of several runs (S: 5, L: 3; one run of S
+# takes 0.1-0.2 s and varied by 25% from run to run on 2 cores); NumPy runs once.
+#
 #   bench/run.sh          # L at 100 repetitions for the baselines (rates do not depend on it)
 #   bench/run.sh --full   # L at the paper's 1000 repetitions everywhere (about 10 minutes)
 set -euo pipefail
@@ -24,6 +27,19 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 rate_of() { sed -E 's/.* = ([0-9.]+) M worker-steps\/s.*/\1/'; }
+# The median of its arguments (an odd number of rates).
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+runs_of() { [ "$1" = S ] && echo 5 || echo 3; }
+# The median rate of a plain loop over `runs_of` runs; prints the last run's line.
+plain_rate() {
+  local exp=$1 rates=() line
+  for _ in $(seq "$(runs_of "$exp")"); do
+    line=$(./build/bench_plain_loop "$@")
+    rates+=("$(echo "$line" | rate_of)")
+  done
+  echo "$line" >&2
+  median "${rates[@]}"
+}
 # localsgd's rate from a summary: every worker step of every run over the wall time.
 localsgd_rate() {
   $python - "$1" <<'PY'
@@ -41,26 +57,29 @@ declare -A rate wall
 for exp in S L; do
   reps=150; [ $exp = L ] && reps=$l_reps
   for k in 1 "$cores"; do
-    line=$(./build/bench_plain_loop $exp "$k" "$reps" philox4x64-ziggurat)
-    echo "$line" >&2
-    rate[plain_${exp}_$k]=$(echo "$line" | rate_of)
-    line=$(./build/bench_plain_loop $exp "$k" "$reps" philox4x32-boxmuller)
-    echo "$line" >&2
-    rate[simd_${exp}_$k]=$(echo "$line" | rate_of)
+    rate[plain_${exp}_$k]=$(plain_rate $exp "$k" "$reps" philox4x64-ziggurat)
+    rate[simd_${exp}_$k]=$(plain_rate $exp "$k" "$reps" philox4x32-boxmuller)
   done
   line=$($python bench/numpy_baseline.py $exp --reps "$reps" | tail -1)
   echo "$line" >&2
   rate[numpy_$exp]=$(echo "$line" | rate_of)
 done
 
-# localsgd on the paper configs, the same methods as the baselines.
-./build/localsgd run configs/paper/speedup.toml --quiet --out "$tmp/S" \
+# localsgd on the paper configs, the same methods as the baselines: the
+# median rate and its run's wall time.
+localsgd_median() {
+  local exp=$1 lines=(); shift
+  for i in $(seq "$(runs_of "$exp")"); do
+    ./build/localsgd run "$@" --quiet --out "$tmp/$exp$i"
+    lines+=("$(localsgd_rate "$tmp/$exp$i/summary.json")")
+  done
+  printf '%s\n' "${lines[@]}" | sort -g | sed -n "$(( (${#lines[@]} + 1) / 2 ))p"
+}
+read -r rate[localsgd_S] wall[localsgd_S] < <(localsgd_median S configs/paper/speedup.toml \
   --set speedup.repetitions=150 \
-  --set 'method=[{name="sync", schedule="synchronous"}, {name="increasing", schedule={type="increasing", rounds="N"}}, {name="one_shot", schedule="one_shot"}]'
-read -r rate[localsgd_S] wall[localsgd_S] < <(localsgd_rate "$tmp/S/summary.json")
-./build/localsgd run configs/paper/lower_bound.toml --quiet --out "$tmp/L" \
-  --set repetitions=$l_reps --set speedup.repetitions=$l_reps
-read -r rate[localsgd_L] wall[localsgd_L] < <(localsgd_rate "$tmp/L/summary.json")
+  --set 'method=[{name="sync", schedule="synchronous"}, {name="increasing", schedule={type="increasing", rounds="N"}}, {name="one_shot", schedule="one_shot"}]')
+read -r rate[localsgd_L] wall[localsgd_L] < <(localsgd_median L configs/paper/lower_bound.toml \
+  --set repetitions=$l_reps --set speedup.repetitions=$l_reps)
 
 echo
 echo "Worker-steps/s; plain = scalar loop with philox4x64-ziggurat, SIMD plain = the floor"
