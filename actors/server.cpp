@@ -956,6 +956,17 @@ server_actor::behavior_type server(server_actor::stateful_pointer<server_state> 
                        std::chrono::duration_cast<caf::timespan>(
                          std::chrono::duration<double>(st.spec.join_timeout)),
                        atom::deadline_v, 0u);
+  // Stopped from outside (another batch of the sweep failed, say), as CAF's
+  // default would, but with the records so far reported first.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (!msg.reason)
+      return;
+    if (!self->state.finished) {
+      self->state.finished = true;
+      report(self);
+    }
+    self->quit(msg.reason);
+  });
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     for (size_t i = 0; i < st.peers.size(); ++i)

@@ -96,8 +96,9 @@ check "serve refuses [faults.inject]: exit 2" test "$rc" = 2
 check "serve refuses [faults.inject]: one line" \
   bash -c "[ \$(wc -l < '$tmp/serve.err') = 1 ] && grep -q 'faults.inject' '$tmp/serve.err'"
 
-# A round that loses every worker fails the run (exit 1, the partial results
-# written) and, as the same config would fail again, gives no resume hint.
+# A round that loses every worker fails the run (exit 1; the rounds every
+# repetition completed are written, if the batches it stopped had completed
+# any) and, as the same config would fail again, gives no resume hint.
 config 'lose_workers = [0, 1, 2, 3]
 lose_rounds = [3, 3, 3, 3]' > "$tmp/all.toml"
 printf '[checkpoint]\nenabled = true\n' >> "$tmp/all.toml"
@@ -107,6 +108,26 @@ check "every worker lost in a round: exit 1" test "$rc" = 1
 check "every worker lost in a round: the line says so" grep -q "no workers" "$tmp/all.err"
 check "every worker lost in a round: no advice to --resume" \
   sh -c "! grep -q 'to continue' '$tmp/all.err'"
+check "every worker lost in a round: nothing that looks complete" \
+  bash -c "! grep -qs '\"complete\": true' '$tmp/all/summary.json'"
+
+# A sweep whose N = 2 entry fails (it loses both its workers) reports the
+# N = 4 entry that completed before it (one batch at a time: deterministic),
+# marked incomplete, with the numbers of a run of N = 4 alone.
+config 'lose_workers = [0, 1]
+lose_rounds = [2, 2]' | sed 's/^N = \[4\]/N = [4, 2]/' > "$tmp/sweep.toml"
+printf '[runtime]\nmax_concurrent_runs = 1\n' >> "$tmp/sweep.toml"
+run "$tmp/sweep.toml" "$tmp/sweep"
+rc=$?
+check "a failed sweep: exit 1" test "$rc" = 1
+check "a failed sweep: says which entries its results hold" \
+  grep -q "the 1 of 2 entries that completed are in" "$tmp/sweep.err"
+check "a failed sweep: the results say incomplete and why" \
+  grep -q '"failure": ".*N = 2.*no workers left for round 2 (1 of 2 method x N entries' \
+  "$tmp/sweep/summary.json"
+sed 's/^N = \[4, 2\]/N = [4]/' "$tmp/sweep.toml" > "$tmp/four.toml"
+run "$tmp/four.toml" "$tmp/four"
+check "a failed sweep: its N = 4 entry as a run of N = 4 alone" same_csvs "$tmp/sweep" "$tmp/four"
 
 echo "inject: $passes passed, $failures failed"
 [ "$failures" = 0 ]

@@ -185,7 +185,18 @@ wait_for "$serve_pid" 30; check "small pool: serve exits 1" test "$rc" -eq 1
 check "small pool: one line says what the pool holds and needs" \
   grep -q 'the sweep failed: the pool of joined nodes holds 3 worker ids, the run of .*N = 4.* needs 4' \
   "$tmp/small.log"
-check "small pool: nothing that looks complete" test ! -e "$tmp/small/summary.json"
+check "small pool: nothing that looks complete" \
+  bash -c "! grep -qs '\"complete\": true' '$tmp/small/summary.json'"
+# The entries that completed before it failed (which ones depends on timing)
+# are reported, marked incomplete, with the numbers of localsgd run.
+partial_of_local() {
+  [ -e "$1/summary.json" ] || return 0
+  grep -q '"complete": false' "$1/summary.json" || return 1
+  [ -z "$(comm -23 <(without_wall_seconds "$1/runs.csv" | sort) \
+                   <(without_wall_seconds "$tmp/local/runs.csv" | sort))" ]
+}
+check "small pool: what it reports are complete entries of localsgd run" \
+  partial_of_local "$tmp/small"
 wait_for "$s1" 10; check "small pool: the node exits 1" test "$rc" -eq 1
 
 # --- checkpoints: a sweep killed mid-way continues by serve --resume or run --resume

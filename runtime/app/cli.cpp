@@ -128,8 +128,9 @@ public:
     execution_outcome out;
     try {
       out.result = lsgd::execute(plan, progress_, ck);
-    } catch (const run_error& e) {
+    } catch (run_error& e) {
       out.failure = e.what();
+      out.result = std::move(e.finished());
       // In one process the same config fails the same way again; a resume can
       // only help where the failure came from outside (a checkpoint that could
       // not be written, say on a full disk, or an actor that ended early).

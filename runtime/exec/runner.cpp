@@ -87,15 +87,17 @@ void fill(launcher_ptr self) {
   }
   if (!st.in_flight.empty())
     return;
+  // On failure too: the batches that completed can still be reported.
+  self->send(st.waiter, execution_result{std::move(st.records), 0});
   if (!st.failure.empty()) {
     self->quit(caf::make_error(st.failure_code, st.failure));
     return;
   }
-  self->send(st.waiter, execution_result{std::move(st.records), 0});
   self->quit();
 }
 
-// A server ended: take its records, or fail the plan (and stop the others).
+// A server ended: take its records, and fail the plan (stopping the others)
+// unless it completed.
 void on_server_down(launcher_ptr self, const caf::down_msg& msg) {
   auto& st = self->state;
   auto it = st.in_flight.find(msg.source);
@@ -116,9 +118,10 @@ void on_server_down(launcher_ptr self, const caf::down_msg& msg) {
     // workers monitor them.
     for (auto& [addr, _] : st.in_flight)
       self->send_exit(addr, caf::exit_reason::user_shutdown);
-  } else if (st.failure.empty()) {
-    take(self, done.index, std::move(*done.records));
   }
+  // Complete or not: a failed run reports what its batches completed.
+  if (done.records && done.records->size() == batch.reps)
+    take(self, done.index, std::move(*done.records));
   st.completed += batch.reps;
   self->send(st.waiter, atom::progress_v, st.completed);
   fill(self);
@@ -250,7 +253,8 @@ execution_result execute(const run_plan& plan, bool show_progress, const checkpo
   sys.await_all_actors_done();
   progress.finish(completed);
   if (failure)
-    throw run_error(run_errc_of(failure).value_or(run_errc::incomplete), error_text(sys, failure));
+    throw run_error(run_errc_of(failure).value_or(run_errc::incomplete), error_text(sys, failure),
+                    std::move(result));
   result.wall_seconds
     = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -14,14 +14,18 @@
 namespace lsgd {
 
 /// A run failed (an actor quit with an error); what() says which and why,
-/// code() what kind of failure it was.
+/// code() what kind of failure it was, finished() the records of the
+/// batches that completed before it (the others' records are empty).
 class run_error : public std::runtime_error {
 public:
-  run_error(run_errc code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  run_error(run_errc code, const std::string& what, execution_result finished = {})
+    : std::runtime_error(what), code_(code), finished_(std::move(finished)) {}
   run_errc code() const { return code_; }
+  execution_result& finished() { return finished_; }
 
 private:
   run_errc code_;
+  execution_result finished_;
 };
 
 

@@ -44,21 +44,66 @@ void keep_completed_rounds(const run_plan& plan, std::vector<run_record>& record
   }
 }
 
-// The rounds a failed run completed go to its results folder, marked
-// incomplete. Only a plan of one entry (serve) reports partial records.
+// The entries of `plan` whose every run completed, and their records (moved
+// out of `result`): what a failed sweep can report. Entries keep their order.
+run_plan completed_entries(const run_plan& plan, execution_result& result) {
+  run_plan part = plan;
+  part.entries.clear();
+  part.batches.clear();
+  std::vector<run_record> records;
+  std::vector<size_t> kept_as(plan.entries.size(), plan.entries.size()); // size: left out
+  for (size_t e = 0; e < plan.entries.size(); ++e) {
+    const auto& pe = plan.entries[e];
+    bool complete = true;
+    for (uint32_t rep = 0; rep < pe.reps; ++rep)
+      complete = complete && result.records[plan.run_index(e, rep)].complete;
+    if (!complete)
+      continue;
+    kept_as[e] = part.entries.size();
+    part.entries.push_back(pe);
+    part.entries.back().first_run = records.size();
+    for (uint32_t rep = 0; rep < pe.reps; ++rep)
+      records.push_back(std::move(result.records[plan.run_index(e, rep)]));
+  }
+  for (const auto& b : plan.batches)
+    if (kept_as[b.entry] < plan.entries.size())
+      part.batches.push_back({kept_as[b.entry], b.first_rep, b.reps});
+  result.records = std::move(records);
+  return part;
+}
+
+// What a failed run completed goes to its results folder, marked incomplete:
+// a plan of one entry (serve --method) keeps the rounds every repetition
+// completed; a sweep keeps its (method, N) entries whose runs all completed.
 void write_partial(const run_plan& plan, execution_result& result, const std::string& failure,
                    const std::string& dir) {
-  const auto rounds = completed_rounds(result.records);
-  if (rounds == 0 || plan.entries.size() != 1 || result.records.size() != plan.runs())
+  if (result.records.size() != plan.runs())
     return;
-  const auto R = schedules::rounds(plan.entries.front().times);
-  keep_completed_rounds(plan, result.records, rounds);
+  std::string note, said;
+  run_plan part;
+  const run_plan* kept = &plan;
+  if (plan.entries.size() == 1) {
+    const auto rounds = completed_rounds(result.records);
+    if (rounds == 0)
+      return;
+    keep_completed_rounds(plan, result.records, rounds);
+    note = " (after " + std::to_string(rounds) + " of "
+           + std::to_string(schedules::rounds(plan.entries.front().times)) + " rounds)";
+    said = "the " + std::to_string(rounds) + " completed rounds";
+  } else {
+    part = completed_entries(plan, result);
+    if (part.entries.empty())
+      return;
+    kept = &part;
+    note = " (" + std::to_string(part.entries.size()) + " of " + std::to_string(plan.entries.size())
+           + " method x N entries completed; only they are in these results)";
+    said = "the " + std::to_string(part.entries.size()) + " of "
+           + std::to_string(plan.entries.size()) + " entries that completed";
+  }
   try {
-    write_results(dir, plan, summarize(plan, result),
-                  failure + " (after " + std::to_string(rounds) + " of " + std::to_string(R)
-                    + " rounds)");
-    std::fprintf(stderr, "localsgd: the %zu completed rounds are in %s (complete: false)\n",
-                 rounds, dir.c_str());
+    write_results(dir, *kept, summarize(*kept, result), failure + note);
+    std::fprintf(stderr, "localsgd: %s are in %s (complete: false)\n", said.c_str(),
+                 dir.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "localsgd: error: %s\n", e.what());
   }

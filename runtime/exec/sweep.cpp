@@ -236,12 +236,12 @@ void on_down(coordinator_ptr self, const caf::down_msg& msg) {
       st.nodes[n].busy -= ids;
     const bool complete
       = done.records && !done.records->empty() && done.records->front().complete;
-    if (msg.reason || !complete) {
+    if (msg.reason || !complete)
       fail(self, "run of " + batch_name(plan, done.index) + " failed: "
                    + (msg.reason ? error_text(self->system(), msg.reason) : "incomplete"));
-    } else if (st.failure.empty()) {
+    // Complete or not: a failed sweep reports what its batches completed.
+    if (done.records && done.records->size() == plan.batches[done.index].reps)
       take(st, done.index, std::move(*done.records));
-    }
     fill(self);
     return;
   }
