@@ -33,10 +33,11 @@ void keep_completed_rounds(const run_plan& plan, std::vector<run_record>& record
   const auto steps = plan.recorded_steps.steps();
   const auto kept = static_cast<size_t>(
     std::upper_bound(steps.begin(), steps.end(), last) - steps.begin());
-  const auto cut = std::make_shared<const batch_rounds>(batch_rounds{
-    {front.round_steps().begin(), front.round_steps().begin() + static_cast<long>(rounds) + 1},
-    {front.round_workers().begin(),
-     front.round_workers().begin() + static_cast<long>(rounds) + 1}});
+  const auto& at = front.round_steps();
+  const auto& workers = front.round_workers();
+  const auto end = static_cast<std::ptrdiff_t>(rounds) + 1;
+  const auto cut = std::make_shared<const batch_rounds>(
+    batch_rounds{{at.begin(), at.begin() + end}, {workers.begin(), workers.begin() + end}});
   for (auto& r : records) {
     r.trajectory.resize(kept);
     r.round_errors.resize(rounds + 1);
