@@ -163,7 +163,9 @@ private:
 int run_cli(int argc, char** argv) {
   // Rounds allocate and free model-sized buffers (8 MB at d = 1e6) again and
   // again: keep them in the heap instead of mapping fresh, zeroed pages each
-  // time (32 MB is glibc's largest mmap threshold).
+  // time (32 MB is glibc's largest mmap threshold). For glibc's malloc (a
+  // program built on the package, or -DLSGD_ALLOCATOR=system); jemalloc,
+  // localsgd's own allocator, keeps them by itself and ignores these.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   note_command({std::vector<std::string>(argv, argv + argc), utc_now(), caf_version()});
