@@ -39,6 +39,24 @@ TEST_CASE("server: foreign, stale, repeated and unknown messages are dropped, ne
   CHECK(fx.log->has("second trace of round 1"));
 }
 
+// A launcher stops the other batches when one fails: each reports the
+// rounds it completed, so that a failed sweep can still report them.
+TEST_CASE("server: stopped from outside, it reports the rounds completed, then quits") {
+  server_fixture fx(2, schedules::constant_period(30, 10), fault_policy{});
+  caf::scoped_actor w{fx.sys};
+  REQUIRE(fx.join(w, 2) == 0);
+  fx.answer(w, fx.next_epoch(w), 0, 2, 3.0);
+  fx.next_epoch(w); // round 2 is open, nothing of it arrived
+  fx.self->send_exit(fx.srv, caf::exit_reason::user_shutdown);
+  const auto end = fx.end();
+  CHECK(end.error == caf::exit_reason::user_shutdown);
+  REQUIRE(end.records.size() == 1);
+  CHECK(!end.rec().complete);
+  CHECK(end.rec().round_steps() == std::vector<uint64_t>{0, 10});
+  CHECK(end.rec().round_errors.back() == f_at(3.0));
+  CHECK(end.rec().round_workers() == std::vector<uint32_t>{2, 2});
+}
+
 TEST_CASE("server, abort policy: a model of the wrong size fails the run") {
   server_fixture fx(2, schedules::one_shot(10), fault_policy{});
   caf::scoped_actor w{fx.sys};
