@@ -85,15 +85,16 @@ nlohmann::json chosen_json(const chosen<Made>& c) {
 // The authors' per-run error: the median of the run's error trajectory after
 // the first 10 iterations (recorded steps t >= 10).
 double trajectory_median(const run_plan& plan, const std::vector<double>& trajectory) {
+  // The recorded steps ascend; a failed run's trajectory may stop early.
   const auto steps = plan.recorded_steps.steps();
-  std::vector<double> late;
-  for (size_t k = 0; k < steps.size(); ++k)
-    if (steps[k] >= 10)
-      late.push_back(trajectory[k]);
+  const auto from_10 = std::lower_bound(steps.begin(), steps.end(), uint64_t{10}) - steps.begin();
+  const auto first
+    = std::min<std::ptrdiff_t>(from_10, static_cast<std::ptrdiff_t>(trajectory.size()));
+  std::vector<double> late(trajectory.begin() + first, trajectory.end());
   // A diverged run has none (and std::nth_element must not meet NaN).
   if (!std::all_of(late.begin(), late.end(), [](double x) { return std::isfinite(x); }))
     return std::numeric_limits<double>::quiet_NaN();
-  return median(late);
+  return median(std::move(late));
 }
 
 } // namespace

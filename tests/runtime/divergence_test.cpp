@@ -1,5 +1,6 @@
 // Where a run diverged, as summarize() reads it from the run's records.
 #include "runtime/store/results.hpp"
+#include "runtime/plan/run_plan.hpp"
 
 #include <doctest/doctest.h>
 
@@ -63,4 +64,33 @@ TEST_CASE("divergence_of: a round [record] rounds skipped is no divergence") {
   r.rounds = std::make_shared<const batch_rounds>(batch_rounds{{0, 10, 15}, {}});
   r.round_errors = {3, 2, NaN};
   CHECK(last_round_error(r, skipping) == 2);
+}
+
+// A failed run's records stop at its last completed round (session.cpp cuts
+// them): its median error after step 10 is over the steps it kept.
+TEST_CASE("summarize: the median of a cut trajectory is over the steps it kept") {
+  const auto plan = make_plan(parse_config(R"(
+seed = 1
+repetitions = 1
+T = 100
+N = [2]
+record_every = 10
+[objective]
+type = "noisy_quadratic"
+dimension = 1
+x0 = 3.0
+[[method]]
+name = "constant"
+schedule = { type = "constant", rounds = 5 }
+)", "cut.toml"));
+  execution_result result;
+  run_record r;
+  r.trajectory = {9, 4, 3, 2, 1}; // steps 0 .. 40 of 0 .. 100
+  r.round_errors = {9, 3, 1};
+  r.rounds = std::make_shared<const batch_rounds>(batch_rounds{{0, 20, 40}, {2, 2, 2}});
+  result.records.push_back(r);
+  const auto s = summarize(plan, result);
+  REQUIRE(s.entries.size() == 1);
+  CHECK(s.entries[0].runs[0].trajectory_median == 2.5); // of 4, 3, 2 and 1
+  CHECK(s.entries[0].runs[0].final_error == 1);
 }
