@@ -87,6 +87,8 @@ void configure(caf::actor_system_config& cfg) {
   cfg.load<caf::io::middleman>();
   cfg.set("logger.verbosity", caf::atom("quiet"));
   cfg.set("scheduler.policy", caf::atom("sharing")); // as localsgd serve / join
+  if (const char* w = std::getenv("LSGD_MM_WORKERS"))
+    cfg.set("middleman.workers", static_cast<size_t>(std::atoi(w)));
 }
 
 struct echo_state {
@@ -99,7 +101,7 @@ struct echo_state {
 // Rounds start when all N clients have sent their first vector.
 caf::behavior echo_server(caf::stateful_actor<echo_state>* self, uint32_t N, uint64_t rounds,
                           long d) {
-  const auto reply = caf::make_message(param_bytes{std::vector<char>(sizeof(double) * size_t(d))});
+  const auto reply = caf::make_message(param_bytes{byte_buffer(sizeof(double) * size_t(d))});
   return {
     [=](const param_bytes&) {
       auto& st = self->state;
@@ -126,7 +128,7 @@ caf::behavior echo_server(caf::stateful_actor<echo_state>* self, uint32_t N, uin
 }
 
 caf::behavior echo_client(caf::event_based_actor* self, caf::actor server, long d) {
-  self->send(server, param_bytes{std::vector<char>(sizeof(double) * size_t(d))});
+  self->send(server, param_bytes{byte_buffer(sizeof(double) * size_t(d))});
   return {
     [=](param_bytes& x) { self->send(server, std::move(x)); },
   };

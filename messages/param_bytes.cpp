@@ -1,5 +1,8 @@
 #include "messages/param_bytes.hpp"
 
+#include <caf/binary_deserializer.hpp>
+#include <caf/sec.hpp>
+
 #include <cstring>
 
 namespace lsgd {
@@ -9,6 +12,28 @@ static_assert(sizeof(double) == 8, "binary64 doubles expected");
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #  error "param_bytes assumes a little-endian host"
 #endif
+
+caf::error inspect(caf::serializer& f, param_bytes& x) {
+  size_t n = x.bytes.size();
+  return caf::error::eval([&] { return f.begin_sequence(n); },
+                          [&] { return n > 0 ? f.apply_raw(n, x.bytes.data()) : caf::none; },
+                          [&] { return f.end_sequence(); });
+}
+
+caf::error inspect(caf::deserializer& f, param_bytes& x) {
+  size_t n = 0;
+  if (auto err = f.begin_sequence(n))
+    return err;
+  // CAF reads messages with a binary_deserializer over the received payload:
+  // a length past its end is garbage, whatever allocation it asks for.
+  if (auto* in = dynamic_cast<caf::binary_deserializer*>(&f); in && n > in->remaining())
+    return caf::sec::end_of_stream;
+  x.bytes.resize(n);
+  if (n > 0)
+    if (auto err = f.apply_raw(n, x.bytes.data()))
+      return err;
+  return f.end_sequence();
+}
 
 param_bytes pack(const Eigen::Ref<const Eigen::MatrixXd>& values) {
   param_bytes out;
