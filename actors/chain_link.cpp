@@ -71,34 +71,26 @@ std::vector<chain_chunk> chain_link::take() {
   if (!routed_ || abandoned_ || !models_)
     return out;
   while (next_out_ < chunks_.size()) {
-    chain_partial in;
+    chain_tally in;
     in.next = first_; // ids before the block that no link added took no part
+    param_bytes sum;
     if (route_.prev) {
       if (!in_[next_out_])
         break; // summed in row order: the next one is on its way
-      auto& c = *in_[next_out_];
-      in.added = c.added;
-      if (c.added != 0) {
-        const auto& rc = chunks_[next_out_];
-        in.sum = Eigen::Map<const Eigen::MatrixXd>(
-          reinterpret_cast<const double*>(c.sum.bytes.data()), rc.rows, groups_);
-      }
-      c.sum.bytes = {}; // summed: its bytes are not needed any more
+      in.added = in_[next_out_]->added;
+      // continued where it lies, then passed on; the chunk stays marked as come
+      sum = std::move(in_[next_out_]->sum);
     }
     // ids route_.from .. first_ - 1 take no part: like ordered_sum::exclude,
     // skipping them only moves the running sum's next id on.
     const auto& rc = chunks_[next_out_];
-    const auto done = chain_continue(in, rc, workers_, first_, count_, *models_);
-    chain_chunk c{route_.round,
-                  static_cast<uint64_t>(rc.first),
-                  static_cast<uint64_t>(rc.rows),
-                  static_cast<uint32_t>(groups_),
-                  done.next,
-                  done.added,
-                  {}};
-    if (done.added != 0)
-      c.sum = pack(done.sum);
-    out.push_back(std::move(c));
+    sum.bytes.resize(sizeof(double) * static_cast<size_t>(rc.rows * groups_));
+    const auto done = chain_continue(in, reinterpret_cast<double*>(sum.bytes.data()), rc,
+                                     workers_, first_, count_, *models_);
+    if (done.added == 0)
+      sum.bytes = {};
+    out.push_back({route_.round, static_cast<uint64_t>(rc.first), static_cast<uint64_t>(rc.rows),
+                   static_cast<uint32_t>(groups_), done.next, done.added, std::move(sum)});
     ++next_out_;
   }
   return out;

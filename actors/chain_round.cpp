@@ -31,11 +31,8 @@ std::optional<std::string> chain_round::give(const chain_chunk& c) {
   const double* data = nullptr;
   if (auto err = view(c.sum, want.rows, groups_, data))
     return "a chain chunk that does not fit: " + *err;
-  chain_partial done;
-  done.sum = Eigen::Map<const Eigen::MatrixXd>(data, want.rows, groups_);
-  done.next = workers_; // ids last_end .. workers - 1 take no part (ordered_sum::exclude)
-  done.added = c.added;
-  chain_average(done, workers_, averages_.middleRows(want.first, want.rows));
+  // ids last_end .. workers - 1 take no part (ordered_sum::exclude)
+  chain_average(data, {workers_, c.added}, workers_, averages_.middleRows(want.first, want.rows));
   ++next_;
   return std::nullopt;
 }

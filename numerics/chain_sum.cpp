@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace lsgd {
 
@@ -27,40 +28,75 @@ std::optional<size_t> chunk_index(const std::vector<row_chunk>& chunks, uint64_t
   return static_cast<size_t>(at - chunks.begin());
 }
 
-chain_partial chain_continue(const chain_partial& in, const row_chunk& chunk,
-                             uint32_t workers, uint32_t first, uint32_t count,
-                             const Eigen::Ref<const Eigen::MatrixXd>& block,
-                             bool taking_part) {
+chain_tally chain_continue(chain_tally in, double* sum, const row_chunk& chunk,
+                           uint32_t workers, uint32_t first, uint32_t count,
+                           const Eigen::Ref<const Eigen::MatrixXd>& block, bool taking_part) {
   if (in.next != first)
     throw std::invalid_argument("chain_sum: the running sum does not end where the block starts");
-  if (count == 0 || block.cols() % count != 0 || chunk.first + chunk.rows > block.rows())
+  if (in.next > workers || in.added > in.next)
+    throw std::invalid_argument("chain_sum: a running sum past its ids");
+  if (count == 0 || count > workers - first || block.cols() % count != 0
+      || chunk.first + chunk.rows > block.rows())
     throw std::invalid_argument("chain_sum: the block's shape does not match");
-  const Eigen::Index groups = block.cols() / count;
-  if (in.added != 0 && (in.sum.rows() != chunk.rows || in.sum.cols() != groups))
-    throw std::invalid_argument("chain_sum: the running sum's shape does not match");
-  ordered_sum s = in.added == 0 ? ordered_sum(chunk.rows, groups, workers)
-                                : ordered_sum(in.sum, workers, in.next, in.added);
-  if (in.added == 0 && in.next > 0)
-    s.exclude(in.next); // every id before was excluded
-  if (taking_part)
-    s.add(count, block.data() + chunk.first, block.outerStride());
-  else
-    s.exclude(count);
-  chain_partial out;
-  out.next = s.next();
-  out.added = s.added();
-  if (out.added != 0)
-    out.sum = s.sum();
+  chain_tally out{in.next + count, in.added};
+  if (!taking_part)
+    return out;
+  const Eigen::Index rows = chunk.rows, groups = block.cols() / count;
+  for (Eigen::Index g = 0; g < groups; ++g) {
+    double* s = sum + g * rows;
+    for (uint32_t k = 0; k < count; ++k) {
+      const double* column = block.data() + chunk.first + (g * count + k) * block.outerStride();
+      // The first id copies (0 + x would turn -0.0 into 0.0).
+      if (in.added == 0 && k == 0)
+        for (Eigen::Index i = 0; i < rows; ++i)
+          s[i] = column[i];
+      else
+        for (Eigen::Index i = 0; i < rows; ++i)
+          s[i] += column[i];
+    }
+  }
+  out.added += count;
   return out;
 }
 
-bool chain_average(const chain_partial& done, uint32_t workers,
+bool chain_average(const double* sum, chain_tally done, uint32_t workers,
                    Eigen::Ref<Eigen::MatrixXd> out) {
   if (done.next != workers)
     throw std::invalid_argument("chain_sum: averaging a running sum before its last id");
   if (done.added == 0)
     return false;
-  return ordered_sum(done.sum, workers, done.next, done.added).average(out);
+  const double count = static_cast<double>(done.added);
+  for (Eigen::Index g = 0; g < out.cols(); ++g)
+    for (Eigen::Index i = 0; i < out.rows(); ++i)
+      out(i, g) = sum[g * out.rows() + i] / count;
+  return true;
+}
+
+chain_partial chain_continue(const chain_partial& in, const row_chunk& chunk,
+                             uint32_t workers, uint32_t first, uint32_t count,
+                             const Eigen::Ref<const Eigen::MatrixXd>& block,
+                             bool taking_part) {
+  if (count == 0 || block.cols() % count != 0)
+    throw std::invalid_argument("chain_sum: the block's shape does not match");
+  const Eigen::Index groups = block.cols() / count;
+  if (in.added != 0 && (in.sum.rows() != chunk.rows || in.sum.cols() != groups))
+    throw std::invalid_argument("chain_sum: the running sum's shape does not match");
+  Eigen::MatrixXd sum = in.added != 0 ? in.sum : Eigen::MatrixXd(chunk.rows, groups);
+  const auto t = chain_continue({in.next, in.added}, sum.data(), chunk, workers, first, count,
+                                block, taking_part);
+  chain_partial out;
+  out.next = t.next;
+  out.added = t.added;
+  if (out.added != 0)
+    out.sum = std::move(sum);
+  return out;
+}
+
+bool chain_average(const chain_partial& done, uint32_t workers,
+                   Eigen::Ref<Eigen::MatrixXd> out) {
+  if (done.added != 0 && (done.sum.rows() != out.rows() || done.sum.cols() != out.cols()))
+    throw std::invalid_argument("chain_sum: the averages' shape does not match");
+  return chain_average(done.sum.data(), {done.next, done.added}, workers, out);
 }
 
 } // namespace lsgd

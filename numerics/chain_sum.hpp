@@ -35,6 +35,30 @@ std::vector<row_chunk> chain_chunks(Eigen::Index rows, Eigen::Index groups,
 std::optional<size_t> chunk_index(const std::vector<row_chunk>& chunks, uint64_t first,
                                   uint64_t rows);
 
+/// How far a chunk's running sum got: ids 0 .. next - 1 are added or
+/// excluded, `added` of them added.
+struct chain_tally {
+  uint32_t next = 0;
+  uint32_t added = 0;
+};
+
+/// Continues a chunk's running sum where it lies, as the additions of
+/// ordered_sum::add: `sum` (chunk.rows x groups, column-major, contiguous)
+/// holds `in` and then also the block's ids first .. first + count - 1, rows
+/// `chunk` of `block` (all rows x groups * count, column g * count + k for
+/// id first + k). While in.added is 0 `sum` is only written (if the block
+/// takes part). `taking_part` false: the block's ids are excluded (a lost
+/// node). Throws if `in` does not end where the block starts.
+chain_tally chain_continue(chain_tally in, double* sum, const row_chunk& chunk,
+                           uint32_t workers, uint32_t first, uint32_t count,
+                           const Eigen::Ref<const Eigen::MatrixXd>& block,
+                           bool taking_part = true);
+
+/// The averages of a finished chunk's `sum` (out's rows x cols, contiguous),
+/// divided as ordered_sum::average does; false if no id was added.
+bool chain_average(const double* sum, chain_tally done, uint32_t workers,
+                   Eigen::Ref<Eigen::MatrixXd> out);
+
 /// The running sum of one chunk as a link hands it on.
 struct chain_partial {
   Eigen::MatrixXd sum; // chunk.rows x groups; empty while nothing was added
@@ -42,11 +66,8 @@ struct chain_partial {
   uint32_t added = 0;
 };
 
-/// Continues `in` (ids before `first`, or nothing if first == 0) with the
-/// block's ids first .. first + count - 1, rows `chunk` of `block` (all rows
-/// x groups * count, column g * count + k for id first + k); `taking_part`
-/// false: the block's ids are excluded (a lost node). Throws if `in` does not
-/// end where the block starts.
+/// chain_continue on a sum held in a matrix: `in` (ids before `first`, or
+/// nothing if first == 0), continued into a new one.
 chain_partial chain_continue(const chain_partial& in, const row_chunk& chunk,
                              uint32_t workers, uint32_t first, uint32_t count,
                              const Eigen::Ref<const Eigen::MatrixXd>& block,

@@ -102,3 +102,28 @@ TEST_CASE("chain_sum: a running sum that does not end where the block starts is 
   MatrixXd out(4, 1);
   CHECK_THROWS(chain_average(s, 2, out)); // id 1 still owed
 }
+
+TEST_CASE("chain_sum: a sum continued where it lies, as a link passes its buffer on") {
+  const Index rows = 23, groups = 2;
+  const uint32_t N = 5;
+  const auto all = awkward(rows, groups * N, 3);
+  MatrixXd expected(rows, groups);
+  average_column_groups(all, N, expected);
+  const std::vector<node> links{{0, 1}, {1, 3}, {4, 1}};
+  MatrixXd out(rows, groups);
+  for (const auto& chunk : chain_chunks(rows, groups, 16 * 6)) {
+    // Garbage at first: a buffer sized but never written (nothing added yet).
+    std::vector<double> sum(static_cast<size_t>(chunk.rows * groups), 12345.0);
+    chain_tally t;
+    for (const auto& l : links)
+      t = chain_continue(t, sum.data(), chunk, N, l.first, l.count,
+                         block_of(all, groups, N, l.first, l.count));
+    CHECK(t.next == N);
+    CHECK(t.added == N);
+    REQUIRE(chain_average(sum.data(), t, N, out.middleRows(chunk.first, chunk.rows)));
+  }
+  CHECK(same_bits(out, expected));
+  std::vector<double> sum(static_cast<size_t>(rows * groups));
+  CHECK_THROWS(chain_continue({0, 0}, sum.data(), {0, rows}, N, 0, 6, all)); // ids past N
+  CHECK_THROWS(chain_continue({2, 3}, sum.data(), {0, rows}, N, 2, 1, all)); // added > next
+}
