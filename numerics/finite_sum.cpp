@@ -1,5 +1,7 @@
 #include "numerics/finite_sum.hpp"
 
+#include "numerics/product_blocking.hpp"
+
 #include <Eigen/Eigenvalues>
 
 #include <stdexcept>
@@ -14,6 +16,7 @@ finite_sum::finite_sum(std::shared_ptr<const dataset> data, double lambda)
     throw std::invalid_argument("finite_sum: one label per sample needed");
   if (!(lambda_ > 0))
     throw std::invalid_argument("finite_sum: lambda must be > 0");
+  pin_product_blocking(); // before F*, L and the step sizes are computed
 }
 
 void finite_sum::values(const const_matrix_ref& X, double* out) const {

@@ -1,8 +1,13 @@
 #include "numerics/objective.hpp"
 
+#include "numerics/product_blocking.hpp"
 #include "numerics/stream_set.hpp"
 
 namespace lsgd {
+
+objective::objective() {
+  pin_product_blocking();
+}
 
 void write_snapshot(const snapshot_sink& sink, size_t& s, uint64_t t,
                     const Eigen::Ref<const matrix>& x, Eigen::Index rows) {

@@ -44,6 +44,12 @@ class objective {
 public:
   virtual ~objective() = default;
 
+protected:
+  /// Pins Eigen's product blocking (numerics/product_blocking.hpp), so that an
+  /// objective's products give the same bits on every machine.
+  objective();
+
+public:
   /// The dimension d.
   virtual Eigen::Index dimension() const = 0;
 

@@ -39,10 +39,11 @@ struct data_settings {
 };
 
 // Everything that changes F, for the F* cache key (keep it stable: a change
-// recomputes every cached F*).
+// recomputes every cached F*). v2: x* since Eigen's blocking is pinned
+// (numerics/product_blocking.hpp); a v1 x* may carry another machine's bits.
 std::string optimum_settings(const data_settings& s) {
   std::ostringstream out;
-  out << std::hexfloat << "localsgd F* v1; type " << s.type << "; format " << s.format.format
+  out << std::hexfloat << "localsgd F* v2; type " << s.type << "; format " << s.format.format
       << "; header " << s.format.header << "; label column " << s.format.label_name << "/"
       << s.format.label_index << "; labels";
   for (double v : s.format.label_values)

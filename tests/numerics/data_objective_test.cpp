@@ -6,6 +6,8 @@
 #include "numerics/logistic_regression.hpp"
 #include "numerics/multinomial_logistic.hpp"
 #include "numerics/newton.hpp"
+#include "numerics/noisy_quadratic.hpp"
+#include "numerics/product_blocking.hpp"
 #include "numerics/sgd_block.hpp"
 
 #include <doctest/doctest.h>
@@ -72,6 +74,22 @@ vector mean_sample_gradient(const finite_sum& f, const vector& x) {
 }
 
 } // namespace
+
+TEST_CASE("constructing an objective pins Eigen's product blocking, whatever L1 it read") {
+  // A product of depth 6000, which Eigen sums in blocks sized by the L1 cache.
+  auto data = synthetic(20, 6000, 0);
+  const matrix& A = data->features;
+  Eigen::setCpuCacheSizes(32 * 1024, 512 * 1024, 8 * 1024 * 1024); // a Zen's L1
+  const matrix on_32k = A * A.transpose();
+  least_squares f(data, 0.01);
+  CHECK(Eigen::l1CacheSize() == pinned_l1_bytes);
+  const matrix pinned = A * A.transpose();
+  CHECK(pinned != on_32k); // the blocking moves bits: the pin is what makes them equal
+  Eigen::setCpuCacheSizes(64 * 1024, 1024 * 1024, 64 * 1024 * 1024);
+  noisy_quadratic q(vector::Ones(3), 1.0, 0.5); // any objective
+  CHECK(Eigen::l1CacheSize() == pinned_l1_bytes);
+  CHECK(A * A.transpose() == pinned);
+}
 
 TEST_CASE("random_stream::below is uniform and exactly in range") {
   random_stream rng(3, 1, 4);
