@@ -6,7 +6,12 @@
 # link is a bottleneck; here, as on a cluster, the server's one link is. Prints
 # a markdown table: the star, the chain with the averages sent by the server
 # to every node, and the chain with the averages relayed along it
-# (bench_round, LSGD_BENCH_RELAY), in one run. Needs root and iproute2.
+# (bench_round, LSGD_BENCH_RELAY), and MPI_Allreduce over TCP among the N
+# worker hosts (bench_mpi_allreduce; mpirun in the server's namespace starts
+# each rank in a host's namespace through an rsh agent), in one run. MPI is
+# timed with OpenMPI's default choice of algorithm and with the ring forced;
+# the ratio is against the faster. Needs root and iproute2; the MPI columns
+# need OpenMPI (./setup.sh bench installs it) and are left out without it.
 #
 #   bench/cluster_links.sh [RATE]      (default 1gbit; tc's units)
 set -euo pipefail
@@ -21,6 +26,8 @@ fi
 rounds=20
 tag="lsgdb$$"
 tmp=$(mktemp -d)
+have_mpi=0
+[ -x $b/bench_mpi_allreduce ] && command -v mpirun >/dev/null && have_mpi=1
 namespaces=()
 cleanup() {
   for ns in "${namespaces[@]}"; do
@@ -76,18 +83,43 @@ round() { # mode ("" or "chain-") relay (0/1) d N ids -> ms per round
   fi
   grep "ms per round" "$tmp/serve.log" | ms_of
 }
+# OpenMPI's launcher reaches a "host" through this agent: the host is a
+# namespace, and the daemon it starts there calls back over the links.
+cat >"$tmp/agent" <<'AGENT'
+#!/bin/sh
+host=$1; shift
+exec ip netns exec "$host" /bin/sh -c "$*"
+AGENT
+chmod +x "$tmp/agent"
+mpi() { # N [extra mca args] -> ms per MPI_Allreduce of d = $d doubles
+  local N=$1; shift
+  local hosts; hosts=$(seq -s, -f "${tag}h%g" 1 "$N")
+  ip netns exec "${tag}h0" timeout 300 mpirun --allow-run-as-root --oversubscribe \
+    --host "$hosts" -np "$N" --mca plm_rsh_agent "$tmp/agent" --mca btl tcp,self \
+    --mca btl_tcp_if_include 10.232.0.0/16 --mca oob_tcp_if_include 10.232.0.0/16 "$@" \
+    $b/bench_mpi_allreduce "$d" $rounds 2>"$tmp/mpi.err" | grep "mpi allreduce" | ms_of \
+    || { echo "cluster_links: mpirun across $N hosts failed:" >&2; cat "$tmp/mpi.err" >&2; exit 1; }
+}
+ring=(--mca coll_tuned_use_dynamic_rules 1 --mca coll_tuned_allreduce_algorithm 4)
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "Links of $rate each way, $rounds rounds, one process per host:"
 echo
-echo "| d | worker hosts | ids each | star | chain, averages from the server | chain, averages relayed | relayed / star | relayed / from the server |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| d | worker hosts | ids each | star | chain, averages from the server | chain, averages relayed | MPI-TCP, default | MPI-TCP, ring | relayed / star | relayed / from the server | relayed / MPI-TCP |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for d in 1000000; do
   for N in 2 4 8; do
+    m="-"; g="-"; best=""
+    if ((have_mpi)); then
+      m=$(mpi $N); g=$(mpi $N "${ring[@]}")
+      best=$(awk -v a="$m" -v b="$g" 'BEGIN { print (a < b ? a : b) }')
+      m="$m ms"; g="$g ms"
+    fi
     for ids in 1 10; do
       s=$(round "" 1 $d $N $ids)
       c=$(round chain- 0 $d $N $ids)
       x=$(round chain- 1 $d $N $ids)
-      echo "| $d | $N | $ids | $s ms | $c ms | $x ms | $(r "$x" "$s")x | $(r "$x" "$c")x |"
+      vs_mpi="-"; [ -n "$best" ] && vs_mpi="$(r "$x" "$best")x"
+      echo "| $d | $N | $ids | $s ms | $c ms | $x ms | $m | $g | $(r "$x" "$s")x | $(r "$x" "$c")x | $vs_mpi |"
     done
   done
 done
