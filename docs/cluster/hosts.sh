@@ -20,7 +20,9 @@ rm -f "$address_file" # a stale file of an earlier run
 pids=()
 for i in "${!hosts[@]}"; do
   # shellcheck disable=SC2086 # ssh_cmd is a command and its flags
-  $ssh_cmd "${hosts[$i]}" "SLURM_PROCID=$i $env_line bash $(printf %q "$here/node.sh")" \
+  # In this folder on every host (the same path on the shared file system), so
+  # that relative paths of the config, --out and LSGD_BIN mean the same there.
+  $ssh_cmd "${hosts[$i]}" "cd $(printf %q "$PWD") && SLURM_PROCID=$i $env_line bash $(printf %q "$here/node.sh")" \
     "$(printf %q "$address_file")" "$(printf '%q ' "$@")" &
   pids+=($!)
 done
