@@ -1,6 +1,7 @@
 // The simulated cluster time of numerics/cluster_time.hpp.
 #include "numerics/cluster_time.hpp"
 
+#include "numerics/portable_math.hpp"
 #include "numerics/side_stream.hpp"
 
 #include <algorithm>
@@ -10,12 +11,13 @@ namespace lsgd {
 
 namespace {
 
-// A standard normal for (seed, rep, worker, round), by Box-Muller.
+// A standard normal for (seed, rep, worker, round), by Box-Muller, with the
+// same bits on every machine (numerics/portable_math.hpp).
 double normal(uint64_t seed, uint32_t rep, uint32_t worker, uint64_t round) {
   const auto w = side_words(seed, cluster_stream, rep, worker, round);
   const double u1 = (static_cast<double>(w.v[0] >> 11) + 1) * 0x1p-53; // (0, 1]
   const double u2 = static_cast<double>(w.v[1] >> 11) * 0x1p-53;       // [0, 1)
-  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+  return std::sqrt(-2 * portable_log(u1)) * portable_cos_2pi(u2);
 }
 
 bool takes_part(const round_participation& p, uint64_t r, uint32_t n) {
@@ -53,7 +55,7 @@ double step_seconds(const cluster_model& m, uint64_t seed, uint32_t rep, uint32_
                     uint32_t worker, uint64_t round) {
   double s = m.step_seconds;
   if (m.spread > 0)
-    s *= std::exp(m.spread * normal(seed, rep, worker, round) - m.spread * m.spread / 2);
+    s *= portable_exp(m.spread * normal(seed, rep, worker, round) - m.spread * m.spread / 2);
   const auto slow = static_cast<uint32_t>(std::ceil(m.slow_fraction * N));
   return worker < slow ? s * m.slow_factor : s;
 }

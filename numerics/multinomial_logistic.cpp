@@ -1,6 +1,7 @@
 #include "numerics/multinomial_logistic.hpp"
 
-#include <cmath>
+#include "numerics/portable_math.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -9,14 +10,15 @@ namespace lsgd {
 namespace {
 
 // z <- softmax(z) in place, shifted by the largest z_k so that nothing
-// overflows.
+// overflows. exp and log are the project's own (numerics/portable_math.hpp), so
+// that F, F* and the SGD steps are the same bits on every machine.
 void softmax_in_place(double* z, Eigen::Index K) {
   double top = z[0];
   for (Eigen::Index k = 1; k < K; ++k)
     top = z[k] > top ? z[k] : top;
   double sum = 0;
   for (Eigen::Index k = 0; k < K; ++k) {
-    z[k] = std::exp(z[k] - top);
+    z[k] = portable_exp_nonpositive(z[k] - top);
     sum += z[k];
   }
   for (Eigen::Index k = 0; k < K; ++k)
@@ -53,8 +55,8 @@ double multinomial_logistic::value(const const_vector_ref& x) const {
       top = Z(k, i) > top ? Z(k, i) : top;
     double e = 0;
     for (Eigen::Index k = 0; k < K; ++k)
-      e += std::exp(Z(k, i) - top);
-    sum += top + std::log(e) - Z(static_cast<Eigen::Index>(data_->labels[i]), i);
+      e += portable_exp_nonpositive(Z(k, i) - top);
+    sum += top + portable_log(e) - Z(static_cast<Eigen::Index>(data_->labels[i]), i);
   }
   return sum / static_cast<double>(Z.cols()) + 0.5 * lambda_ * x.squaredNorm();
 }
