@@ -38,7 +38,7 @@ check "serve removed its address file" test ! -e "$addr"
 # Where Slurm and munge are installed and we are root, a private cluster of one
 # node (8 CPUs declared, so that 3 tasks fit one node) with its own munge key,
 # socket, ports and spool in $tmp; else a Slurm that already runs; else skip.
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() { python3 "$src/tests/fake_peer.py" free; }
 start_private_slurm() {
   local d="$tmp/slurm-cluster" host; host=$(hostname -s)
   mkdir -p "$d/state" "$d/spool"
@@ -145,8 +145,10 @@ elif timeout 10 ssh -o BatchMode=yes -o ConnectTimeout=5 localhost true 2>/dev/n
 fi
 if [ "$have_ssh" = 1 ]; then
   printf '%s\n' "$ssh_host" "$ssh_host" "$ssh_host" >"$tmp/hosts"
-  LSGD_WORKERS=10 timeout 120 bash "$src/docs/cluster/hosts.sh" "$tmp/hosts" \
-    "$tmp/hosts.address" "$cfg" "${served[@]}" --out "$tmp/by_ssh" >"$tmp/ssh.log" 2>&1
+  # Relative paths, as from a project folder: ssh starts in the home folder,
+  # so hosts.sh must run node.sh in this one.
+  (cd "$tmp" && LSGD_WORKERS=10 timeout 120 bash "$src/docs/cluster/hosts.sh" hosts \
+    hosts.address "$cfg" "${served[@]}" --out by_ssh >"$tmp/ssh.log" 2>&1)
   check "hosts.sh exits 0" test $? -eq 0
   check "hosts.sh: rounds.csv identical" \
     cmp -s "$tmp/local.rounds" <(tail -n +2 "$tmp/by_ssh/rounds.csv")

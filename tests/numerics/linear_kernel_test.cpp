@@ -6,6 +6,8 @@
 #include "numerics/loss_math.hpp"
 #include "numerics/simd/kernels.hpp"
 
+#include "tests/numerics/ulps.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -14,6 +16,7 @@
 #include <vector>
 
 using namespace lsgd;
+using lsgd::test::ulps;
 
 namespace {
 
@@ -36,13 +39,6 @@ bool same_bits(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-// |a - b| in units of the last place of b.
-double ulps(double a, long double b) {
-  const double bd = static_cast<double>(b);
-  const double ulp = std::nextafter(std::abs(bd), std::numeric_limits<double>::infinity())
-                     - std::abs(bd);
-  return static_cast<double>(std::abs(static_cast<long double>(a) - b) / ulp);
-}
 
 long double sigmoid_ref(long double z) {
   return z >= 0 ? 1.0L / (1.0L + std::exp(-z)) : std::exp(z) / (1.0L + std::exp(z));

@@ -2,22 +2,17 @@
 // infinities and the ends of the range handled as documented.
 #include "numerics/portable_math.hpp"
 
+#include "tests/numerics/ulps.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <limits>
 
 using namespace lsgd;
+using lsgd::test::ulps;
 
 namespace {
-
-// |a - b| in units of the last place of b (rounded to double).
-double ulps(double a, long double b) {
-  const double bd = static_cast<double>(b);
-  const double ulp = std::nextafter(std::abs(bd), std::numeric_limits<double>::infinity())
-                     - std::abs(bd);
-  return static_cast<double>(std::abs(static_cast<long double>(a) - b) / ulp);
-}
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
