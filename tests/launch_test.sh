@@ -3,7 +3,8 @@
 # gives rounds.csv byte-identical to one process; the real sbatch on a
 # single-host Slurm the test starts (where Slurm and munge are installed) and
 # the ssh launcher through an sshd the test starts (where sshd is installed),
-# each part skipped with its reason otherwise (the local part always runs, so the test never skips).
+# each part skipped with its reason otherwise (the local part always runs, so
+# the test never skips).
 set -u
 bin=$1
 src=$2
